@@ -1,0 +1,287 @@
+"""Clean a raw frame of strings into the tidy ``draws`` and ``pool`` tables.
+
+Every value is parsed (a value that cannot be read raises
+:class:`~ee_trends.FeedError` naming the round and the field), the known bad
+records of :mod:`ee_trends.fixes` are repaired and flagged, and missing
+stays missing: a distribution of zeros is "not published", never a count of 0.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from ee_trends.errors import FeedError
+from ee_trends.fields import DATETIME, DRAW_FIELDS, POOL_FIELDS, UTC_DATETIME, dtypes
+from ee_trends.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
+from ee_trends.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
+from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
+
+POOL_FIELDS_RAW = tuple(f"dd{i}" for i in range(1, 19))
+# CRS range of each leaf among dd1..dd17; dd3 and dd9 are subtotals, dd18 the total.
+LEAF_RANGES: dict[str, tuple[int, int]] = {
+    "dd1": (601, 1200),
+    "dd2": (501, 600),
+    "dd4": (491, 500),
+    "dd5": (481, 490),
+    "dd6": (471, 480),
+    "dd7": (461, 470),
+    "dd8": (451, 460),
+    "dd10": (441, 450),
+    "dd11": (431, 440),
+    "dd12": (421, 430),
+    "dd13": (411, 420),
+    "dd14": (401, 410),
+    "dd15": (351, 400),
+    "dd16": (301, 350),
+    "dd17": (0, 300),
+}
+SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dd3", ("dd4", "dd5", "dd6", "dd7", "dd8")),
+    ("dd9", ("dd10", "dd11", "dd12", "dd13", "dd14")),
+    ("dd18", ("dd1", "dd2", "dd3", "dd9", "dd15", "dd16", "dd17")),
+)
+"""Each subtotal or total and the fields it adds up."""
+
+# A round may be run up to a day after its date (UTC midnight); further apart,
+# drawDateTime has a wrong day and the date from drawDate is used.
+_MISMATCH_TOLERANCE_DAYS = 1
+
+
+class PoolCheckWarning(UserWarning):
+    """A published distribution whose ranges do not add up to its subtotals or total."""
+
+
+def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn a raw frame of rounds (strings) into the ``draws`` and ``pool`` tables.
+
+    Parameters
+    ----------
+    raw
+        One row per round with the feed's fields as strings (see
+        :func:`ee_trends.read.rounds_frame`); optional columns
+        ``recovered_fields`` and ``recovered_from`` are carried through.
+    origin
+        Names the source in error messages.
+
+    Returns
+    -------
+    draws, pool
+        The tables of :func:`ee_trends.load_draws` and :func:`ee_trends.load_pool`.
+    """
+    raw, repaired = _apply_record_fixes(raw)
+    ids = raw["drawNumber"].str.strip().tolist()
+    notes: list[list[str]] = [[] for _ in ids]
+    parse = _Parser(raw, ids, origin)
+
+    draw_date = parse.column("drawDate", parse_draw_date, notes)
+    drawn = parse.column("drawDateTime", parse_timestamp, notes, reference=draw_date)
+    drawn, mismatch = _reconcile_draw_dates(draw_date, drawn, raw["drawDateTime"], notes)
+    tie_break = parse.column("drawCutOff", parse_timestamp, notes, reference=draw_date, blank=True)
+    counts = {field: parse.column(field, parse_count) for field in POOL_FIELDS_RAW}
+    leaves, published = _pool_counts(counts, ids)
+    as_of = parse.column("drawDistributionAsOn", parse_long_date, blank=True)
+    as_of = [day if shown else None for day, shown in zip(as_of, published, strict=True)]
+
+    for i, draw_id in enumerate(ids):
+        notes[i].extend(repaired.get(draw_id, {}).values())
+    labels = raw["drawName"].str.strip()
+    draws = pd.DataFrame(
+        {
+            "draw_id": ids,
+            "draw_number": parse.column("drawNumber", _parse_draw_number),
+            "draw_date": draw_date,
+            "program": pd.Categorical(program_keys(labels.tolist(), ids), categories=PROGRAM_KEYS),
+            "draw_name": labels,
+            "invitations": parse.column("drawSize", parse_count),
+            "crs_cutoff": parse.column("drawCRS", parse_count),
+            "tie_break_at": tie_break,
+            "drawn_at": drawn,
+            "pool_as_of": as_of,
+            "pool_total": [
+                row["dd18"] if shown else None for row, shown in zip(leaves, published, strict=True)
+            ],
+            "category_version": [split_label(label)[1] for label in labels],
+            "programs_covered": _programs_covered(raw["drawText2"]),
+            "date_mismatch_days": mismatch,
+            "repairs": ["; ".join(n) if n else None for n in notes],
+            "recovered_fields": _optional(raw, "recovered_fields"),
+            "recovered_from": _optional(raw, "recovered_from"),
+        }
+    )
+    draws = _typed(draws, dtypes(DRAW_FIELDS))
+    order = draws.sort_values(["draw_date", "drawn_at", "draw_number", "draw_id"]).index
+    draws = draws.loc[order].reset_index(drop=True)
+    pool = _pool_table([(ids[i], leaves[i], as_of[i]) for i in order if published[i]], repaired)
+    return draws, pool
+
+
+class _Parser:
+    """Parse one field of every round, naming the round and field on failure."""
+
+    def __init__(self, raw: pd.DataFrame, ids: list[str], origin: str):
+        self.raw, self.ids, self.origin = raw, ids, origin
+
+    def column(
+        self,
+        field: str,
+        parse: Callable[..., Any],
+        notes: list[list[str]] | None = None,
+        *,
+        reference: list | None = None,
+        blank: bool = False,
+    ) -> list:
+        values = []
+        for i, text in enumerate(self.raw[field].tolist()):
+            if pd.isna(text) or not text.strip():
+                if not blank:
+                    raise FeedError(f"{self.origin}: round {self.ids[i]}: field {field!r} is empty")
+                values.append(None)
+                continue
+            try:
+                value = parse(text) if reference is None else parse(text, reference[i])
+            except ValueError as err:
+                raise FeedError(
+                    f"{self.origin}: round {self.ids[i]}: field {field!r}: {err}"
+                ) from None
+            if isinstance(value, tuple):
+                value, note = value
+                if note and notes is not None:
+                    notes[i].append(note)
+            values.append(value)
+        return values
+
+
+def _parse_draw_number(text: str) -> int:
+    digits = text.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
+    if not digits.isdigit():
+        raise ValueError(f"not a round number: {text!r}")
+    return int(digits)
+
+
+def _apply_record_fixes(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+    """Apply :data:`~ee_trends.fixes.RECORD_FIXES` still needed; note each repair."""
+    raw = raw.copy()
+    repaired: dict[str, dict[str, str]] = {}
+    for fix in RECORD_FIXES:
+        hit = (raw["drawNumber"].str.strip() == fix["draw_id"]) & (
+            raw[fix["field"]].str.strip() == fix["published"]
+        )
+        if hit.any():
+            raw.loc[hit, fix["field"]] = fix["corrected"]
+            repaired.setdefault(fix["draw_id"], {})[fix["field"]] = (
+                f"{fix['field']} {fix['published']} repaired to {fix['corrected']}"
+            )
+    return raw, repaired
+
+
+def _reconcile_draw_dates(
+    draw_date: list, drawn: list[datetime], published: pd.Series, notes: list[list[str]]
+) -> tuple[list[datetime], list[int]]:
+    """The date wins: a drawDateTime far from drawDate keeps its time on drawDate's day."""
+    mismatch, result = [], []
+    for i, (day, stamp) in enumerate(zip(draw_date, drawn, strict=True)):
+        offset = (stamp.date() - day).days
+        mismatch.append(offset)
+        if abs(offset) > _MISMATCH_TOLERANCE_DAYS:
+            stamp = datetime.combine(day, stamp.time(), tzinfo=UTC)
+            notes[i].append(
+                f"drawDateTime {published.iloc[i].strip()!r} is {offset:+d} days from drawDate: "
+                "drawn_at takes drawDate's day"
+            )
+        result.append(stamp)
+    return result, mismatch
+
+
+def _pool_counts(
+    counts: dict[str, list[int]], ids: list[str]
+) -> tuple[list[dict[str, int | None]], list[bool]]:
+    """Per round: the pool counts (None when not published) and whether any was published.
+
+    All zeros means no distribution was published. In a distribution that
+    does not add up and holds zeros, the zeros are ranges IRCC left blank
+    (they become NA); the remaining sums are checked and a disagreement is
+    warned about, naming the round.
+    """
+    rows: list[dict[str, int | None]] = []
+    published: list[bool] = []
+    bad: list[str] = []
+    for i, draw_id in enumerate(ids):
+        row: dict[str, int | None] = {field: counts[field][i] for field in POOL_FIELDS_RAW}
+        shown = any(row.values())
+        if shown and _failed_sums(row) and 0 in row.values():
+            row = {field: (None if value == 0 else value) for field, value in row.items()}
+        if shown and (failed := _failed_sums(row)):
+            bad.append(f"{draw_id} ({', '.join(failed)})")
+        rows.append(row)
+        published.append(shown)
+    if bad:
+        warnings.warn(
+            "pool distribution does not add up in rounds " + "; ".join(bad),
+            PoolCheckWarning,
+            stacklevel=3,
+        )
+    return rows, published
+
+
+def _failed_sums(row: dict[str, int | None]) -> list[str]:
+    """The subtotals and total that disagree with their parts, where all are known."""
+    failed = []
+    for total, parts in SUMS:
+        values = [row[total], *(row[p] for p in parts)]
+        if None not in values and row[total] != sum(row[p] for p in parts):
+            failed.append(
+                f"{total} {row[total]:,} != {'+'.join(parts)} {sum(row[p] for p in parts):,}"
+            )
+    return failed
+
+
+def _pool_table(
+    distributions: list[tuple[str, dict[str, int | None], object]],
+    repaired: dict[str, dict[str, str]],
+) -> pd.DataFrame:
+    """The long pool table: the 15 leaf ranges of each (draw_id, counts, as-of date)."""
+    records = [
+        (draw_id, day, low, high, row[field], field in repaired.get(draw_id, {}))
+        for draw_id, row, day in distributions
+        for field, (low, high) in LEAF_RANGES.items()
+    ]
+    frame = pd.DataFrame.from_records(records, columns=[f.name for f in POOL_FIELDS])
+    return _typed(frame, dtypes(POOL_FIELDS))
+
+
+def _programs_covered(text: pd.Series) -> list[str | None]:
+    values = []
+    for value in text.tolist():
+        if pd.isna(value) or not value.strip():
+            values.append(None)
+            continue
+        value = " ".join(value.split())
+        for typo, mended in PROGRAMS_COVERED_TYPOS.items():
+            value = value.replace(typo, mended)
+        values.append(value)
+    return values
+
+
+def _optional(raw: pd.DataFrame, column: str) -> Any:
+    return raw[column].tolist() if column in raw else None
+
+
+def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """Cast to the field table's dtypes (dates as naive or UTC nanosecond datetimes)."""
+    out = {}
+    for column, dtype in types.items():
+        values = frame[column]
+        if dtype == DATETIME:
+            out[column] = pd.to_datetime(values).astype(DATETIME)
+        elif dtype == UTC_DATETIME:
+            out[column] = pd.to_datetime(values, utc=True).astype(UTC_DATETIME)
+        elif dtype == "category":
+            out[column] = values
+        else:
+            out[column] = values.astype(dtype)
+    return pd.DataFrame(out, index=frame.index)

@@ -1,0 +1,231 @@
+"""The public loaders, ``load_draws`` and ``load_pool``, and the processed cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ee_trends import __version__
+from ee_trends.captures import list_captures
+from ee_trends.clean import clean_rounds
+from ee_trends.config import find_data_dir, resolve_source
+from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, column_table
+from ee_trends.read import FeedLike, read_feeds, read_files, rounds_frame, source_files
+
+_TABLES = ("draws", "pool")
+
+
+def load_draws(
+    source: FeedLike = None, *, data_dir: str | os.PathLike | None = None, cache: bool = True
+) -> pd.DataFrame:
+    """Load the rounds of invitations: one row per round, oldest first.
+
+        Parameters
+        ----------
+        source
+            A feed file (``.json`` or ``.json.gz``), a folder of captures (merged:
+            the newest published value of each field wins), a URL, or a parsed
+            feed (dict). None follows the resolution rule: ``EE_TRENDS_SOURCE``,
+            else the captures in the data folder, else the live feed.
+        data_dir
+            The data folder (``raw/`` and ``processed/``); default from
+            ``EE_TRENDS_DATA_DIR``, the checkout's ``data/``, or a user cache.
+        cache
+            Reuse the tables cached in ``processed/`` when the inputs and the
+            package are unchanged (a dict source is never cached).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns:
+
+    {columns}
+
+        Raises
+        ------
+        ee_trends.FeedError
+            A round with a value that cannot be read, naming the round and the field.
+
+        Warns
+        -----
+        UnknownProgramWarning
+            A label no pattern of ``ee_trends.fixes.PROGRAMS`` matches (kept as ``other``).
+        PoolCheckWarning
+            A distribution whose ranges do not add up to its subtotals or total.
+    """
+    return load_tables(source, data_dir=data_dir, cache=cache)[0]
+
+
+def load_pool(
+    source: FeedLike = None, *, data_dir: str | os.PathLike | None = None, cache: bool = True
+) -> pd.DataFrame:
+    """Load the published CRS distributions of the pool, long and tidy.
+
+        One row per round with a published distribution and CRS range: the 15
+        leaf ranges (601-1200 down to 0-300); the two subtotals and the total are
+        checked against them, not repeated. Rounds without a published
+        distribution have no rows. Parameters as for :func:`load_draws`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns:
+
+    {columns}
+    """
+    return load_tables(source, data_dir=data_dir, cache=cache)[1]
+
+
+def _document(function: Any, fields) -> None:
+    table = "\n        ".join(column_table(fields).splitlines())
+    function.__doc__ = function.__doc__.replace("{columns}", table)
+
+
+_document(load_draws, DRAW_FIELDS)
+_document(load_pool, POOL_FIELDS)
+
+
+def load_tables(
+    source: FeedLike = None, *, data_dir: str | os.PathLike | None = None, cache: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both tables, ``(draws, pool)``, from one read of the source."""
+    if isinstance(source, Mapping):
+        return build_tables(read_feeds(source))
+    files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
+    if not cache:
+        return build_tables(read_files(files))
+    processed = find_data_dir(data_dir) / "processed"
+    key = _cache_key(files)
+    cached = _read_cache(processed, key)
+    if cached is not None:
+        return cached
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = build_tables(read_files(files))
+    _write_cache(processed, key, files, tables, caught)
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return tables
+
+
+def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean and check the tables from feeds (oldest first); several feeds are merged."""
+    from ee_trends.schema import validate
+
+    if len(feeds) == 1:
+        label, feed = feeds[0]
+        raw = rounds_frame(feed, origin=label)
+    else:
+        from ee_trends.merge import merge_captures
+
+        raw = merge_captures(feeds)
+        label = f"{len(feeds)} captures"
+    draws, pool = clean_rounds(raw, origin=label)
+    validate(draws, pool)
+    return draws, pool
+
+
+def build_cache(
+    source: FeedLike = None, *, data_dir: str | os.PathLike | None = None
+) -> list[Path]:
+    """Rebuild the processed cache now; return the files written."""
+    files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = build_tables(read_files(files))
+    processed = find_data_dir(data_dir) / "processed"
+    return _write_cache(processed, _cache_key(files), files, tables, caught)
+
+
+def describe(source: FeedLike = None, *, data_dir: str | os.PathLike | None = None) -> str:
+    """A short text about what is loaded: source, captures kept, rounds, dates, programs."""
+    resolved = resolve_source(source, data_dir=data_dir)
+    folder = find_data_dir(data_dir)
+    draws = load_draws(source, data_dir=data_dir)
+    pool = load_pool(source, data_dir=data_dir)
+    kept = list_captures(folder / "raw")
+    programs = draws["program"].value_counts()
+    lines = [
+        f"source:    {resolved.location} ({resolved.why})",
+        f"data dir:  {folder}",
+        f"captures:  {len(kept)} kept in {folder / 'raw'}"
+        + (f", newest {kept[-1].name}" if kept else ""),
+        f"rounds:    {len(draws)} ({draws['draw_id'].iloc[0]} to {draws['draw_id'].iloc[-1]}), "
+        f"{draws['draw_date'].min():%Y-%m-%d} to {draws['draw_date'].max():%Y-%m-%d}",
+        f"pool:      {pool['draw_id'].nunique()} rounds with a published distribution",
+        "programs:  " + ", ".join(f"{key} {n}" for key, n in programs.items() if n),
+    ]
+    return "\n".join(lines)
+
+
+def _cache_key(files: list[Path]) -> str:
+    """Identify the inputs and the code: file paths, sizes, mtimes and the package source."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(processed: Path, key: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    manifest = processed / "manifest.json"
+    try:
+        meta = json.loads(manifest.read_text())
+        if meta.get("key") != key:
+            return None
+        tables = tuple(pd.read_parquet(processed / f"{name}.parquet") for name in _TABLES)
+    except (OSError, ValueError):
+        return None
+    for message, category in meta.get("warnings", []):
+        warnings.warn(message, _warning_class(category), stacklevel=4)
+    return tables
+
+
+def _write_cache(processed, key, files, tables, caught) -> list[Path]:
+    """Write the tables and their manifest atomically; an unwritable folder only skips caching."""
+    written = []
+    try:
+        processed.mkdir(parents=True, exist_ok=True)
+        for name, table in zip(_TABLES, tables, strict=True):
+            written.append(_atomic(processed / f"{name}.parquet", table.to_parquet))
+        meta = {
+            "key": key,
+            "version": __version__,
+            "inputs": [str(path) for path in files],
+            "warnings": [[str(w.message), w.category.__name__] for w in caught],
+        }
+        text = json.dumps(meta, indent=1)
+        written.append(_atomic(processed / "manifest.json", lambda p: Path(p).write_text(text)))
+    except OSError as err:
+        warnings.warn(f"processed cache not written to {processed}: {err}", stacklevel=3)
+    return written
+
+
+def _atomic(target: Path, write) -> Path:
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(temp)
+        os.replace(temp, target)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return target
+
+
+def _warning_class(name: str) -> type[Warning]:
+    from ee_trends.clean import PoolCheckWarning
+    from ee_trends.programs import UnknownProgramWarning
+
+    known = {cls.__name__: cls for cls in (PoolCheckWarning, UnknownProgramWarning)}
+    return known.get(name, UserWarning)

@@ -1,0 +1,68 @@
+"""Read a source into feeds, and a feed into a raw frame of strings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ee_trends.captures import list_captures
+from ee_trends.config import Source, resolve_source
+from ee_trends.errors import FeedError
+from ee_trends.feed import ROUND_FIELDS, check_feed, read_feed_file
+
+FeedLike = str | os.PathLike | Mapping[str, Any] | None
+
+
+def read_feeds(
+    source: FeedLike = None, *, data_dir: str | os.PathLike | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The feeds a source stands for, oldest capture first, each with a label.
+
+    ``source`` is a parsed feed (a dict), a feed file (``.json`` or
+    ``.json.gz``), a folder of captures, a URL (fetched into the data folder
+    first), or None for the resolution rule of :func:`ee_trends.config.resolve_source`.
+    """
+    if isinstance(source, Mapping):
+        check_feed(source, origin="feed dict")
+        return [("feed dict", dict(source))]
+    return read_files(source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir))
+
+
+def read_files(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
+    """Read and check feed files, each labelled with its file name."""
+    return [(path.name, read_feed_file(path)) for path in files]
+
+
+def source_files(source: Source, *, data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The capture files behind a resolved source (a URL is fetched first)."""
+    if source.kind == "file":
+        return [source.path]
+    if source.kind == "folder":
+        files = list_captures(source.path)
+        if not files:
+            raise FileNotFoundError(
+                f"no captures (*_<YYYYmmddTHHMMSSZ>.json[.gz]) in {source.path}"
+            )
+        return files
+    from ee_trends.fetch import fetch_feed
+
+    return [fetch_feed(source.location, data_dir=data_dir)]
+
+
+def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:
+    """The rounds of a checked feed as a frame of strings, one row per round, as published.
+
+    Raises
+    ------
+    FeedError
+        If two rounds share a ``drawNumber``.
+    """
+    frame = pd.DataFrame.from_records(feed["rounds"], columns=list(ROUND_FIELDS)).astype("string")
+    repeated = frame["drawNumber"][frame["drawNumber"].duplicated()]
+    if not repeated.empty:
+        raise FeedError(f"{origin}: round {repeated.iloc[0]}: field 'drawNumber' appears twice")
+    return frame

@@ -1,0 +1,69 @@
+"""Schema checks of the public tables, built from the field table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ee_trends.errors import FeedError
+from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, Field
+from ee_trends.programs import PROGRAM_KEYS
+
+_CHECKS: dict[str, list[pa.Check]] = {
+    "draw_number": [pa.Check.ge(1)],
+    "program": [pa.Check.isin(PROGRAM_KEYS)],
+    "invitations": [pa.Check.gt(0)],
+    "crs_cutoff": [pa.Check.in_range(0, 1200)],
+    "pool_total": [pa.Check.gt(0)],
+    "score_min": [pa.Check.in_range(0, 1200)],
+    "score_max": [pa.Check.in_range(0, 1200)],
+    "candidates": [pa.Check.ge(0)],
+}
+
+
+def _schema(fields: tuple[Field, ...], name: str, **kwargs) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            f.name: pa.Column(
+                f.dtype if f.dtype != "category" else pd.CategoricalDtype(PROGRAM_KEYS),
+                checks=_CHECKS.get(f.name, []),
+                nullable=f.nullable,
+            )
+            for f in fields
+        },
+        name=name,
+        strict=False,
+        ordered=False,
+        **kwargs,
+    )
+
+
+DRAWS_SCHEMA = _schema(DRAW_FIELDS, "draws", unique=["draw_id"])
+POOL_SCHEMA = _schema(
+    POOL_FIELDS,
+    "pool",
+    unique=["draw_id", "score_min"],
+    checks=[pa.Check(lambda df: df["score_min"] <= df["score_max"], name="score_min <= score_max")],
+)
+
+
+def validate(draws: pd.DataFrame, pool: pd.DataFrame) -> None:
+    """Check both tables against the field table; raise FeedError naming the rounds at fault."""
+    for schema, frame in ((DRAWS_SCHEMA, draws), (POOL_SCHEMA, pool)):
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            cases = err.failure_cases
+            rows = cases["index"].dropna().astype(int).unique().tolist()
+            rounds = frame.loc[frame.index.isin(rows), "draw_id"].unique().tolist()
+            summary = "; ".join(
+                f"{row.column}: {row.check} (value {row.failure_case!r})"
+                for row in cases.head(5).itertuples()
+            )
+            raise FeedError(
+                f"{schema.name} table fails its schema in rounds "
+                f"{', '.join(rounds) or '-'}: {summary}"
+            ) from None
+    orphans = set(pool["draw_id"]) - set(draws["draw_id"])
+    if orphans:
+        raise FeedError(f"pool rows for rounds not in draws: {', '.join(sorted(orphans))}")

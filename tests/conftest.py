@@ -1,0 +1,109 @@
+"""Shared test helpers: tiny inline feeds, and the real captures in ../shared/data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_round(number: str = "300", **fields: str) -> dict[str, str]:
+    """One round as IRCC publishes it (every value a string), with overrides.
+
+    The defaults are a plain all-program round with a published pool
+    distribution whose leaves add up to its subtotals and total.
+    """
+    record = {
+        "drawNumber": number,
+        "drawNumberURL": f"<a href='/invitations.html?q={number}'>{number}</a>",
+        "drawDate": "2024-06-19",
+        "drawDateFull": "June 19, 2024",
+        "drawName": "No Program Specified",
+        "drawSize": "1,499",
+        "drawCRS": "529",
+        "mitext": "<a href='/x'>Invitations to apply</a>",
+        "DrawText1": "<a href='/x'>See full text of Ministerial Instruction</a>",
+        "drawText2": "Federal Skilled Worker, Canadian Experience Class, "
+        "Federal Skilled Trades and Provincial Nominee Program",
+        "drawDateTime": "June 19, 2024 at 14:07:52 UTC",
+        "drawCutOff": "June 5, 2024 at 16:48:03 UTC",
+        "drawDistributionAsOn": "June 17, 2024",
+        # 601-1200, 501-600, [451-500], 491-500 .. 451-460, [401-450],
+        # 441-450 .. 401-410, 351-400, 301-350, 0-300, total
+        "dd1": "100",
+        "dd2": "1,000",
+        "dd3": "150",
+        "dd4": "10",
+        "dd5": "20",
+        "dd6": "30",
+        "dd7": "40",
+        "dd8": "50",
+        "dd9": "150",
+        "dd10": "10",
+        "dd11": "20",
+        "dd12": "30",
+        "dd13": "40",
+        "dd14": "50",
+        "dd15": "2,000",
+        "dd16": "3,000",
+        "dd17": "4,000",
+        "dd18": "10,400",
+    }
+    record.update(fields)
+    return record
+
+
+def no_distribution() -> dict[str, str]:
+    """The pool fields of a round without a published distribution: all "0"."""
+    return {f"dd{i}": "0" for i in range(1, 19)}
+
+
+def make_feed(*rounds: dict[str, str]) -> dict:
+    """A feed holding ``rounds`` (give them newest first, as IRCC does)."""
+    return {"classes": "wb-tables", "rounds": list(rounds)}
+
+
+def shared_data_dir() -> Path:
+    return Path(os.environ.get("EE_TRENDS_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real captures; skipped where absent, but a failure in CI."""
+    folder = shared_data_dir()
+    if not (folder / "ee_rounds_123_en.json").is_file():
+        message = f"the real feed captures are not at {folder}"
+        if os.environ.get("EE_TRENDS_REQUIRE_SHARED_DATA") or os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def newest_feed(shared_data: Path) -> Path:
+    return shared_data / "ee_rounds_123_en.json"
+
+
+@pytest.fixture(scope="session")
+def vintages(shared_data: Path) -> Path:
+    return shared_data / "vintages"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory, monkeypatch):
+    """Tests never see the user's data folder or source settings."""
+    monkeypatch.delenv("EE_TRENDS_SOURCE", raising=False)
+    monkeypatch.setenv("EE_TRENDS_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every figure a test opened is closed after it."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
