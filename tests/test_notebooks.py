@@ -17,7 +17,7 @@ def test_notebook_is_stripped(path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, (
-                f"{path.name}: outputs not stripped (run `ee-trends strip-notebooks`)"
+                f"{path.name}: outputs not stripped (jupyter nbconvert --clear-output --inplace)"
             )
 
 
