@@ -1,0 +1,86 @@
+"""Benchmarks: prints how long the main steps take on the real feed.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). The feed
+is ``$EE_TRENDS_SOURCE`` if set, else ``../shared/data/ee_rounds_123_en.json``
+beside the checkout. Speed is measured here, never in timed tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("EE_TRENDS_SHARED_DATA", REPO.parent / "shared" / "data"))
+FEED = Path(os.environ.get("EE_TRENDS_SOURCE", SHARED / "ee_rounds_123_en.json"))
+
+
+def best_of(function: Callable[[], object], repeat: int = 5) -> float:
+    """Best wall-clock time of ``repeat`` calls, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_load_draws() -> None:
+    """load_draws (no cache) on the newest capture against a plain DataFrame of its rounds."""
+    import pandas as pd
+
+    from ee_trends import load_draws
+
+    def plain() -> pd.DataFrame:
+        with open(FEED) as handle:
+            return pd.DataFrame(json.load(handle)["rounds"])
+
+    cold = best_of(lambda: load_draws(FEED, cache=False), repeat=1)
+    ours = best_of(lambda: load_draws(FEED, cache=False))
+    base = best_of(plain)
+    with tempfile.TemporaryDirectory() as data_dir:
+        load_draws(FEED, data_dir=data_dir)
+        cached = best_of(lambda: load_draws(FEED, data_dir=data_dir))
+    print(f"load_draws, first call:     {cold * 1000:8.1f} ms  (cold parser caches)")
+    print(f"load_draws, no cache:       {ours * 1000:8.1f} ms  (best of 5)")
+    print(f"load_draws, cached:         {cached * 1000:8.1f} ms")
+    print(f"plain pandas.DataFrame:     {base * 1000:8.1f} ms")
+    print(f"ratio (first call / plain): {cold / base:8.1f} x")
+    print(f"ratio (no cache / plain):   {ours / base:8.1f} x")
+    print(f"ratio (cached / plain):     {cached / base:8.1f} x")
+
+
+def bench_import() -> None:
+    """Import time of ee_trends in a fresh interpreter, and what it pulls in."""
+    code = (
+        "import sys, time; t = time.perf_counter(); import ee_trends; "
+        "print(time.perf_counter() - t, 'matplotlib' in sys.modules, 'statsmodels' in sys.modules)"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        for _ in range(5)
+    ]
+    seconds = min(float(run.stdout.split()[0]) for run in runs)
+    _, matplotlib, statsmodels = runs[0].stdout.split()
+    print(f"import ee_trends:           {seconds * 1000:8.1f} ms")
+    print(f"  imports matplotlib: {matplotlib}, statsmodels: {statsmodels}")
+
+
+BENCHMARKS: list[Callable[[], None]] = [bench_import, bench_load_draws]
+
+
+def main() -> None:
+    print(f"feed: {FEED}")
+    for bench in BENCHMARKS:
+        print(f"\n== {bench.__doc__.splitlines()[0]}")
+        bench()
+
+
+if __name__ == "__main__":
+    main()
