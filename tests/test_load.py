@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -196,3 +197,11 @@ def test_cli_reports_a_bad_feed_cleanly(tmp_path, capsys):
     bad.write_text(pd.io.json.ujson_dumps(make_feed(make_round("9", drawCRS="n/a"))))
     assert main(["--data-dir", str(tmp_path), "info", "--source", str(bad)]) == 1
     assert "round 9: field 'drawCRS'" in capsys.readouterr().err
+
+
+def test_gzip_file_and_parsed_dict_give_the_same_table(newest_feed, tmp_path, draws):
+    packed = tmp_path / "ee_rounds_123_en.json.gz"
+    packed.write_bytes(gzip.compress(newest_feed.read_bytes()))
+    pd.testing.assert_frame_equal(load.load_draws(packed), draws)
+    feed = json.loads(newest_feed.read_text())
+    pd.testing.assert_frame_equal(load.load_draws(feed), draws)

@@ -9,11 +9,22 @@ from pathlib import Path
 CAPTURE_STEM = "ee_rounds_123_en"
 _CAPTURE_RE = re.compile(r"_(\d{8}T\d{6}Z)\.json(?:\.gz)?$")
 _STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+PROVENANCE_SUFFIX = ".provenance.json"
 
 
 def capture_name(captured_at: datetime) -> str:
     """File name of a capture taken at ``captured_at`` (UTC)."""
     return f"{CAPTURE_STEM}_{captured_at.astimezone(UTC).strftime(_STAMP_FORMAT)}.json.gz"
+
+
+def provenance_path(capture: str | Path) -> Path:
+    """Provenance file kept beside ``capture``: ``<capture file name>.provenance.json``.
+
+    Such names end in ``.provenance.json``, so :func:`list_captures` never
+    takes them for captures.
+    """
+    capture = Path(capture)
+    return capture.with_name(capture.name + PROVENANCE_SUFFIX)
 
 
 def capture_time(path: str | Path) -> datetime | None:

@@ -116,7 +116,11 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     draws = _typed(draws, dtypes(DRAW_FIELDS))
     order = draws.sort_values(["draw_date", "drawn_at", "draw_number", "draw_id"]).index
     draws = draws.loc[order].reset_index(drop=True)
-    pool = _pool_table([(ids[i], leaves[i], as_of[i]) for i in order if published[i]], repaired)
+    pool = _pool_table(
+        [(ids[i], leaves[i], as_of[i]) for i in order if published[i]],
+        repaired,
+        _recovered_counts(raw),
+    )
     return draws, pool
 
 
@@ -243,15 +247,38 @@ def _failed_sums(row: dict[str, int | None]) -> list[str]:
 def _pool_table(
     distributions: list[tuple[str, dict[str, int | None], object]],
     repaired: dict[str, dict[str, str]],
+    recovered: dict[tuple[str, str], str],
 ) -> pd.DataFrame:
     """The long pool table: the 15 leaf ranges of each (draw_id, counts, as-of date)."""
     records = [
-        (draw_id, day, low, high, row[field], field in repaired.get(draw_id, {}))
+        (
+            draw_id,
+            day,
+            low,
+            high,
+            row[field],
+            field in repaired.get(draw_id, {}),
+            recovered.get((draw_id, field)),
+        )
         for draw_id, row, day in distributions
         for field, (low, high) in LEAF_RANGES.items()
     ]
     frame = pd.DataFrame.from_records(records, columns=[f.name for f in POOL_FIELDS])
     return _typed(frame, dtypes(POOL_FIELDS))
+
+
+def _recovered_counts(raw: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """``(draw_id, field) -> capture`` of the values recovered by :mod:`ee_trends.merge`."""
+    marks: dict[tuple[str, str], str] = {}
+    if "recovered_fields" not in raw:
+        return marks
+    for draw_id, fields, source in zip(
+        raw["drawNumber"].str.strip(), raw["recovered_fields"], raw["recovered_from"], strict=True
+    ):
+        if pd.notna(fields):
+            names = POOL_FIELDS_RAW if fields == "*" else fields.split(",")
+            marks.update({(draw_id, name): source for name in names})
+    return marks
 
 
 def _programs_covered(text: pd.Series) -> list[str | None]:

@@ -98,6 +98,12 @@ POOL_FIELDS: tuple[Field, ...] = (
         nullable=True,
     ),
     Field("repaired", "bool", "the count was repaired from a known bad record"),
+    Field(
+        "recovered_from",
+        "string",
+        "the capture this count was recovered from (blanked in newer captures); NA when none",
+        nullable=True,
+    ),
 )
 
 
