@@ -72,7 +72,61 @@ def bench_import() -> None:
     print(f"  imports matplotlib: {matplotlib}, statsmodels: {statsmodels}")
 
 
-BENCHMARKS: list[Callable[[], None]] = [bench_import, bench_load_draws]
+def bench_merge_captures() -> None:
+    """Merging every capture in ../shared/data/vintages, and the revisions between them."""
+    from ee_trends.captures import list_captures
+    from ee_trends.diff import revisions
+    from ee_trends.load import build_tables
+    from ee_trends.merge import merge_captures
+    from ee_trends.read import read_files
+
+    files = list_captures(SHARED / "vintages")
+    read = best_of(lambda: read_files(files), repeat=3)
+    feeds = read_files(files)
+    merge = best_of(lambda: merge_captures(feeds), repeat=3)
+    tables = best_of(lambda: build_tables(feeds), repeat=3)
+    changes = best_of(lambda: revisions(feeds), repeat=3)
+    print(f"read {len(files)} captures:       {read * 1000:8.1f} ms  (best of 3)")
+    print(f"merge_captures:             {merge * 1000:8.1f} ms")
+    print(f"merge + clean + validate:   {tables * 1000:8.1f} ms")
+    print(f"revisions:                  {changes * 1000:8.1f} ms")
+
+
+def bench_backtest() -> None:
+    """Rolling-origin backtest of the cutoff forecaster (ee_trends.models), with its run time."""
+    import pandas as pd
+
+    from ee_trends import load_draws
+    from ee_trends.models import backtest, backtest_summary
+
+    draws = load_draws(FEED, cache=False)
+    start = time.perf_counter()
+    results = backtest(draws)
+    seconds = time.perf_counter() - start
+    with pd.option_context("display.width", 200, "display.max_columns", None):
+        print(backtest_summary(results).round(3).to_string(index=False))
+    print(f"backtest of {len(results)} rounds: {seconds:.2f} s")
+
+
+def bench_report() -> None:
+    """ee-trends report end to end (a fresh process, empty data folder) into a temp folder."""
+    exe = Path(sys.executable).with_name("ee-trends")
+    with tempfile.TemporaryDirectory() as folder:
+        command = [exe, "--data-dir", f"{folder}/data", "report", "--source", str(FEED)]
+        start = time.perf_counter()
+        subprocess.run([*command, "--out", f"{folder}/reports"], check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        figures = len(list(Path(folder, "reports", "figures").glob("*.png")))
+    print(f"ee-trends report:           {seconds:8.1f} s  ({figures} figures, PNG + SVG)")
+
+
+BENCHMARKS: list[Callable[[], None]] = [
+    bench_import,
+    bench_load_draws,
+    bench_merge_captures,
+    bench_backtest,
+    bench_report,
+]
 
 
 def main() -> None:

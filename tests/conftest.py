@@ -107,3 +107,20 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture(scope="session")
+def real_report(newest_feed: Path, tmp_path_factory) -> Path:
+    """``ee_trends.report.write_report`` run once on the newest capture; its index.html."""
+    import io
+
+    from ee_trends.report import write_report
+
+    folder = tmp_path_factory.mktemp("report")
+    return write_report(
+        folder / "reports",
+        source=newest_feed,
+        data_dir=folder / "data",
+        docs=folder / "docs",
+        progress=io.StringIO(),
+    )

@@ -20,6 +20,8 @@ _LAZY = {
     "load_draws": "ee_trends.load",
     "load_pool": "ee_trends.load",
     "fetch_feed": "ee_trends.fetch",
+    "revisions": "ee_trends.diff",
+    "draw_context": "ee_trends.context",
 }
 
 __all__ = ["FeedError", "__version__", *_LAZY]

@@ -59,6 +59,80 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="rebuild the processed cache from the raw captures")
     build.add_argument("--source", help="feed file, folder of captures or URL")
     build.set_defaults(func=_cmd_build)
+
+    report = sub.add_parser(
+        "report",
+        help="regenerate every chart (PNG, SVG), its tables (CSV) and index.html",
+        description="Regenerate the report: every chart as PNG and SVG, the tables behind "
+        "them as CSV, and one self-contained index.html. The folder is written whole into a "
+        "temporary folder and then moved into place; a folder not made by this command is "
+        "never replaced.",
+    )
+    report.add_argument("--source", help="feed file, folder of captures or URL")
+    report.add_argument(
+        "--out", default="reports", metavar="DIR", help="report folder (default: reports/)"
+    )
+    report.add_argument(
+        "--docs",
+        metavar="DIR",
+        help="also write the README's charts as small PNGs into DIR (e.g. docs/)",
+    )
+    report.set_defaults(func=_cmd_report)
+
+    revisions = sub.add_parser(
+        "revisions",
+        help="list the changes IRCC made to published rounds between captures",
+        description="Compare consecutive captures and summarise every change to a published "
+        "round: field, old value, new value, and the capture it was first seen in.",
+    )
+    revisions.add_argument(
+        "--source",
+        help="folder of captures (default: $EE_TRENDS_SOURCE, else the data folder's raw/)",
+    )
+    revisions.add_argument(
+        "--all",
+        action="store_true",
+        help="include cosmetic-only changes (whitespace, thousands separators)",
+    )
+    revisions.add_argument(
+        "--list", action="store_true", help="print every change, not only counts"
+    )
+    revisions.set_defaults(func=_cmd_revisions)
+
+    context = sub.add_parser(
+        "context",
+        help="one round against its history: size rank, larger rounds before it, cutoff, pool",
+        description="Put one round in context, to check a claim such as 'the largest draw "
+        "in 16 months': its rank by size, the last earlier round at least as large (within "
+        "its program and across all programs), its cutoff against recent rounds, invitations "
+        "year to date, and the candidates at or above its cutoff.",
+    )
+    context.add_argument(
+        "draw_id", nargs="?", metavar="DRAW_ID", help="the round, e.g. 384 or 91a (default: newest)"
+    )
+    context.add_argument("--source", help="feed file, folder of captures or URL")
+    context.add_argument("--json", action="store_true", help="print the context as JSON")
+    context.add_argument("--since", metavar="YYYY-MM-DD", help="also rank the round since this day")
+    context.add_argument(
+        "--recent", type=int, default=5, metavar="N", help="previous rounds for the cutoff median"
+    )
+    context.set_defaults(func=_cmd_context)
+
+    predict = sub.add_parser(
+        "predict",
+        help="what if: expected cutoff and 90%% interval for a round of a given size",
+        description="Forecast the cutoff of a round of PROGRAM with N invitations on DATE "
+        "from the rounds before DATE (ee_trends.models.predict_cutoff). The size effect is "
+        "an association, not a causal effect.",
+    )
+    predict.add_argument("--program", required=True, help="program key, e.g. cec, pnp, french")
+    predict.add_argument("--invitations", type=int, required=True, metavar="N", help="draw size")
+    predict.add_argument(
+        "--on", metavar="YYYY-MM-DD", help="date of the round (default: the day after the newest)"
+    )
+    predict.add_argument("--source", help="feed file, folder of captures or URL")
+    predict.add_argument("--json", action="store_true", help="print the prediction as JSON")
+    predict.set_defaults(func=_cmd_predict)
     return parser
 
 
@@ -109,6 +183,111 @@ def _cmd_build(args: argparse.Namespace) -> int:
     paths = build_cache(args.source, data_dir=args.data_dir)
     for path in paths:
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_revisions(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ee_trends.diff import revisions, summarize_revisions
+
+    table = revisions(args.source, data_dir=args.data_dir)
+    hidden = int(table["cosmetic"].sum()) if not args.all else 0
+    shown = table if args.all else table[~table["cosmetic"]]
+    if shown.empty:
+        print("no changes to published rounds" + (f" ({hidden} cosmetic hidden)" if hidden else ""))
+        return 0
+    print(
+        f"{len(shown)} changes to {shown['draw_id'].nunique()} rounds, first seen in "
+        f"{shown['first_seen_in'].nunique()} captures"
+        + (f" ({hidden} cosmetic-only hidden; --all shows them)" if hidden else "")
+    )
+    print()
+    summary = summarize_revisions(shown)
+    print((summary if args.all else summary.drop(columns="cosmetic")).to_string())
+    print()
+    by_capture = shown.groupby("first_seen_in", sort=False).agg(
+        changes=("field", "size"), rounds=("draw_id", "nunique")
+    )
+    print(by_capture.to_string())
+    if args.list:
+        print()
+        with pd.option_context("display.max_rows", None, "display.max_colwidth", 60):
+            print(shown.drop(columns="first_seen_at").to_string(index=False))
+    return 0
+
+
+def _cmd_context(args: argparse.Namespace) -> int:
+    from ee_trends.context import draw_context
+    from ee_trends.load import load_tables
+
+    draws, pool = load_tables(args.source, data_dir=args.data_dir)
+    draw_id = args.draw_id if args.draw_id is not None else draws["draw_id"].iloc[-1]
+    try:
+        context = draw_context(draws, draw_id, pool=pool, since=args.since, recent=args.recent)
+    except KeyError as err:
+        print(f"ee-trends: error: {err.args[0]}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(context.to_json(indent=1))
+    else:
+        print(context.to_text())
+        print()
+        print(context.table().to_string(index=False))
+    return 0
+
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from ee_trends.load import load_tables
+    from ee_trends.models import predict_cutoff
+
+    draws, pool = load_tables(args.source, data_dir=args.data_dir)
+    on = pd.Timestamp(args.on) if args.on else draws["draw_date"].max() + pd.Timedelta(days=1)
+    if args.invitations <= 0:
+        print("ee-trends: error: --invitations must be positive", file=sys.stderr)
+        return 2
+    try:
+        result = predict_cutoff(
+            draws, program=args.program, invitations=args.invitations, on=on, pool=pool
+        )
+    except ValueError as err:
+        print(f"ee-trends: error: {err}", file=sys.stderr)
+        return 1
+    if args.json:
+        record = {
+            "program": result.program,
+            "invitations": result.invitations,
+            "on": f"{result.on:%Y-%m-%d}",
+            "estimate": round(result.estimate, 1),
+            "low": round(result.low, 1),
+            "high": round(result.high, 1),
+            "level": result.level,
+            "based_on": result.based_on,
+        }
+        print(json.dumps(record, indent=1))
+    else:
+        print(result)
+        print(f"based on {result.based_on}")
+        structural = result.components.get("structural")
+        if structural is not None:
+            print(f"structural estimate from the latest pool: {structural:.0f} (not used)")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ee_trends.report import ReportError, write_report
+
+    try:
+        index = write_report(args.out, source=args.source, data_dir=args.data_dir, docs=args.docs)
+    except ReportError as err:
+        print(f"ee-trends: error: {err}", file=sys.stderr)
+        return 1
+    print(index)
     return 0
 
 

@@ -1,0 +1,414 @@
+"""A round in context: how one round compares with the rounds before it.
+
+Everything is computed from the ``draws`` (and optionally ``pool``) tables,
+never typed in, so a news claim ("the largest draw in over 16 months") can be
+checked in one call::
+
+    context = draw_context(draws, "384", pool=pool)
+    context.largest_in_months("program")      # months since a larger round of its program
+    print(context.to_text())
+
+Only rounds up to and including the round are history: later rounds never
+change its context.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+MONTH_DAYS = 365.25 / 12
+"""Days in a mean month, for gaps in months."""
+
+SCOPES = ("program", "all")
+"""``program``: rounds of the same program; ``all``: rounds of every program."""
+
+
+@dataclass(frozen=True)
+class DrawContext:
+    """One round against its history; every part is a plain, JSON-able structure.
+
+    Attributes
+    ----------
+    draw
+        The round: ``draw_id``, ``draw_date``, ``program``, ``draw_name``,
+        ``invitations``, ``crs_cutoff``.
+    ranks
+        Its rank by size per scope (``program``, ``all``) and window (``last
+        12 months``, ``since <date>``, ``all time``): ``rank`` is 1 + the
+        rounds larger than it, ``tied`` the other rounds as large, ``rounds``
+        the rounds in the window (itself included).
+    previous
+        Per scope and comparison (``at least as large``, ``larger``), the
+        latest earlier round that was so, or None (``round`` is None): its
+        ``draw_id``, ``draw_date``, ``program``, ``invitations`` and the gap
+        (``gap_days``, ``gap_months``).
+    cutoff
+        The CRS cutoff against the previous ``recent`` rounds of its program:
+        their median, and the change since the previous round of the program.
+    year_to_date
+        Per scope and year: invitations from 1 January to the round's day
+        and month (this year: up to and including the round).
+    pool
+        Where a distribution was published with the round: candidates at or
+        above the cutoff, as a range (the CRS ranges are 10 to 600 points
+        wide); None otherwise.
+    """
+
+    draw: dict[str, Any]
+    ranks: list[dict[str, Any]]
+    previous: list[dict[str, Any]]
+    cutoff: dict[str, Any]
+    year_to_date: list[dict[str, Any]]
+    pool: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    # -- questions a claim asks ---------------------------------------------------------
+
+    def previous_round(self, scope: str = "program", *, larger: bool = True) -> dict | None:
+        """The latest earlier round larger (or, ``larger=False``, at least as large), or None."""
+        comparison = "larger" if larger else "at least as large"
+        for item in self.previous:
+            if item["scope"] == scope and item["comparison"] == comparison:
+                return item["round"]
+        raise ValueError(f"unknown scope {scope!r}; expected one of {SCOPES}")
+
+    def largest_in_months(self, scope: str = "program") -> float | None:
+        """Months since an earlier round was larger; None if none ever was."""
+        found = self.previous_round(scope, larger=True)
+        return None if found is None else found["gap_months"]
+
+    def largest_since(self, day: str | date, scope: str = "program") -> bool:
+        """Whether no round of the scope from ``day`` on (before this one) was larger."""
+        found = self.previous_round(scope, larger=True)
+        return found is None or found["draw_date"] < pd.Timestamp(day).date().isoformat()
+
+    # -- output -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able dict (dates as ISO strings)."""
+        return asdict(self)
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def table(self) -> pd.DataFrame:
+        """The rank of the round by size, per scope and window."""
+        frame = pd.DataFrame(self.ranks)
+        scope = frame["scope"].map({"program": self.draw["program"], "all": "all programs"})
+        return pd.DataFrame(
+            {
+                "among": scope,
+                "window": frame["window"],
+                "rank": frame["rank"],
+                "tied": frame["tied"],
+                "rounds": frame["rounds"],
+            }
+        )
+
+    def _verdict(self) -> str:
+        """One sentence on "the largest in ...": within its program, then across all."""
+        program = self.draw["program"]
+        mine = self.previous_round("program", larger=True)
+        every = self.previous_round("all", larger=True)
+        if every is None:
+            return "So: the largest round on record, of its program and of all programs."
+        within = "on record" if mine is None else f"in {_gap(mine)}"
+        if mine is not None and mine["draw_id"] == every["draw_id"]:
+            return f"So: the largest {program} round {within}, and of all programs too."
+        return (
+            f"So: the largest {program} round {within}, "
+            f"but across all programs only the largest in {_gap(every)}."
+        )
+
+    def to_text(self) -> str:
+        """A short readable paragraph."""
+        d = self.draw
+        program = d["program"]
+        lines = [
+            f"Round #{d['draw_id']} on {d['draw_date']}: {d['invitations']:,} invitations, "
+            f"{d['draw_name']} ({program}), CRS cutoff {d['crs_cutoff']}."
+        ]
+        for scope, among in (("program", f"the largest {program} round"), ("all", "the largest")):
+            larger = self.previous_round(scope, larger=True)
+            same = self.previous_round(scope, larger=False)
+            lead = "Across all programs, " if scope == "all" else ""
+            if larger is None:
+                text = f"{lead}{among} on record: no earlier round was larger."
+                lines.append(text[0].upper() + text[1:])
+                continue
+            text = (
+                f"{lead}{among} since {larger['draw_date']}, when #{larger['draw_id']} "
+                + (f"({larger['program']}) " if scope == "all" else "")
+                + f"invited {larger['invitations']:,} ({_gap(larger)} earlier)"
+            )
+            if same is not None and same["draw_id"] != larger["draw_id"]:
+                text += (
+                    f"; #{same['draw_id']} ({same['program']}, {same['draw_date']}, "
+                    f"{_gap(same)} earlier) was as large ({same['invitations']:,})"
+                )
+            lines.append(text[0].upper() + text[1:] + ".")
+        lines.append(self._verdict())
+        c = self.cutoff
+        if c["previous_draw_id"] is not None:
+            lines.append(
+                f"Cutoff {d['crs_cutoff']}: {c['change']:+d} since the previous {program} round "
+                f"(#{c['previous_draw_id']}, {c['previous_cutoff']}); median of the previous "
+                f"{c['recent_rounds']} {program} rounds {c['recent_median']:g}."
+            )
+        this_year = [y for y in self.year_to_date if y["year"] == int(d["draw_date"][:4])]
+        for item in this_year:
+            earlier = [
+                y
+                for y in self.year_to_date
+                if y["scope"] == item["scope"] and y["year"] == item["year"] - 1
+            ]
+            among = program if item["scope"] == "program" else "all programs"
+            text = (
+                f"Year to date ({among}): {item['invitations']:,} invitations "
+                f"in {_plural(item['rounds'], 'round')}"
+            )
+            if earlier:
+                text += f" (same period of {earlier[0]['year']}: {earlier[0]['invitations']:,})"
+            lines.append(text + ".")
+        if self.pool is not None:
+            p = self.pool
+            low, high = p["at_or_above_min"], p["at_or_above_max"]
+            count = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
+            if low is None or high is None:
+                count = "an unknown number (ranges not published)"
+            lines.append(
+                f"Pool on {p['as_of']}: {count} of {p['pool_total']:,} candidates (all programs) "
+                f"had a CRS score at or above {p['cutoff']}."
+            )
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+
+def draw_context(
+    draws: pd.DataFrame,
+    draw_id: str | int,
+    *,
+    pool: pd.DataFrame | None = None,
+    since: str | date | None = None,
+    recent: int = 5,
+) -> DrawContext:
+    """Summarise one round against the rounds before it.
+
+    Parameters
+    ----------
+    draws
+        The table of :func:`ee_trends.load_draws`.
+    draw_id
+        The round, as IRCC names it (``"384"``, ``"91a"``; an int is accepted).
+    pool
+        The table of :func:`ee_trends.load_pool`, for the candidates at or
+        above the cutoff; None leaves that part out.
+    since
+        Adds a ``since <date>`` window to the ranks.
+    recent
+        How many previous rounds of its program the cutoff is compared with.
+
+    Raises
+    ------
+    KeyError
+        If no round has that ``draw_id``.
+    """
+    history = draws.sort_values(["draw_date", "drawn_at", "draw_number", "draw_id"])
+    history = history.reset_index(drop=True)
+    matches = history.index[history["draw_id"] == str(draw_id).strip()]
+    if len(matches) == 0:
+        raise KeyError(f"no round {draw_id!r} in the draws table")
+    position = int(matches[0])
+    history = history.iloc[: position + 1]
+    row = history.iloc[position]
+    day = pd.Timestamp(row["draw_date"])
+    same_program = history["program"] == row["program"]
+    scopes = {"program": history[same_program], "all": history}
+    size = int(row["invitations"])
+
+    draw = {
+        "draw_id": str(row["draw_id"]),
+        "draw_date": _iso(day),
+        "program": str(row["program"]),
+        "draw_name": str(row["draw_name"]),
+        "invitations": size,
+        "crs_cutoff": _int(row["crs_cutoff"]),
+    }
+    # (name, first day in the window): the last 12 months start the day after.
+    windows = [("last 12 months", day - pd.DateOffset(months=12) + pd.Timedelta(days=1))]
+    if since is not None:
+        windows.append((f"since {_iso(since)}", pd.Timestamp(since)))
+    windows.append(("all time", None))
+    ranks = []
+    for scope, rounds in scopes.items():
+        for window, start in windows:
+            inside = rounds if start is None else rounds[rounds["draw_date"] >= start]
+            sizes = inside["invitations"]
+            ranks.append(
+                {
+                    "scope": scope,
+                    "window": window,
+                    "start": None if start is None else _iso(start),
+                    "rank": int((sizes > size).sum()) + 1,
+                    "tied": int((sizes == size).sum()) - 1,
+                    "rounds": len(inside),
+                }
+            )
+    previous = [
+        {
+            "scope": scope,
+            "comparison": comparison,
+            "round": _previous(rounds.iloc[:-1], size, day, strict=comparison == "larger"),
+        }
+        for scope, rounds in scopes.items()
+        for comparison in ("at least as large", "larger")
+    ]
+    return DrawContext(
+        draw=draw,
+        ranks=ranks,
+        previous=previous,
+        cutoff=_cutoff(scopes["program"], recent),
+        year_to_date=[
+            item for scope, rounds in scopes.items() for item in _year_to_date(rounds, day, scope)
+        ],
+        pool=None if pool is None else _pool(pool, row),
+    )
+
+
+def _previous(earlier: pd.DataFrame, size: int, day: pd.Timestamp, *, strict: bool) -> dict | None:
+    hits = (
+        earlier[earlier["invitations"] > size]
+        if strict
+        else earlier[earlier["invitations"] >= size]
+    )
+    if hits.empty:
+        return None
+    hit = hits.iloc[-1]
+    gap = (day - pd.Timestamp(hit["draw_date"])).days
+    return {
+        "draw_id": str(hit["draw_id"]),
+        "draw_date": _iso(hit["draw_date"]),
+        "program": str(hit["program"]),
+        "invitations": int(hit["invitations"]),
+        "crs_cutoff": _int(hit["crs_cutoff"]),
+        "gap_days": int(gap),
+        "gap_months": round(gap / MONTH_DAYS, 2),
+    }
+
+
+def _cutoff(rounds: pd.DataFrame, recent: int) -> dict[str, Any]:
+    this = rounds.iloc[-1]
+    before = rounds.iloc[:-1].dropna(subset=["crs_cutoff"]).tail(recent)
+    if before.empty:
+        return {
+            "previous_draw_id": None,
+            "previous_date": None,
+            "previous_cutoff": None,
+            "change": None,
+            "recent_rounds": 0,
+            "recent_draw_ids": [],
+            "recent_median": None,
+            "versus_median": None,
+        }
+    last = before.iloc[-1]
+    median = float(before["crs_cutoff"].astype("float64").median())
+    cutoff = _int(this["crs_cutoff"])
+    return {
+        "previous_draw_id": str(last["draw_id"]),
+        "previous_date": _iso(last["draw_date"]),
+        "previous_cutoff": _int(last["crs_cutoff"]),
+        "change": None if cutoff is None else cutoff - int(last["crs_cutoff"]),
+        "recent_rounds": len(before),
+        "recent_draw_ids": [str(x) for x in before["draw_id"]],
+        "recent_median": median,
+        "versus_median": None if cutoff is None else cutoff - median,
+    }
+
+
+def _year_to_date(rounds: pd.DataFrame, day: pd.Timestamp, scope: str) -> list[dict[str, Any]]:
+    items = []
+    for year in range(int(rounds["draw_date"].dt.year.min()), day.year + 1):
+        end = _same_day(day, year)
+        inside = rounds[
+            (rounds["draw_date"] >= pd.Timestamp(year, 1, 1)) & (rounds["draw_date"] <= end)
+        ]
+        items.append(
+            {
+                "scope": scope,
+                "year": year,
+                "end": _iso(end),
+                "invitations": int(inside["invitations"].sum()),
+                "rounds": len(inside),
+            }
+        )
+    return items
+
+
+def _same_day(day: pd.Timestamp, year: int) -> pd.Timestamp:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=year, day=28)
+
+
+def _pool(pool: pd.DataFrame, row: pd.Series) -> dict[str, Any] | None:
+    leaves = pool[pool["draw_id"] == row["draw_id"]]
+    cutoff = _int(row["crs_cutoff"])
+    if leaves.empty or cutoff is None:
+        return None
+    above = leaves[leaves["score_min"] >= cutoff]["candidates"]
+    reaching = leaves[leaves["score_max"] >= cutoff]["candidates"]
+    known = not (above.isna().any() or reaching.isna().any())
+    total = row["pool_total"]
+    return {
+        "as_of": _iso(leaves["pool_as_of"].iloc[0]),
+        "cutoff": cutoff,
+        "at_or_above_min": int(above.sum()) if known else None,
+        "at_or_above_max": int(reaching.sum()) if known else None,
+        "pool_total": None if pd.isna(total) else int(total),
+        "recovered": bool(leaves["recovered_from"].notna().any())
+        if "recovered_from" in leaves
+        else False,
+    }
+
+
+def _gap(found: dict[str, Any]) -> str:
+    if found["gap_days"] < 31:
+        return _plural(found["gap_days"], "day")
+    return f"{found['gap_months']:.1f} months"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _iso(value: Any) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _int(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def report_section(data: Any) -> Any:
+    """The report's "newest round in context" section (see :mod:`ee_trends.report`)."""
+    from ee_trends.report import SectionResult, escape, table_html
+
+    draws = data.draws
+    if draws.empty:
+        return SectionResult(html="<p>No rounds in the data.</p>")
+    newest = draws.sort_values(["draw_date", "drawn_at", "draw_number", "draw_id"]).iloc[-1]
+    context = draw_context(draws, newest["draw_id"], pool=data.pool)
+    table = context.table()
+    text = "".join(f"<p>{escape(line)}</p>" for line in context.to_text().splitlines())
+    columns = {"among": "Among", "window": "Window", "rank": "Rank by size"}
+    columns.update({"tied": "Tied with", "rounds": "Rounds in window"})
+    return SectionResult(
+        tables={"newest_round_context": table},
+        html=text + table_html(table, columns=columns),
+    )

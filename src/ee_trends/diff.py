@@ -1,0 +1,179 @@
+"""Every change IRCC made to a published round, between consecutive captures of the feed.
+
+(The module is not named ``revisions``: importing it would then replace the
+package's lazy ``ee_trends.revisions`` function by the module.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ee_trends.captures import capture_time, list_captures
+from ee_trends.config import resolve_source
+from ee_trends.feed import ROUND_FIELDS
+from ee_trends.merge import stack_captures
+from ee_trends.read import read_files, source_files
+
+REVISION_COLUMNS: tuple[str, ...] = (
+    "draw_id",
+    "field",
+    "old_value",
+    "new_value",
+    "first_seen_in",
+    "first_seen_at",
+    "cosmetic",
+)
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+Captures = (
+    str | os.PathLike | Sequence[str | os.PathLike] | Sequence[tuple[str, Mapping[str, Any]]] | None
+)
+
+
+def revisions(
+    captures: Captures = None,
+    *,
+    cosmetic: bool = True,
+    data_dir: str | os.PathLike | None = None,
+) -> pd.DataFrame:
+    """A tidy table of every change to a published round between consecutive captures.
+
+    Parameters
+    ----------
+    captures
+        A folder of captures, a list of capture files, or a list of
+        ``(label, feed)`` pairs (oldest first, as :func:`ee_trends.read.read_files`
+        returns them). None follows the resolution rule of
+        :func:`ee_trends.config.resolve_source` (a single feed has no revisions).
+    cosmetic
+        Keep the cosmetic-only changes (whitespace, thousands separators);
+        False leaves them out.
+    data_dir
+        The data folder, for the resolution rule.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per change of one field of one round, in the order the
+        changes were first seen. A round compares with the previous capture
+        that held it; a round's first appearance is not a change.
+
+        =============  ===================  ==============================================
+        column         dtype                meaning
+        =============  ===================  ==============================================
+        draw_id        string               the round (``drawNumber``, stripped)
+        field          string               the feed's field name (``drawName``, ``dd4``)
+        old_value      string               the value in the previous capture, as published
+        new_value      string               the value in this capture, as published
+        first_seen_in  string               the capture (file name) the new value first appears in
+        first_seen_at  datetime64[ns, UTC]  its capture time; NaT when the label has none
+        cosmetic       bool                 only whitespace or thousands separators changed
+        =============  ===================  ==============================================
+    """
+    feeds = _feeds(captures, data_dir=data_dir)
+    table = _changes(feeds)
+    if not cosmetic:
+        table = table[~table["cosmetic"]].reset_index(drop=True)
+    return table
+
+
+def summarize_revisions(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts of a :func:`revisions` table by field: changes, rounds, captures, cosmetic ones."""
+    grouped = table.groupby("field", sort=False)
+    summary = pd.DataFrame(
+        {
+            "changes": grouped.size(),
+            "cosmetic": grouped["cosmetic"].sum(),
+            "rounds": grouped["draw_id"].nunique(),
+            "captures": grouped["first_seen_in"].nunique(),
+        }
+    )
+    order = {field: i for i, field in enumerate(ROUND_FIELDS)}
+    summary = summary.sort_index(key=lambda index: index.map(order))
+    summary.index.name = "field"
+    return summary.astype("int64")
+
+
+def _feeds(captures: Captures, *, data_dir) -> list[tuple[str, Mapping[str, Any]]]:
+    if captures is None:
+        return read_files(source_files(resolve_source(None, data_dir=data_dir), data_dir=data_dir))
+    if isinstance(captures, str | os.PathLike):
+        path = Path(captures)
+        return read_files(list_captures(path) if path.is_dir() else [path])
+    items = list(captures)
+    if items and isinstance(items[0], tuple):
+        return items
+    paths = [Path(item) for item in items]
+    if all(capture_time(path) is not None for path in paths):
+        paths.sort(key=lambda path: (capture_time(path), path.name))
+    return read_files(paths)
+
+
+def _changes(feeds: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.DataFrame:
+    if len(feeds) < 2:
+        return _empty()
+    stacked = stack_captures(feeds)
+    stacked = stacked.sort_values(["draw_id", "capture"], kind="stable").reset_index(drop=True)
+    same_round = (stacked["draw_id"] == stacked["draw_id"].shift()).to_numpy()
+    pieces = []
+    for field in ROUND_FIELDS:
+        new = stacked[field]
+        old = new.shift()
+        changed = same_round & (new != old).fillna(False).to_numpy()
+        if changed.any():
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "draw_id": stacked["draw_id"][changed],
+                        "field": field,
+                        "old_value": old[changed],
+                        "new_value": new[changed],
+                        "capture": stacked["capture"][changed],
+                    }
+                )
+            )
+    if not pieces:
+        return _empty()
+    table = pd.concat(pieces)
+    labels = [label for label, _ in feeds]
+    times = pd.to_datetime([capture_time(label) for label in labels], utc=True)
+    table["first_seen_in"] = np.asarray(labels, dtype=object)[table["capture"].to_numpy()]
+    table["first_seen_at"] = times[table["capture"].to_numpy()]
+    table["cosmetic"] = [
+        _normal(old) == _normal(new)
+        for old, new in zip(table["old_value"], table["new_value"], strict=True)
+    ]
+    number = pd.to_numeric(table["draw_id"].str.extract(r"^(\d+)", expand=False))
+    field_order = table["field"].map({field: i for i, field in enumerate(ROUND_FIELDS)})
+    table = table.assign(_number=number, _field=field_order).sort_values(
+        ["capture", "_number", "draw_id", "_field"], kind="stable"
+    )
+    return _typed(table[list(REVISION_COLUMNS)].reset_index(drop=True))
+
+
+@lru_cache(maxsize=8192)
+def _normal(text: str) -> str:
+    """A value without its cosmetic parts: all whitespace and thousands separators."""
+    return _THOUSANDS_RE.sub("", "".join(text.split()))
+
+
+def _empty() -> pd.DataFrame:
+    return _typed(pd.DataFrame({column: [] for column in REVISION_COLUMNS}))
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    types = {column: "string" for column in REVISION_COLUMNS}
+    types["cosmetic"] = "bool"
+    table = table.astype({k: v for k, v in types.items() if k != "first_seen_at"})
+    table["first_seen_at"] = pd.to_datetime(table["first_seen_at"], utc=True).astype(
+        "datetime64[ns, UTC]"
+    )
+    return table

@@ -1,0 +1,107 @@
+"""What the data says, as short Markdown computed from the tables.
+
+The notebooks end with these, so their conclusions are computed, never typed
+in, and stay true when the data is refreshed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ee_trends import stats
+
+
+def _label(key: str) -> str:
+    # plain names without importing matplotlib (the plots module holds the same table)
+    return {
+        "general": "all-program",
+        "cec": "Canadian Experience Class",
+        "pnp": "Provincial Nominee Program",
+        "french": "French-language",
+    }.get(key, key.replace("_", " "))
+
+
+def cutoffs(draws: pd.DataFrame, window: int = 5) -> str:
+    """The newest cutoffs by program and how the main series moved."""
+    latest = stats.latest_by_program(draws)
+    year = stats.data_date(draws).year
+    recent = latest[latest["draw_date"].dt.year >= year - 1]
+    lowest = draws.loc[draws["crs_cutoff"].astype("float64").idxmin()]
+    lines = [
+        f"- Data to **{stats.data_date(draws):%Y-%m-%d}**: {len(draws)} rounds.",
+        "- Newest cutoff of each program with a round since "
+        f"{year - 1}: "
+        + "; ".join(
+            f"{_label(r.program)} {int(r.crs_cutoff)} ({r.draw_date:%Y-%m-%d})"
+            for r in recent.itertuples()
+        )
+        + ".",
+        f"- The lowest cutoff ever was {int(lowest['crs_cutoff'])}, in the "
+        f"{_label(str(lowest['program']))} round of {lowest['draw_date']:%Y-%m-%d} "
+        f"({int(lowest['invitations']):,} invitations).",
+    ]
+    pnp = draws[draws["program"] == "pnp"]["crs_cutoff"].astype("float64")
+    others = draws[draws["program"] != "pnp"]["crs_cutoff"].astype("float64")
+    if len(pnp) and len(others):
+        lines.append(
+            f"- Provincial Nominee rounds have a median cutoff of {pnp.median():.0f} against "
+            f"{others.median():.0f} for all other rounds: a nomination adds 600 points."
+        )
+    return "\n".join(lines)
+
+
+def volumes(draws: pd.DataFrame) -> str:
+    """Yearly totals, this year so far against earlier years, and the last 12 months' mix."""
+    yearly = stats.yearly_invitations(draws)
+    ytd = stats.year_to_date_comparison(draws).set_index("year")
+    date = stats.data_date(draws)
+    this = int(ytd.loc[date.year, "to_date"])
+    earlier = ytd.drop(index=date.year)["to_date"]
+    rank = int((earlier > this).sum()) + 1
+    complete = yearly.drop(index=date.year, errors="ignore")
+    recent = stats.recent_invitations(draws, months=12)
+    top = recent.head(3)
+    lines = [
+        f"- By {date:%B %d}, {date.year} had {this:,} invitations: "
+        f"rank {rank} of {len(earlier) + 1} years at the same date"
+        + (
+            f" (the previous year had {int(earlier.loc[date.year - 1]):,})."
+            if date.year - 1 in earlier.index
+            else "."
+        ),
+        f"- The largest complete year was {complete.idxmax()} ({complete.max():,}); "
+        f"the smallest since 2017 was {complete.loc[2017:].idxmin()} "
+        f"({complete.loc[2017:].min():,}).",
+        f"- In the last 12 months, {int(recent['invitations'].sum()):,} invitations in "
+        f"{int(recent['rounds'].sum())} rounds; the largest shares: "
+        + ", ".join(f"{_label(r.program)} {r.share:.0%}" for r in top.itertuples())
+        + ".",
+    ]
+    return "\n".join(lines)
+
+
+def pool(draws: pd.DataFrame, pool_table: pd.DataFrame) -> str:
+    """The pool's size and where its candidates score, first and newest distribution."""
+    totals = stats.pool_totals(draws)
+    if totals.empty:
+        return "- No pool distribution was published in this data."
+    dist = stats.pool_distribution(pool_table, coarse=True)
+    first, last = dist["pool_as_of"].min(), dist["pool_as_of"].max()
+
+    def share_above(day: pd.Timestamp, score: int) -> float:
+        rows = dist[dist["pool_as_of"] == day]
+        return rows.loc[rows["score_min"] > score, "candidates"].sum() / rows["candidates"].sum()
+
+    peak = totals.loc[totals["pool_total"].astype("float64").idxmax()]
+    newest = totals.iloc[-1]
+    return "\n".join(
+        [
+            f"- {len(totals)} published distributions, {first:%Y-%m-%d} to {last:%Y-%m-%d}.",
+            f"- The pool held {int(newest['pool_total']):,} candidates on "
+            f"{newest['pool_as_of']:%Y-%m-%d}; its largest was {int(peak['pool_total']):,} "
+            f"on {peak['pool_as_of']:%Y-%m-%d}.",
+            f"- Candidates above CRS 500: {share_above(first, 500):.1%} of the pool on "
+            f"{first:%Y-%m-%d}, {share_above(last, 500):.1%} on {last:%Y-%m-%d}; "
+            f"above 450: {share_above(first, 450):.1%} then, {share_above(last, 450):.1%} now.",
+        ]
+    )

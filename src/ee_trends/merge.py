@@ -1,0 +1,168 @@
+"""Merge several captures of the feed into one raw frame: newest published value wins.
+
+IRCC edits past rounds in its feed without notice: labels are renamed, a
+date is rewritten, and some values are later *blanked* (a distribution
+replaced by zeros, a string emptied). Merging works field by field on the
+raw strings, so a value only blanked by a later capture is not lost:
+
+- each round (``drawNumber``) is taken from the newest capture that has it;
+- each field takes its value from that capture, unless the value is blank:
+  an empty or whitespace string, or for ``dd1`` ... ``dd18`` a ``"0"`` (a
+  distribution of zeros, or one range zeroed) where an older capture had
+  a non-zero value. A blank is recovered from the newest older capture with
+  a non-blank value, and the round is marked: ``recovered_fields`` names the
+  fields (comma-separated) and ``recovered_from`` the capture(s) they came
+  from (newest first);
+- a round missing from newer captures is kept from the newest capture that
+  had it, with ``recovered_fields`` ``"*"`` (the whole round),
+  ``recovered_from`` that capture, and a :class:`DroppedRoundWarning`.
+
+A ``"0"`` that no capture ever replaced with a count stays ``"0"``: the
+cleaning step reads it (all zeros: no distribution published).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ee_trends.errors import FeedError
+from ee_trends.feed import ROUND_FIELDS
+
+POOL_RAW_FIELDS: tuple[str, ...] = tuple(f"dd{i}" for i in range(1, 19))
+WHOLE_ROUND = "*"
+"""``recovered_fields`` of a round kept from an older capture because newer ones dropped it."""
+
+
+class DroppedRoundWarning(UserWarning):
+    """A round missing from newer captures: kept from the newest capture that had it."""
+
+
+def stack_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+    """All rounds of all captures in one frame of strings, with the capture's position.
+
+    Columns: :data:`~ee_trends.feed.ROUND_FIELDS`, ``draw_id`` (``drawNumber``
+    stripped) and ``capture`` (the position of the capture in ``feeds``,
+    oldest first). Rows keep each capture's order (newest round first).
+
+    Raises
+    ------
+    FeedError
+        If a capture holds two rounds with the same ``drawNumber``.
+    """
+    records = [record for _, feed in feeds for record in feed["rounds"]]
+    sizes = [len(feed["rounds"]) for _, feed in feeds]
+    frame = pd.DataFrame.from_records(records, columns=list(ROUND_FIELDS)).astype("string")
+    frame["draw_id"] = frame["drawNumber"].str.strip()
+    frame["capture"] = np.repeat(np.arange(len(feeds)), sizes)
+    repeated = frame[frame.duplicated(["capture", "draw_id"])]
+    if not repeated.empty:
+        label = feeds[int(repeated["capture"].iloc[0])][0]
+        raise FeedError(
+            f"{label}: round {repeated['draw_id'].iloc[0]}: field 'drawNumber' appears twice"
+        )
+    return frame
+
+
+def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a raw value is blank: empty or whitespace, or ``"0"`` in ``dd1`` ... ``dd18``.
+
+    (A ``"0"`` in a pool field is only *treated* as blank by the merge when an
+    older capture had a non-zero value; otherwise it is kept.)
+    """
+    fields = list(ROUND_FIELDS)
+    stripped = frame[fields].apply(lambda column: column.str.strip().fillna(""))
+    blank = stripped == ""
+    pool = list(POOL_RAW_FIELDS)
+    blank[pool] = blank[pool] | (stripped[pool] == "0")
+    return blank
+
+
+def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+    """Merge captures (oldest first, each ``(label, feed)``) into one raw frame of strings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The shape of :func:`ee_trends.read.rounds_frame` (columns
+        :data:`~ee_trends.feed.ROUND_FIELDS`, strings), one row per round
+        ever published, plus ``recovered_fields`` and ``recovered_from``
+        (strings, NA when nothing was recovered). See the module docstring.
+
+    Warns
+    -----
+    DroppedRoundWarning
+        Rounds missing from newer captures, kept from the newest that had them.
+    """
+    if not feeds:
+        raise ValueError("merge_captures needs at least one capture")
+    labels = np.array([label for label, _ in feeds], dtype=object)
+    stacked = stack_captures(feeds)
+    fields = list(ROUND_FIELDS)
+    blank = blank_mask(stacked)
+
+    groups = stacked.groupby("draw_id", sort=False)
+    # The newest capture holding each round, and that capture's raw values.
+    newest = stacked.loc[groups["capture"].idxmax()]
+    newest = newest.assign(row=newest.index).set_index("draw_id")
+    # The newest non-blank value of each field, and the capture it is in (-1: none).
+    kept = stacked[fields].mask(blank).groupby(stacked["draw_id"], sort=False).last()
+    source = (
+        pd.DataFrame(
+            np.where(blank.to_numpy(), -1, stacked["capture"].to_numpy()[:, None]),
+            columns=fields,
+        )
+        .groupby(stacked["draw_id"].to_numpy(), sort=False)
+        .max()
+    )
+    kept, source = kept.loc[newest.index], source.loc[newest.index]
+    merged = kept.fillna(newest[fields])
+
+    own = newest["capture"].to_numpy()[:, None]
+    recovered = (source.to_numpy() >= 0) & (source.to_numpy() != own)
+    dropped = newest["capture"].to_numpy() < len(feeds) - 1
+    merged["recovered_fields"] = _recovered_fields(recovered, dropped)
+    merged["recovered_from"] = _recovered_from(recovered, source.to_numpy(), newest, labels)
+    merged = merged.astype("string")
+
+    if dropped.any():
+        lost = newest.index[dropped]
+        warnings.warn(
+            "rounds missing from newer captures, kept from the newest capture that had them: "
+            + "; ".join(
+                f"{draw_id} (last in {labels[newest.loc[draw_id, 'capture']]})" for draw_id in lost
+            ),
+            DroppedRoundWarning,
+            stacklevel=2,
+        )
+    # Rounds in the order of the newest capture holding them (newest round first).
+    order = np.lexsort((newest["row"].to_numpy(), -newest["capture"].to_numpy()))
+    return merged.iloc[order].reset_index(drop=True)
+
+
+def _recovered_fields(recovered: np.ndarray, dropped: np.ndarray) -> list[str | None]:
+    names = np.array(ROUND_FIELDS, dtype=object)
+    out: list[str | None] = []
+    for row, whole in zip(recovered, dropped, strict=True):
+        if whole:
+            out.append(WHOLE_ROUND)
+        else:
+            out.append(",".join(names[row]) if row.any() else None)
+    return out
+
+
+def _recovered_from(
+    recovered: np.ndarray, source: np.ndarray, newest: pd.DataFrame, labels: np.ndarray
+) -> list[str | None]:
+    last = len(labels) - 1
+    out: list[str | None] = []
+    for row, captures, own in zip(recovered, source, newest["capture"].to_numpy(), strict=True):
+        used = set(captures[row].tolist())
+        if own < last:
+            used.add(int(own))
+        out.append(",".join(labels[sorted(used, reverse=True)]) if used else None)
+    return out

@@ -1,0 +1,166 @@
+"""Charts of the draw-size models: scatter, effects forest plot, what-if curve, backtest.
+
+Same convention as :mod:`ee_trends.plots`: ``plot_x(data, *, ax=None,
+**kwargs) -> Axes``, no ``plt.show()``, no global state, program colours from
+:data:`ee_trends.plots.PROGRAM_COLORS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ee_trends.plots import PROGRAM_COLORS, add_caption, caption_text, program_label
+
+MAIN = ("general", "cec", "pnp", "french", "healthcare")
+
+
+def _axes(ax: Axes | None, figsize=(10, 5.5)) -> Axes:
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _log_size_axis(ax: Axes) -> None:
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def plot_size_scatter(
+    draws: pd.DataFrame,
+    *,
+    programs: Iterable[str] = MAIN,
+    since: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Cutoff against draw size (log scale), one colour per program; huge rounds annotated."""
+    ax = _axes(ax)
+    data = draws if since is None else draws[draws["draw_date"] >= pd.Timestamp(since)]
+    for key in programs:
+        part = data[data["program"].astype(str) == key]
+        if part.empty:
+            continue
+        ax.scatter(
+            part["invitations"].astype(float),
+            part["crs_cutoff"].astype(float),
+            s=16,
+            alpha=0.7,
+            color=PROGRAM_COLORS.get(key, "grey"),
+            label=f"{program_label(key)} ({len(part)})",
+        )
+    extreme = data[data["invitations"].astype(float) > 20000]
+    for _, row in extreme.iterrows():
+        ax.annotate(
+            f"#{row['draw_id']} {row['draw_date']:%Y-%m-%d}\n"
+            f"{int(row['invitations']):,} at {int(row['crs_cutoff'])}",
+            (float(row["invitations"]), float(row["crs_cutoff"])),
+            xytext=(-10, 20),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            arrowprops={"arrowstyle": "-", "color": "0.4"},
+        )
+    _log_size_axis(ax)
+    ax.set(
+        xlabel="Invitations in the round (log scale)",
+        ylabel="CRS cutoff",
+        title="Draw size and cutoff, by program",
+    )
+    ax.legend(frameon=False, fontsize=8)
+    add_caption(ax, caption_text(data["draw_date"].max()))
+    return ax
+
+
+def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Forest plot: cutoff change per doubling of size with 95% intervals, per program and fit.
+
+    ``effects`` is :func:`ee_trends.models.size_effects`.
+    """
+    ax = _axes(ax, figsize=(9, 6))
+    specs = list(dict.fromkeys(effects["specification"]))
+    markers = dict(zip(specs, "osD^v<>", strict=False))
+    rows = effects.reset_index(drop=True)
+    labels = []
+    for i, row in rows.iterrows():
+        y = len(rows) - 1 - i
+        color = PROGRAM_COLORS.get(row["program"], "0.2")
+        ax.errorbar(
+            row["effect_per_doubling"],
+            y,
+            xerr=[
+                [row["effect_per_doubling"] - row["ci_low"]],
+                [row["ci_high"] - row["effect_per_doubling"]],
+            ],
+            fmt=markers[row["specification"]],
+            color=color,
+            capsize=3,
+        )
+        labels.append((y, f"{row['program']} · {row['specification']} (n={row['n']})"))
+    ax.set_yticks([y for y, _ in labels], [text for _, text in labels], fontsize=8)
+    ax.axvline(0, color="0.5", lw=0.8)
+    ax.set(
+        xlabel="Change in cutoff per doubling of draw size (CRS points, 95% interval)",
+        title="Size effects within program (associations, not causal effects)",
+    )
+    return ax
+
+
+def plot_what_if(
+    curve: pd.DataFrame,
+    *,
+    history: pd.DataFrame | None = None,
+    program: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Expected cutoff and its interval against draw size (``curve`` from ``predict_curve``).
+
+    With ``history``, the program's rounds of the last two years are drawn as points.
+    """
+    ax = _axes(ax, figsize=(8, 5))
+    color = PROGRAM_COLORS.get(program or "", "#1f77b4")
+    x = curve["invitations"].astype(float)
+    ax.fill_between(x, curve["low"], curve["high"], color=color, alpha=0.2, label="90% interval")
+    ax.plot(x, curve["estimate"], color=color, lw=2, label="expected cutoff")
+    if history is not None and program is not None:
+        own = history[history["program"].astype(str) == program]
+        own = own[own["draw_date"] >= own["draw_date"].max() - pd.Timedelta(days=730)]
+        ax.scatter(
+            own["invitations"].astype(float),
+            own["crs_cutoff"].astype(float),
+            s=14,
+            color="0.3",
+            alpha=0.6,
+            label="rounds of the last two years",
+        )
+    _log_size_axis(ax)
+    name = program_label(program) if program else "the program"
+    ax.set(
+        xlabel="Invitations in the next round (log scale)",
+        ylabel="CRS cutoff",
+        title=f"What if: the next round of {name}",
+    )
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None) -> Axes:
+    """Out-of-sample forecasts, intervals and the naive forecast against the actual cutoffs."""
+    ax = _axes(ax, figsize=(10, 4.5))
+    part = results[results["program"] == program]
+    color = PROGRAM_COLORS.get(program, "#1f77b4")
+    ax.fill_between(
+        part["draw_date"], part["low"], part["high"], color=color, alpha=0.2, step="mid"
+    )
+    ax.plot(part["draw_date"], part["estimate"], "o-", color=color, ms=3, label="model")
+    ax.plot(part["draw_date"], part["naive"], "x", color="0.5", ms=4, label="naive")
+    ax.plot(part["draw_date"], part["crs_cutoff"], "k.", ms=5, label="actual")
+    missed = part[~part["covered"]]
+    ax.scatter(missed["draw_date"], missed["crs_cutoff"], s=50, facecolors="none", edgecolors="red")
+    ax.set(ylabel="CRS cutoff", title=f"Backtest: {program_label(program)}")
+    ax.legend(frameon=False, fontsize=8)
+    return ax

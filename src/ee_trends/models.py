@@ -1,0 +1,787 @@
+"""How draw size relates to the cutoff: effect estimates, a what-if forecaster, and its backtest.
+
+Three questions, three functions:
+
+- :func:`size_effects`: by how much does the cutoff move when a round of a
+  program is twice as large? Regression of the cutoff on ``log2``
+  (invitations), within each program, with robustness fits.
+- :func:`predict_cutoff`: if IRCC invites ``N`` people in a round of program
+  ``P`` on a date, what cutoff should we expect, and how sure are we?
+- :func:`backtest`: how good is that forecaster, out of sample, against the
+  naive "same cutoff as last time" and a linear trend?
+
+Read the slopes as associations, not causal effects. The cutoff is an order
+statistic of the pool (see :mod:`ee_trends.structural`), and IRCC chooses the
+size of a round knowing the pool: a large round may be run *because* many
+candidates sit just under the last cutoff. The size effect mixes the
+mechanical effect (more invitations reach further down) with that choice.
+Programs differ in both level and size (PNP rounds are small with cutoffs
+above 700, French rounds large with cutoffs near 400), so a slope pooled
+across programs without program effects would be dominated by that
+confounding; every estimate here is within program.
+
+statsmodels is imported inside the functions that need it, never by
+``import ee_trends``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ee_trends.events import regime_of
+
+MAIN_PROGRAMS: tuple[str, ...] = ("general", "cec", "pnp", "french", "healthcare")
+"""The programs with enough rounds for a per-program model."""
+
+OUTLIER_ROUNDS: tuple[str, ...] = ("176",)
+"""Rounds named as influential a priori: #176, 2021-02-13, 27,332 CEC invitations at CRS 75."""
+
+LEVEL = 0.90
+"""Coverage of the prediction intervals."""
+
+# Forecaster settings, fixed a priori (not tuned on the backtest period).
+SMOOTHING_GRID: tuple[float, ...] = (0.2, 0.35, 0.5, 0.7, 1.0)
+"""Candidate weights of the last round in the level; chosen per program on history only."""
+SMOOTHING_WINDOW = 20
+"""Last rounds of a program on which the smoothing weight is chosen."""
+SLOPE_WINDOW = 40
+"""Last rounds of a program whose changes estimate its size slope."""
+SLOPE_PRIOR_ROUNDS = 10.0
+"""Shrinkage: the pooled within-program slope counts as this many rounds."""
+CALIBRATION_WINDOW = 100
+"""Last out-of-sample errors (all main programs) that calibrate the intervals."""
+SCALE_WINDOW = 12
+"""Last rounds of a program whose cutoff changes set its error scale."""
+SLOPE_HALF_LIFE_DAYS = 365.0
+"""Weight of a cutoff change in the slope halves with each year of age."""
+PAUSE_DAYS = 180
+"""A program paused longer than this starts afresh: no change across the pause is used."""
+PROXIES: dict[str, str] = {"cec": "general", "fsw": "general", "fst": "general"}
+"""After a long pause, a program drawn from the all-program pool restarts from its latest round."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+def model_frame(draws: pd.DataFrame) -> pd.DataFrame:
+    """The rounds with the model's variables, oldest first.
+
+    Adds ``log2_invitations``, ``days_since_previous`` (days since the
+    previous round of the same program; NA for a program's first round),
+    ``log_days_since_previous`` and ``regime`` (:func:`ee_trends.events.regime_of`).
+    """
+    frame = draws.sort_values(["draw_date", "draw_number"], kind="stable").reset_index(drop=True)
+    frame = frame.assign(program=frame["program"].astype("string"))
+    previous = frame.groupby("program")["draw_date"].shift()
+    days = (frame["draw_date"] - previous).dt.days
+    return frame.assign(
+        log2_invitations=np.log2(frame["invitations"].astype(float)),
+        days_since_previous=days.astype("Float64"),
+        log_days_since_previous=np.log(days.clip(lower=1).astype(float)),
+        regime=regime_of(frame["draw_date"]).astype("string"),
+        cutoff=frame["crs_cutoff"].astype(float),
+    )
+
+
+# --------------------------------------------------------------------------- size effects
+
+
+def _design(frame: pd.DataFrame, *, program_effects: bool = False) -> pd.DataFrame:
+    """Regressors: constant, log2 size, log days since previous, regime (and program) dummies."""
+    columns = {"const": 1.0, "log2_invitations": frame["log2_invitations"]}
+    columns["log_days_since_previous"] = frame["log_days_since_previous"]
+    design = pd.DataFrame(columns, index=frame.index)
+    for name in ("regime", "program") if program_effects else ("regime",):
+        dummies = pd.get_dummies(frame[name], prefix=name, dtype=float)
+        design = design.join(dummies.iloc[:, 1:])  # first level is the reference
+    return design.loc[:, design.std(ddof=0).gt(1e-9) | (design.columns == "const")]
+
+
+def _hac_lags(n: int) -> int:
+    """Newey-West lag rule ``floor(4 (n/100)^(2/9))``."""
+    return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
+
+
+def _fit_rows(frame: pd.DataFrame, program: str, *, program_effects: bool = False) -> list[dict]:
+    import statsmodels.api as sm
+
+    y = frame["cutoff"]
+    x = _design(frame, program_effects=program_effects)
+    n = len(frame)
+    base = {
+        "program": program,
+        "n": n,
+        "first_date": frame["draw_date"].min(),
+        "last_date": frame["draw_date"].max(),
+    }
+    rows = []
+
+    def add(spec: str, estimate, low, high, p_value, note: str = "", n_used: int = n) -> None:
+        rows.append(
+            {
+                **base,
+                "n": n_used,
+                "specification": spec,
+                "effect_per_doubling": float(estimate),
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "p_value": float(p_value),
+                "note": note,
+            }
+        )
+
+    ols = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": _hac_lags(n)})
+    ci = ols.conf_int().loc["log2_invitations"]
+    spec = "ols_hac_program_effects" if program_effects else "ols_hac"
+    add(spec, ols.params["log2_invitations"], ci[0], ci[1], ols.pvalues["log2_invitations"])
+    if program_effects:
+        return rows
+
+    influence = sm.OLS(y, x).fit().get_influence()
+    cooks = pd.Series(influence.cooks_distance[0], index=frame.index)
+    flagged = cooks > 4 / n
+    flagged |= frame["draw_id"].isin(OUTLIER_ROUNDS)
+    dropped = frame.loc[flagged]
+    most = frame.loc[cooks.idxmax()]
+    most_note = (
+        f"most influential round #{most['draw_id']} ({most['draw_date']:%Y-%m-%d}, "
+        f"{int(most['invitations']):,} at {int(most['crs_cutoff'])}, Cook's D {cooks.max():.2f})"
+    )
+    rows[-1]["note"] = most_note
+
+    try:
+        median = sm.QuantReg(y, x).fit(q=0.5, max_iter=5000)
+        ci = median.conf_int().loc["log2_invitations"]
+        add(
+            "quantreg_median",
+            median.params["log2_invitations"],
+            ci[0],
+            ci[1],
+            median.pvalues["log2_invitations"],
+        )
+    except (ValueError, np.linalg.LinAlgError) as err:  # singular design: shown, not hidden
+        add("quantreg_median", np.nan, np.nan, np.nan, np.nan, note=f"not estimable: {err}")
+
+    huber = sm.RLM(y, x, M=sm.robust.norms.HuberT()).fit()
+    ci = huber.conf_int().loc["log2_invitations"]
+    add(
+        "huber_rlm",
+        huber.params["log2_invitations"],
+        ci[0],
+        ci[1],
+        huber.pvalues["log2_invitations"],
+    )
+
+    kept = frame.loc[~flagged]
+    if flagged.any() and len(kept) > x.shape[1] + 2:
+        xk = _design(kept)
+        trimmed = sm.OLS(kept["cutoff"], xk).fit(
+            cov_type="HAC", cov_kwds={"maxlags": _hac_lags(len(kept))}
+        )
+        ci = trimmed.conf_int().loc["log2_invitations"]
+        listed = ", ".join(f"#{i}" for i in dropped["draw_id"].head(8))
+        more = f" and {len(dropped) - 8} more" if len(dropped) > 8 else ""
+        add(
+            "ols_hac_without_influential",
+            trimmed.params["log2_invitations"],
+            ci[0],
+            ci[1],
+            trimmed.pvalues["log2_invitations"],
+            note=f"dropped {len(dropped)} rounds with Cook's D > 4/n or named: {listed}{more}",
+            n_used=len(kept),
+        )
+    return rows
+
+
+def size_effects(
+    draws: pd.DataFrame,
+    *,
+    programs: tuple[str, ...] | None = None,
+    min_rounds: int = 10,
+    since: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """The change in cutoff per doubling of draw size, per program, with robustness fits.
+
+    Main specification (``ols_hac``), within one program::
+
+        cutoff = a + b log2(invitations) + g log(days since the previous round
+                 of the program) + regime dummies + e
+
+    by OLS with Newey-West (HAC) standard errors (lags ``4 (n/100)^(2/9)``;
+    rounds are irregularly spaced, so the lags count rounds, not days). ``b``
+    is the change in cutoff points when the round is twice as large, other
+    things equal. Robustness rows: the median regression (``quantreg_median``),
+    Huber's M-estimator (``huber_rlm``), and OLS without the influential
+    rounds (``ols_hac_without_influential``: Cook's distance above 4/n, and
+    the rounds of :data:`OUTLIER_ROUNDS` such as the 27,332-invitation CEC
+    round of 2021-02-13 at CRS 75), whose note names the rounds dropped; the
+    main row's note names the most influential round. A last row, program
+    ``all``, pools the programs with program and regime effects
+    (``ols_hac_program_effects``): one common within-program slope, never a
+    slope across programs.
+
+    A program's first round (no previous round to count days from) and the
+    rounds of a regime in which the program had fewer than three rounds are
+    left out (a dummy would absorb them anyway).
+
+    Parameters
+    ----------
+    draws
+        Rounds as from :func:`ee_trends.load_draws`.
+    programs
+        Programs to fit; default every program with ``min_rounds`` usable rounds
+        (at least :data:`MAIN_PROGRAMS` on the full feed).
+    since
+        Only rounds on or after this date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per program and specification: ``program``, ``specification``,
+        ``effect_per_doubling``, ``ci_low``, ``ci_high`` (95%), ``p_value``,
+        ``n``, ``first_date``, ``last_date`` (the rounds the estimate rests on),
+        ``note``. The slopes are associations: IRCC sets the size of a round
+        knowing the pool.
+    """
+    frame = model_frame(draws).dropna(subset=["log_days_since_previous", "cutoff"])
+    if since is not None:
+        frame = frame[frame["draw_date"] >= pd.Timestamp(since)]
+    counts = frame.groupby(["program", "regime"]).transform("size")
+    frame = frame[counts >= 3]
+    if programs is None:
+        sizes = frame["program"].value_counts()
+        programs = tuple(p for p in sizes.index if sizes[p] >= min_rounds)
+        programs = tuple(sorted(programs, key=lambda p: (p not in MAIN_PROGRAMS, -sizes[p])))
+    rows = []
+    for program in programs:
+        part = frame[frame["program"] == program]
+        if len(part) < 5:
+            continue
+        rows.extend(_fit_rows(part, program))
+    pooled = frame[frame["program"].isin(programs)]
+    if pooled["program"].nunique() > 1:
+        rows.extend(_fit_rows(pooled, "all", program_effects=True))
+        rows[-1]["note"] = (
+            f"{pooled['program'].nunique()} programs pooled with program and regime effects"
+        )
+    columns = [
+        "program",
+        "specification",
+        "effect_per_doubling",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n",
+        "first_date",
+        "last_date",
+        "note",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def size_influence(draws: pd.DataFrame, program: str) -> pd.DataFrame:
+    """Each round's influence on the size slope of ``program`` (main specification).
+
+    Returns ``draw_id``, ``draw_date``, ``invitations``, ``crs_cutoff``,
+    ``cooks_distance`` and ``slope_change`` (how much the slope per doubling
+    moves when the round is left out: DFBETA), most influential first.
+    """
+    import statsmodels.api as sm
+
+    frame = model_frame(draws).dropna(subset=["log_days_since_previous", "cutoff"])
+    frame = frame[frame["program"] == program]
+    frame = frame[frame.groupby("regime")["draw_id"].transform("size") >= 3]
+    x = _design(frame)
+    influence = sm.OLS(frame["cutoff"], x).fit().get_influence()
+    slope_at = list(x.columns).index("log2_invitations")
+    out = frame[["draw_id", "draw_date", "invitations", "crs_cutoff"]].assign(
+        cooks_distance=influence.cooks_distance[0],
+        slope_change=-influence.dfbeta[:, slope_at],
+    )
+    return out.sort_values("cooks_distance", ascending=False, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- forecaster
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A what-if forecast of the cutoff of one round.
+
+    ``estimate`` is the expected cutoff, ``low``-``high`` a ``level``
+    prediction interval (calibrated on the forecaster's own past
+    out-of-sample errors). ``based_on`` says which rounds it rests on;
+    ``components`` holds the parts (last cutoff, size slope, smoothing
+    weight, structural estimate when a pool was given).
+    """
+
+    program: str
+    invitations: int
+    on: pd.Timestamp
+    estimate: float
+    low: float
+    high: float
+    level: float = LEVEL
+    based_on: str = ""
+    components: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.program} round of {self.invitations:,} on {self.on:%Y-%m-%d}: "
+            f"expected cutoff {self.estimate:.0f} "
+            f"({self.level:.0%} interval {self.low:.0f} to {self.high:.0f})"
+        )
+
+
+@dataclass
+class _Series:
+    """One program's rounds as arrays, oldest first."""
+
+    dates: np.ndarray
+    size: np.ndarray  # log2 invitations
+    cutoff: np.ndarray
+
+
+def _series(frame: pd.DataFrame) -> dict[str, _Series]:
+    out = {}
+    for program, part in frame.groupby("program", sort=False):
+        out[str(program)] = _Series(
+            part["draw_date"].to_numpy(),
+            part["log2_invitations"].to_numpy(float),
+            part["cutoff"].to_numpy(float),
+        )
+    return out
+
+
+def _slope_stats(s: _Series, upto: int, now: np.datetime64) -> tuple[float, float]:
+    """Huber-weighted sums for the slope of cutoff changes on size changes: (sxy, sxx).
+
+    A few IRLS steps of Huber's M-estimator (k = 1.345, MAD scale) so that
+    one extraordinary round (27,332 invitations at CRS 75) does not set the
+    slope for years after it.
+    """
+    lo = max(0, upto - SLOPE_WINDOW)
+    dx = np.diff(s.size[lo:upto])
+    dy = np.diff(s.cutoff[lo:upto])
+    keep = np.diff(s.dates[lo:upto]) <= np.timedelta64(PAUSE_DAYS, "D")
+    age = (now - s.dates[lo + 1 : upto]) / np.timedelta64(1, "D")
+    recency = 0.5 ** (age[keep] / SLOPE_HALF_LIFE_DAYS)
+    dx, dy = dx[keep], dy[keep]
+    if len(dx) == 0:
+        return 0.0, 0.0
+    weights = np.ones_like(dx)
+    slope = 0.0
+    for _ in range(4):
+        residual = dy - slope * dx
+        scale = 1.4826 * np.median(np.abs(residual - np.median(residual)))
+        scale = max(scale, 1.0)
+        weights = recency * np.minimum(1.0, 1.345 * scale / np.maximum(np.abs(residual), 1e-9))
+        sxx = float((weights * dx * dx).sum())
+        slope = float((weights * dx * dy).sum()) / sxx if sxx > 0 else 0.0
+    return float((weights * dx * dy).sum()), float((weights * dx * dx).sum())
+
+
+def _smooth(adjusted: np.ndarray, alpha: float) -> tuple[float, np.ndarray]:
+    """Exponentially weighted level of ``adjusted``: final level and one-step forecasts."""
+    level = adjusted[0]
+    forecasts = np.empty(len(adjusted))
+    forecasts[0] = np.nan
+    for i in range(1, len(adjusted)):
+        forecasts[i] = level
+        level = alpha * adjusted[i] + (1 - alpha) * level
+    return level, forecasts
+
+
+def _segment_start(dates: np.ndarray, n: int) -> int:
+    """Index of the first round after the program's last long pause (among its first ``n``)."""
+    pauses = np.flatnonzero(np.diff(dates[:n]) > np.timedelta64(PAUSE_DAYS, "D"))
+    return int(pauses[-1]) + 1 if len(pauses) else 0
+
+
+def _point(
+    series: dict[str, _Series], counts: dict[str, int], program: str, size: float, on
+) -> dict:
+    """Point forecast for ``program`` on ``on`` from the first ``counts[p]`` rounds of each."""
+    s = series[program]
+    n = counts[program]
+    on = np.datetime64(on, "ns")
+    # within-program slope on changes (program levels cancel), shrunk toward the pooled one
+    sxy = sxx = 0.0
+    for key in MAIN_PROGRAMS:
+        if key in series and counts.get(key, 0) > 2:
+            a, b = _slope_stats(series[key], counts[key], on)
+            sxy, sxx = sxy + a, sxx + b
+    pooled = sxy / sxx if sxx > 0 else 0.0
+    start = _segment_start(s.dates, n)
+    own_xy, own_xx = _slope_stats(
+        _Series(*(x[start:n] for x in (s.dates, s.size, s.cutoff))), n - start, on
+    )
+    prior = SLOPE_PRIOR_ROUNDS * (own_xx / max(n - start - 1, 1) if own_xx > 0 else 1.0)
+    slope = (own_xy + prior * pooled) / (own_xx + prior)
+    slope = min(slope, 0.0)  # a priori: a larger round never raises the cutoff
+    source = program
+    proxy = PROXIES.get(program)
+    stale = on - s.dates[n - 1] > np.timedelta64(PAUSE_DAYS, "D")
+    if stale and proxy in series and counts.get(proxy, 0) > 0:
+        p = series[proxy]
+        if p.dates[counts[proxy] - 1] > s.dates[n - 1]:
+            # back after a long pause: start from the latest all-program round
+            s, n, start, source = p, counts[proxy], counts[proxy] - 1, proxy
+    adjusted = s.cutoff[start:n] - slope * s.size[start:n]
+    recent = adjusted[-SMOOTHING_WINDOW - 1 :]
+    best_alpha, best_error = 1.0, np.inf
+    if len(recent) >= 4:
+        for alpha in SMOOTHING_GRID:
+            _, forecasts = _smooth(recent, alpha)
+            error = np.nanmean(np.abs(forecasts[1:] - recent[1:]))
+            if error < best_error - 1e-9:
+                best_alpha, best_error = alpha, error
+    level, _ = _smooth(adjusted[-4 * SMOOTHING_WINDOW :], best_alpha)
+    changes = np.abs(np.diff(s.cutoff[max(start, n - SCALE_WINDOW - 1) : n]))
+    fallback_scale = max(float(np.mean(changes)) if len(changes) else 10.0, 2.0)
+    return {
+        "estimate": float(level + slope * size),
+        "slope_per_doubling": float(slope),
+        "pooled_slope_per_doubling": float(pooled),
+        "smoothing": best_alpha,
+        "level_from": source,
+        "last_cutoff": float(series[program].cutoff[counts[program] - 1]),
+        "fallback_scale": fallback_scale,
+    }
+
+
+def _oos_errors(frame: pd.DataFrame, series: dict[str, _Series]) -> pd.DataFrame:
+    """One-step forecasts of every main-program round from the rounds before its date.
+
+    Each row: ``draw_date``, ``program``, ``error`` (actual minus forecast),
+    ``scale`` (the program's error scale at that time, from earlier rows
+    only: :func:`_scale`) and ``scaled_error``.
+    """
+    frame = frame[frame["program"].isin(MAIN_PROGRAMS)]
+    rows = []
+    dates = frame["draw_date"].to_numpy()
+    programs = frame["program"].to_numpy()
+    sizes = frame["log2_invitations"].to_numpy(float)
+    cutoffs = frame["cutoff"].to_numpy(float)
+    for i in range(len(frame)):
+        program = programs[i]
+        counts = {key: int(np.searchsorted(s.dates, dates[i])) for key, s in series.items()}
+        if counts[program] < 1:
+            continue
+        point = _point(series, counts, program, sizes[i], dates[i])
+        rows.append((dates[i], program, cutoffs[i] - point["estimate"], point["fallback_scale"]))
+    errors = pd.DataFrame(rows, columns=["draw_date", "program", "error", "fallback_scale"])
+    scales = [
+        _scale(errors.iloc[:i], program, fallback)
+        for i, (program, fallback) in enumerate(
+            zip(errors["program"], errors["fallback_scale"], strict=True)
+        )
+    ]
+    return errors.assign(scale=scales, scaled_error=errors["error"] / np.asarray(scales))
+
+
+def _scale(past: pd.DataFrame, program: str, fallback: float) -> float:
+    """A program's error scale: mean absolute error of its last forecasts.
+
+    The last :data:`SCALE_WINDOW` out-of-sample errors of the program, when
+    there are at least 4; else the mean absolute change of its cutoff.
+    """
+    own = past.loc[past["program"] == program, "error"].tail(SCALE_WINDOW)
+    if len(own) < 4:
+        return fallback
+    return max(float(own.abs().mean()), 2.0)
+
+
+def _interval(
+    errors: pd.DataFrame, on: pd.Timestamp, program: str, fallback: float, level: float
+) -> tuple[float, float, int]:
+    """Half-width of the interval: conformal quantile of past scaled errors times the scale.
+
+    Returns ``(half_width, factor, m)`` with ``m`` the errors used (rounds before ``on``).
+    """
+    past = errors[errors["draw_date"] < on]
+    scale = _scale(past, program, fallback)
+    values = past["scaled_error"].abs().tail(CALIBRATION_WINDOW).to_numpy()
+    m = len(values)
+    if m < 10:
+        factor = 3.0  # too few errors: a wide, stated default
+    else:
+        rank = min(math.ceil((m + 1) * level), m)
+        factor = float(np.sort(values)[rank - 1])
+    return factor * scale, factor, m
+
+
+def predict_cutoff(
+    history: pd.DataFrame,
+    *,
+    program: str,
+    invitations: int,
+    on: str | pd.Timestamp,
+    pool: pd.DataFrame | None = None,
+    level: float = LEVEL,
+) -> Prediction:
+    """Expected cutoff, with a prediction interval, for a round of ``invitations`` in ``program``.
+
+    Uses only the rounds of ``history`` dated before ``on`` (later rows,
+    including rounds on ``on`` itself, are ignored) and, when ``pool`` is
+    given, their published distributions.
+
+    Method (settings fixed a priori, see the module constants):
+
+    1. **Size slope** ``b``: regression through the origin of the program's
+       cutoff changes on its log2 size changes over its last
+       :data:`SLOPE_WINDOW` rounds (differencing removes the program's level
+       and slow drifts), shrunk toward the same slope pooled over the main
+       programs (worth :data:`SLOPE_PRIOR_ROUNDS` rounds), and capped at 0.
+    2. **Level**: the size-adjusted cutoffs ``cutoff - b log2 N`` smoothed
+       exponentially, with the weight of the last round chosen from
+       :data:`SMOOTHING_GRID` by the one-step errors on the program's last
+       :data:`SMOOTHING_WINDOW` rounds (weight 1 is the naive forecast
+       adjusted for size; lower weights average noisy programs such as PNP).
+    3. **Estimate** ``level + b log2 N``.
+    4. **Interval**: the forecaster's own out-of-sample errors on the last
+       :data:`CALIBRATION_WINDOW` main-program rounds before ``on`` (each
+       forecast from the rounds before it), divided by each program's recent
+       scale (median absolute change of its cutoff), give a conformal
+       quantile of the absolute error; the interval is the estimate plus or
+       minus that quantile times the program's scale.
+
+    With ``pool``, the structural estimate of :mod:`ee_trends.structural`
+    (from the newest published distribution) is reported in
+    ``components["structural"]`` for comparison; it does not enter the
+    estimate (its error on PNP and French rounds is too large; see notebook 03).
+
+    Limits: a forecast of a *choice* of IRCC's (the size) is taken as given;
+    the slope is an association; a new category or a policy change (points
+    removed, a new regime) breaks the level, and the interval widens only
+    after errors are seen.
+    """
+    on = pd.Timestamp(on)
+    frame = model_frame(history)
+    frame = frame[(frame["draw_date"] < on) & frame["cutoff"].notna()].reset_index(drop=True)
+    own = frame[frame["program"] == program]
+    if own.empty:
+        raise ValueError(f"no {program!r} round before {on:%Y-%m-%d} to forecast from")
+    series = _series(frame)
+    counts = {key: len(s.dates) for key, s in series.items()}
+    point = _point(series, counts, program, math.log2(invitations), on.to_datetime64())
+    errors = _oos_errors(frame, series)
+    half, factor, m = _interval(errors, on, program, point["fallback_scale"], level)
+    estimate = point["estimate"]
+    components = {**point, "interval_factor": factor, "calibration_errors": m}
+    if pool is not None:
+        from ee_trends.structural import structural_estimate
+
+        usable = history[history["draw_date"] < on]
+        structural = structural_estimate(usable, pool, program=program, invitations=invitations)
+        components["structural"] = None if structural is None else structural["estimate"]
+    based_on = (
+        f"{len(own)} {program} rounds {own['draw_date'].min():%Y-%m-%d} to "
+        f"{own['draw_date'].max():%Y-%m-%d} (last: #{own['draw_id'].iloc[-1]}, "
+        f"{int(own['invitations'].iloc[-1]):,} at {int(own['crs_cutoff'].iloc[-1])}); "
+        f"interval from {m} past out-of-sample errors"
+    )
+    return Prediction(
+        program=program,
+        invitations=int(invitations),
+        on=on,
+        estimate=estimate,
+        low=estimate - half,
+        high=estimate + half,
+        level=level,
+        based_on=based_on,
+        components=components,
+    )
+
+
+def predict_curve(
+    history: pd.DataFrame,
+    *,
+    program: str,
+    on: str | pd.Timestamp,
+    invitations: list[int] | np.ndarray | None = None,
+) -> pd.DataFrame:
+    """:func:`predict_cutoff` over a range of draw sizes: the what-if curve.
+
+    Returns ``invitations``, ``estimate``, ``low``, ``high``; by default 15
+    sizes spread (log scale) over the program's range of sizes in ``history``.
+    """
+    on = pd.Timestamp(on)
+    own = history[(history["program"] == program) & (history["draw_date"] < on)]
+    if invitations is None:
+        lo, hi = own["invitations"].min(), own["invitations"].max()
+        invitations = np.unique(np.geomspace(lo, hi, 15).round().astype(int))
+    rows = []
+    for n in invitations:
+        p = predict_cutoff(history, program=program, invitations=int(n), on=on)
+        rows.append({"invitations": int(n), "estimate": p.estimate, "low": p.low, "high": p.high})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def _trend(dates: np.ndarray, cutoffs: np.ndarray, on: np.datetime64, last: int = 8) -> float:
+    """Linear trend of the last ``last`` cutoffs against time, extrapolated to ``on``."""
+    d = dates[-last:].astype("datetime64[D]").astype(float)
+    y = cutoffs[-last:]
+    if len(y) < 3 or np.ptp(d) == 0:
+        return float(y[-1])
+    slope, intercept = np.polyfit(d, y, 1)
+    return float(intercept + slope * np.datetime64(on, "D").astype(float))
+
+
+def backtest(
+    draws: pd.DataFrame,
+    *,
+    programs: tuple[str, ...] = MAIN_PROGRAMS,
+    since: str | pd.Timestamp = "2024-01-01",
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """Rolling-origin backtest: each round of ``programs`` since ``since``, from earlier rounds.
+
+    For each round the forecaster of :func:`predict_cutoff` is given only the
+    rounds dated before it (its size is taken as known: a what-if), and
+    compared with the naive forecast (the program's previous cutoff) and a
+    linear trend of the program's last 8 cutoffs. Equivalent to calling
+    :func:`predict_cutoff` with ``history[history.draw_date < on]`` round by
+    round, but computed in one pass.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per round: ``draw_id``, ``draw_date``, ``program``,
+        ``invitations``, ``crs_cutoff``, ``estimate``, ``low``, ``high``,
+        ``naive``, ``trend``, ``error``, ``naive_error``, ``trend_error``,
+        ``covered``. Summarise with :func:`backtest_summary`.
+    """
+    frame = model_frame(draws)
+    frame = frame[frame["cutoff"].notna()].reset_index(drop=True)
+    series = _series(frame)
+    errors = _oos_errors(frame, series)
+    targets = frame[frame["program"].isin(programs) & (frame["draw_date"] >= pd.Timestamp(since))]
+    rows = []
+    for _, row in targets.iterrows():
+        on = row["draw_date"]
+        program = row["program"]
+        counts = {
+            key: int(np.searchsorted(s.dates, on.to_datetime64())) for key, s in series.items()
+        }
+        if counts[program] < 1:
+            continue
+        s = series[program]
+        point = _point(series, counts, program, row["log2_invitations"], on.to_datetime64())
+        half, _, _ = _interval(errors, on, program, point["fallback_scale"], level)
+        n = counts[program]
+        rows.append(
+            {
+                "draw_id": row["draw_id"],
+                "draw_date": on,
+                "program": program,
+                "invitations": int(row["invitations"]),
+                "crs_cutoff": int(row["crs_cutoff"]),
+                "estimate": point["estimate"],
+                "low": point["estimate"] - half,
+                "high": point["estimate"] + half,
+                "naive": float(s.cutoff[n - 1]),
+                "trend": _trend(s.dates[:n], s.cutoff[:n], on.to_datetime64()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    actual = out["crs_cutoff"].astype(float)
+    return out.assign(
+        error=out["estimate"] - actual,
+        naive_error=out["naive"] - actual,
+        trend_error=out["trend"] - actual,
+        covered=(out["low"] <= actual) & (actual <= out["high"]),
+    )
+
+
+def backtest_summary(results: pd.DataFrame) -> pd.DataFrame:
+    """Per program and overall: rounds, MAE of the model, naive and trend, gain, coverage.
+
+    ``gain_vs_naive`` is ``1 - mae / naive_mae`` (0.15 = 15% below naive).
+    """
+
+    def summary(frame: pd.DataFrame) -> pd.Series:
+        mae = frame["error"].abs().mean()
+        naive = frame["naive_error"].abs().mean()
+        trend = frame["trend_error"].abs().mean()
+        return pd.Series(
+            {
+                "rounds": len(frame),
+                "first_date": frame["draw_date"].min(),
+                "last_date": frame["draw_date"].max(),
+                "mae": mae,
+                "naive_mae": naive,
+                "trend_mae": trend,
+                "gain_vs_naive": 1 - mae / naive if naive > 0 else np.nan,
+                "gain_vs_trend": 1 - mae / trend if trend > 0 else np.nan,
+                "coverage": frame["covered"].mean(),
+                "mean_interval_width": (frame["high"] - frame["low"]).mean(),
+            }
+        )
+
+    table = results.groupby("program", sort=False).apply(summary)
+    table.loc["overall"] = summary(results)
+    return table.rename_axis("program").reset_index()
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report_section(data):
+    """The report's "Draw size and cutoff" section (see :mod:`ee_trends.report`)."""
+    from ee_trends import model_plots
+    from ee_trends.report import SectionResult, escape, table_html
+    from ee_trends.structural import structural_accuracy, structural_check
+
+    draws, pool = data.draws, data.pool
+    effects = size_effects(draws)
+    results = backtest(draws)
+    summary = backtest_summary(results)
+    check = structural_check(draws, pool) if not pool.empty else pd.DataFrame()
+    accuracy = structural_accuracy(check) if not check.empty else pd.DataFrame()
+    figures = {
+        "size_scatter": model_plots.plot_size_scatter(draws).figure,
+        "size_effects": model_plots.plot_size_effects(effects).figure,
+    }
+    last = draws["draw_date"].max() + pd.Timedelta(days=1)
+    cec = draws[draws["program"] == "cec"]
+    if len(cec):
+        curve = predict_curve(draws, program="cec", on=last)
+        figures["what_if_cec"] = model_plots.plot_what_if(
+            curve, history=draws, program="cec"
+        ).figure
+    overall = summary.set_index("program").loc["overall"]
+    text = (
+        f"Out of sample since 2024 ({int(overall['rounds'])} rounds), the forecaster's mean "
+        f"absolute error is {overall['mae']:.1f} CRS points against {overall['naive_mae']:.1f} "
+        f"for the previous cutoff ({overall['gain_vs_naive']:.0%} lower) and "
+        f"{overall['trend_mae']:.1f} for a trend of the last 8 rounds; its 90% intervals "
+        f"covered {overall['coverage']:.0%} of the cutoffs. Slopes are associations: IRCC "
+        "chooses the size of a round knowing the pool."
+    )
+    main = effects[effects["specification"].isin(["ols_hac", "ols_hac_program_effects"])]
+    columns = {
+        "program": "program",
+        "effect_per_doubling": "per doubling",
+        "ci_low": "95% low",
+        "ci_high": "95% high",
+        "n": "rounds",
+    }
+    html = (
+        "<p>"
+        + escape(text)
+        + "</p>"
+        + table_html(main, columns=columns)
+        + table_html(summary.round(3))
+    )
+    tables = {"size_effects": effects, "backtest": results, "backtest_summary": summary}
+    if not accuracy.empty:
+        tables["structural_accuracy"] = accuracy
+    return SectionResult(figures=figures, tables=tables, html=html)

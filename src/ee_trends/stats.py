@@ -1,0 +1,273 @@
+"""The aggregations behind the charts: pure pandas, no plotting.
+
+Every function takes the tidy tables of :func:`ee_trends.load_draws` (``draws``)
+or :func:`ee_trends.load_pool` (``pool``), or any frame with the columns it
+names, and returns a new tidy frame (or a Series for a single total).
+
+A month, quarter or year without a round is a true zero (no invitations were
+issued), so the tables by period list every period between the first and the
+last round; a pool distribution that was not published stays missing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PERIODS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
+"""Period names accepted by the functions below, and their pandas period codes."""
+
+POOL_GROUPS: tuple[tuple[int, int, str], ...] = (
+    (601, 1200, "601-1200"),
+    (501, 600, "501-600"),
+    (451, 500, "451-500"),
+    (401, 450, "401-450"),
+    (351, 400, "351-400"),
+    (301, 350, "301-350"),
+    (0, 300, "0-300"),
+)
+"""Coarse CRS ranges (highest first) used to group the pool's 15 published ranges."""
+
+
+def _period_code(period: str) -> str:
+    try:
+        return PERIODS[period]
+    except KeyError:
+        raise ValueError(f"period must be one of {sorted(PERIODS)}, not {period!r}") from None
+
+
+def period_start(dates: pd.Series, period: str = "month") -> pd.Series:
+    """The first day of the month, quarter or year of each date."""
+    return dates.dt.to_period(_period_code(period)).dt.start_time.astype("datetime64[ns]")
+
+
+def _used_programs(draws: pd.DataFrame) -> list[str]:
+    """Programs that have rounds, in the order of the program table."""
+    program = draws["program"]
+    if isinstance(program.dtype, pd.CategoricalDtype):
+        present = set(program.dropna())
+        return [key for key in program.cat.categories if key in present]
+    return sorted(program.dropna().unique())
+
+
+def invitations_by_period(draws: pd.DataFrame, period: str = "month") -> pd.DataFrame:
+    """Rounds and invitations by period and program, long and tidy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period_start`` (datetime), ``program`` (category), ``rounds`` and
+        ``invitations`` (int). Every period from the first round's to the
+        last round's and every program that has a round are listed; a period
+        without a round of a program has 0 rounds and 0 invitations.
+    """
+    programs = _used_programs(draws)
+    frame = pd.DataFrame(
+        {
+            "period_start": period_start(draws["draw_date"], period),
+            "program": draws["program"].astype("object"),
+            "invitations": draws["invitations"].astype("Int64"),
+        }
+    )
+    totals = frame.groupby(["period_start", "program"]).agg(
+        rounds=("invitations", "size"), invitations=("invitations", "sum")
+    )
+    if frame.empty:
+        starts = pd.DatetimeIndex([], dtype="datetime64[ns]")
+    else:
+        code = _period_code(period)
+        span = pd.period_range(
+            frame["period_start"].min().to_period(code),
+            frame["period_start"].max().to_period(code),
+            freq=code,
+        )
+        starts = span.start_time.astype("datetime64[ns]")
+    index = pd.MultiIndex.from_product([starts, programs], names=["period_start", "program"])
+    out = totals.reindex(index, fill_value=0).reset_index()
+    out["program"] = pd.Categorical(out["program"], categories=programs)
+    return out.astype({"rounds": "int64", "invitations": "int64"})
+
+
+def wide_by_program(table: pd.DataFrame, value: str = "invitations") -> pd.DataFrame:
+    """A long table by period and program as a wide one: periods down, programs across."""
+    wide = table.pivot_table(
+        index="period_start", columns="program", values=value, aggfunc="sum", observed=True
+    )
+    return wide.fillna(0).astype("int64").rename_axis(columns=None)
+
+
+def rounds_by_period(draws: pd.DataFrame, period: str = "month") -> pd.DataFrame:
+    """Rounds and invitations by period, all programs together: ``period_start``, ``rounds``,
+    ``invitations``; every period in the span is listed (0 when no round)."""
+    table = invitations_by_period(draws, period)
+    return table.groupby("period_start", as_index=False)[["rounds", "invitations"]].sum()
+
+
+def yearly_invitations(draws: pd.DataFrame) -> pd.Series:
+    """Invitations issued in each calendar year (the year-end totals of IRCC's reports)."""
+    years = draws["draw_date"].dt.year.rename("year")
+    return draws["invitations"].astype("int64").groupby(years).sum().rename("invitations")
+
+
+def year_to_date(draws: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative invitations within each year, round by round.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``draw_date``, ``day_of_year`` (1 on January 1),
+        ``invitations`` (of the round) and ``cumulative_invitations`` (since
+        January 1 of that year, this round included), oldest first.
+    """
+    frame = draws[["draw_date", "invitations"]].sort_values("draw_date", kind="stable")
+    frame = frame.assign(invitations=frame["invitations"].astype("int64"))
+    frame.insert(0, "year", frame["draw_date"].dt.year)
+    frame.insert(2, "day_of_year", frame["draw_date"].dt.day_of_year)
+    frame["cumulative_invitations"] = frame.groupby("year")["invitations"].cumsum()
+    return frame.reset_index(drop=True)
+
+
+def year_to_date_comparison(draws: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Invitations of each year up to the same day of the year as ``as_of``.
+
+    ``as_of`` defaults to the newest round's date. Returns ``year``,
+    ``to_date`` (invitations from January 1 to that month and day) and
+    ``full_year`` (the year's total, NA for an unfinished year).
+    """
+    ytd = year_to_date(draws)
+    if ytd.empty:
+        return pd.DataFrame(columns=["year", "to_date", "full_year"])
+    as_of = pd.Timestamp(as_of) if as_of is not None else ytd["draw_date"].max()
+    month_day = ytd["draw_date"].dt.month * 100 + ytd["draw_date"].dt.day
+    cutoff = as_of.month * 100 + as_of.day
+    to_date = ytd["invitations"].where(month_day <= cutoff, 0).groupby(ytd["year"]).sum()
+    full = ytd.groupby("year")["invitations"].sum().astype("Int64")
+    full[full.index >= as_of.year] = pd.NA
+    out = pd.DataFrame({"to_date": to_date.astype("int64"), "full_year": full})
+    return out.rename_axis("year").reset_index()
+
+
+def rolling_cutoffs(draws: pd.DataFrame, window: int = 5) -> pd.DataFrame:
+    """The CRS cutoff of each round beside the rolling median of its program's last rounds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``draw_id``, ``draw_date``, ``program``, ``crs_cutoff`` and
+        ``cutoff_median``: the median cutoff of the program's last ``window``
+        rounds up to and including this one (fewer at the start of a program).
+    """
+    columns = ["draw_id", "draw_date", "program", "crs_cutoff"]
+    frame = draws[columns].sort_values("draw_date", kind="stable").reset_index(drop=True)
+    cutoffs = frame["crs_cutoff"].astype("float64")
+    frame["cutoff_median"] = cutoffs.groupby(frame["program"], observed=True).transform(
+        lambda s: s.rolling(window, min_periods=1).median()
+    )
+    return frame
+
+
+def round_gaps(draws: pd.DataFrame, *, by_program: bool = False) -> pd.DataFrame:
+    """Days between consecutive draw days.
+
+    Several rounds on one day count as one draw day. With ``by_program``,
+    the gaps are between the draw days of each program.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``draw_date``, (``program``,) ``rounds`` (rounds that day) and
+        ``gap_days`` since the previous draw day (NA for the first).
+    """
+    keys = ["program", "draw_date"] if by_program else ["draw_date"]
+    days = draws.groupby(keys, observed=True).size().rename("rounds").reset_index()
+    previous = (
+        days.groupby("program", observed=True)["draw_date"].shift()
+        if by_program
+        else days["draw_date"].shift()
+    )
+    days["gap_days"] = (days["draw_date"] - previous).dt.days.astype("Int64")
+    return days.sort_values(keys[::-1], kind="stable").reset_index(drop=True)
+
+
+def latest_by_program(draws: pd.DataFrame) -> pd.DataFrame:
+    """The newest round of each program: its date, cutoff, size and label, newest first."""
+    columns = ["program", "draw_id", "draw_date", "crs_cutoff", "invitations", "draw_name"]
+    frame = draws.sort_values("draw_date", kind="stable")
+    newest = frame.groupby("program", observed=True).tail(1)
+    newest = newest[[c for c in columns if c in newest.columns]]
+    newest = newest.assign(program=newest["program"].astype("string"))
+    return newest.sort_values("draw_date", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def recent_invitations(
+    draws: pd.DataFrame, months: int = 12, as_of: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Rounds and invitations by program in the ``months`` up to ``as_of``.
+
+    ``as_of`` defaults to the newest round's date; the window is
+    ``(as_of - months, as_of]``. Returns ``program``, ``rounds``,
+    ``invitations`` and ``share`` (of the window's invitations), largest first.
+    """
+    as_of = pd.Timestamp(as_of) if as_of is not None else draws["draw_date"].max()
+    start = as_of - pd.DateOffset(months=months)
+    window = draws[(draws["draw_date"] > start) & (draws["draw_date"] <= as_of)]
+    out = (
+        window.assign(
+            program=window["program"].astype("string"),
+            invitations=window["invitations"].astype("int64"),
+        )
+        .groupby("program")
+        .agg(rounds=("invitations", "size"), invitations=("invitations", "sum"))
+        .reset_index()
+        .sort_values(["invitations", "program"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+    total = out["invitations"].sum()
+    out["share"] = out["invitations"] / total if total else 0.0
+    return out
+
+
+def pool_distribution(pool: pd.DataFrame, *, coarse: bool = False) -> pd.DataFrame:
+    """Candidates in the pool by CRS range on each published date, long and tidy.
+
+    Rounds of one week share a distribution: each ``pool_as_of`` date is kept
+    once. With ``coarse``, the 15 published ranges are summed into the seven
+    of :data:`POOL_GROUPS` (NA when one of the ranges summed was not published).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pool_as_of``, ``crs_range`` (ordered category, highest range first),
+        ``score_min``, ``score_max`` and ``candidates`` (Int64, NA when not published).
+    """
+    first = pool.drop_duplicates(["pool_as_of", "score_min"], keep="last")
+    frame = first[["pool_as_of", "score_min", "score_max", "candidates"]].copy()
+    if coarse:
+        low = pd.Series(0, index=frame.index, dtype="int64")
+        high = pd.Series(0, index=frame.index, dtype="int64")
+        for group_low, group_high, _ in POOL_GROUPS:
+            inside = (frame["score_min"] >= group_low) & (frame["score_max"] <= group_high)
+            low[inside], high[inside] = group_low, group_high
+        frame = frame.assign(score_min=low, score_max=high)
+        groups = frame.groupby(["pool_as_of", "score_min", "score_max"])["candidates"]
+        summed = groups.sum(min_count=1).astype("Int64")
+        summed[groups.apply(lambda s: s.isna().any())] = pd.NA
+        frame = summed.reset_index()
+    frame = frame.sort_values(["pool_as_of", "score_min"], ascending=[True, False])
+    labels = frame["score_min"].astype(str) + "-" + frame["score_max"].astype(str)
+    order = sorted(set(labels), key=lambda text: -int(text.split("-")[0]))
+    frame.insert(1, "crs_range", pd.Categorical(labels, categories=order, ordered=True))
+    frame["candidates"] = frame["candidates"].astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def pool_totals(draws: pd.DataFrame) -> pd.DataFrame:
+    """Candidates in the pool on each published date: ``pool_as_of``, ``pool_total``."""
+    frame = draws.dropna(subset=["pool_as_of", "pool_total"])
+    frame = frame.drop_duplicates("pool_as_of", keep="last")[["pool_as_of", "pool_total"]]
+    return frame.sort_values("pool_as_of").reset_index(drop=True)
+
+
+def data_date(draws: pd.DataFrame) -> pd.Timestamp | None:
+    """Date of the newest round: the date the data runs to."""
+    newest = draws["draw_date"].max()
+    return None if pd.isna(newest) else pd.Timestamp(newest)

@@ -1,0 +1,184 @@
+"""A round in context: ranks, earlier rounds at least as large, cutoff, year to date, pool."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from conftest import make_feed, make_round
+from ee_trends import draw_context
+from ee_trends.cli import main
+from ee_trends.load import build_tables, load_tables
+
+LABELS = {
+    "general": "No Program Specified",
+    "cec": "Canadian Experience Class",
+    "french": "French language proficiency (Version 1)",
+}
+HISTORY = [
+    # (round, date, program, invitations, cutoff)
+    ("1", "2023-01-10", "general", "5,000", "500"),
+    ("2", "2023-06-01", "cec", "3,000", "520"),
+    ("3", "2024-01-15", "cec", "4,000", "510"),
+    ("4", "2024-05-01", "french", "4,500", "400"),
+    ("5", "2024-08-01", "cec", "2,000", "530"),
+    ("6", "2024-09-01", "cec", "3,500", "525"),
+    ("7", "2024-10-01", "cec", "9,000", "540"),  # after #6: never part of its history
+]
+
+
+def _round(number, day, program, size, cutoff):
+    when = date.fromisoformat(day)
+    return make_round(
+        number,
+        drawDate=day,
+        drawDateTime=f"{when:%B} {when.day}, {when.year} at 14:00:00 UTC",
+        drawCutOff=f"{when:%B} {when.day}, {when.year} at 10:00:00 UTC",
+        drawName=LABELS[program],
+        drawSize=size,
+        drawCRS=cutoff,
+    )
+
+
+@pytest.fixture(scope="module")
+def tables():
+    feed = make_feed(*(_round(*row) for row in reversed(HISTORY)))
+    return build_tables([("feed", feed)])
+
+
+@pytest.fixture(scope="module")
+def context(tables):
+    draws, pool = tables
+    return draw_context(draws, "6", pool=pool, since="2024-01-01", recent=5)
+
+
+def test_the_round(context):
+    assert context.draw == {
+        "draw_id": "6",
+        "draw_date": "2024-09-01",
+        "program": "cec",
+        "draw_name": "Canadian Experience Class",
+        "invitations": 3500,
+        "crs_cutoff": 525,
+    }
+
+
+def test_ranks_count_only_earlier_rounds(context):
+    ranks = {(r["scope"], r["window"]): (r["rank"], r["tied"], r["rounds"]) for r in context.ranks}
+    assert ranks[("program", "all time")] == (2, 0, 4)
+    assert ranks[("program", "last 12 months")] == (2, 0, 3)
+    assert ranks[("program", "since 2024-01-01")] == (2, 0, 3)
+    assert ranks[("all", "all time")] == (4, 0, 6)
+    assert ranks[("all", "since 2024-01-01")] == (3, 0, 4)
+
+
+def test_previous_round_at_least_as_large(context):
+    mine = context.previous_round("program", larger=False)
+    assert (mine["draw_id"], mine["draw_date"], mine["gap_days"]) == ("3", "2024-01-15", 230)
+    assert mine["gap_months"] == pytest.approx(230 / (365.25 / 12), abs=0.01)
+    every = context.previous_round("all", larger=True)
+    assert (every["draw_id"], every["program"], every["invitations"]) == ("4", "french", 4500)
+    assert context.largest_in_months("all") == pytest.approx(4.04, abs=0.01)
+    assert context.largest_since("2024-02-01", "program")
+    assert not context.largest_since("2024-02-01", "all")
+
+
+def test_ties_count_as_at_least_as_large_not_larger(tables):
+    draws, _ = tables
+    draws = draws.copy()
+    draws.loc[draws["draw_id"] == "5", "invitations"] = 3500
+    context = draw_context(draws, "6")
+    assert context.previous_round("program", larger=False)["draw_id"] == "5"
+    assert context.previous_round("program", larger=True)["draw_id"] == "3"
+
+
+def test_first_round_has_nothing_before_it(tables):
+    context = draw_context(tables[0], "1")
+    assert context.previous_round("all") is None
+    assert context.largest_in_months("all") is None
+    assert "on record" in context.to_text()
+
+
+def test_cutoff_against_recent_rounds(context):
+    cutoff = context.cutoff
+    assert cutoff["previous_draw_id"] == "5" and cutoff["change"] == -5
+    assert cutoff["recent_draw_ids"] == ["2", "3", "5"]
+    assert cutoff["recent_median"] == 520
+
+
+def test_year_to_date(context):
+    ytd = {(y["scope"], y["year"]): (y["invitations"], y["rounds"]) for y in context.year_to_date}
+    assert ytd[("program", 2024)] == (9500, 3)
+    assert ytd[("program", 2023)] == (3000, 1)
+    assert ytd[("all", 2024)] == (14000, 4)
+
+
+def test_pool_at_or_above_the_cutoff(context):
+    # Cutoff 525 falls in 501-600: at least 601-1200 (100), at most + 501-600 (1,000).
+    assert context.pool["at_or_above_min"] == 100
+    assert context.pool["at_or_above_max"] == 1100
+    assert context.pool["pool_total"] == 10_400
+
+
+def test_json_and_text(context):
+    assert json.loads(context.to_json())["draw"]["draw_id"] == "6"
+    text = context.to_text()
+    assert "The largest cec round since 2024-01-15" in text
+    assert "Across all programs, the largest since 2024-05-01" in text
+    assert list(context.table().columns) == ["among", "window", "rank", "tied", "rounds"]
+
+
+def test_unknown_round(tables):
+    with pytest.raises(KeyError, match="999"):
+        draw_context(tables[0], "999")
+
+
+@pytest.mark.shared_data
+def test_news_claims_about_round_384(newest_feed):
+    draws, pool = load_tables(newest_feed, cache=False)
+    context = draw_context(draws, 384, pool=pool, since="2022-01-01")
+    assert context.draw["program"] == "cec"
+    assert context.draw["invitations"] == 6000  # "6,000 invitations under the CEC": holds
+    assert context.draw["crs_cutoff"] == 520  # "minimum CRS 520": holds
+    cec = context.previous_round("program")
+    assert (cec["draw_date"], cec["invitations"]) == ("2024-07-17", 6300)
+    assert cec["gap_months"] == pytest.approx(16.8, abs=0.05)
+    every = context.previous_round("all")
+    assert (every["draw_date"], every["program"], every["invitations"]) == (
+        "2025-03-21",
+        "french",
+        7500,
+    )
+    # "the largest draw in over 16 months": only within CEC.
+    assert context.largest_in_months("program") > 16 > context.largest_in_months("all")
+    # "the highest number since early 2022": neither within CEC nor across programs.
+    assert not context.largest_since("2022-01-01", "program")
+    assert not context.largest_since("2022-01-01", "all")
+    text = context.to_text()
+    assert "The largest cec round since 2024-07-17, when #304 invited 6,300" in text
+    assert "16.8 months" in text
+    assert "Across all programs, the largest since 2025-03-21, when #341 (french)" in text
+
+
+@pytest.mark.shared_data
+def test_cli_context_json(newest_feed, capsys):
+    assert main(["context", "384", "--json", "--source", str(newest_feed)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["draw"]["draw_id"] == "384"
+
+
+@pytest.mark.shared_data
+def test_cli_context_text_and_unknown_round(newest_feed, capsys):
+    assert main(["context", "384", "--source", str(newest_feed)]) == 0
+    assert "16.8 months" in capsys.readouterr().out
+    assert main(["context", "9999", "--source", str(newest_feed)]) == 1
+    assert "9999" in capsys.readouterr().err
+
+
+def test_cli_help(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["context", "--help"])
+    assert exit_.value.code == 0
+    assert "--json" in capsys.readouterr().out

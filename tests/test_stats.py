@@ -1,0 +1,180 @@
+"""Aggregations behind the charts, on tiny inline frames (each names the quirk it covers),
+and IRCC's year-end totals on the real feed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ee_trends import stats
+
+
+def draws_frame(rows: list[tuple[str, str, str, int, int]]) -> pd.DataFrame:
+    """(draw_id, draw_date, program, invitations, crs_cutoff) rows as a typed draws frame."""
+    frame = pd.DataFrame(
+        rows, columns=["draw_id", "draw_date", "program", "invitations", "crs_cutoff"]
+    )
+    return frame.astype(
+        {
+            "draw_id": "string",
+            "draw_date": "datetime64[ns]",
+            "program": pd.CategoricalDtype(["general", "cec", "pnp", "french"]),
+            "invitations": "Int64",
+            "crs_cutoff": "Int64",
+        }
+    )
+
+
+@pytest.fixture
+def draws() -> pd.DataFrame:
+    return draws_frame(
+        [
+            ("1", "2023-01-10", "general", 1000, 500),
+            ("2", "2023-01-10", "pnp", 200, 750),  # two rounds on one day
+            ("3", "2023-03-20", "general", 3000, 490),  # February has no round
+            ("4", "2023-12-30", "cec", 500, 520),
+            ("5", "2024-01-05", "general", 2000, 480),
+            ("6", "2024-02-01", "pnp", 100, 800),
+        ]
+    )
+
+
+def test_invitations_by_period_lists_empty_months_as_zero(draws):
+    table = stats.invitations_by_period(draws[draws["draw_date"] < "2023-06-01"], "month")
+    feb = table[table["period_start"] == "2023-02-01"]
+    assert set(feb["program"]) == {"general", "pnp"}  # only programs with rounds
+    assert (feb["rounds"] == 0).all() and (feb["invitations"] == 0).all()
+    jan = table[table["period_start"] == "2023-01-01"].set_index("program")
+    assert jan.loc["general", "invitations"] == 1000 and jan.loc["pnp", "rounds"] == 1
+    assert list(table["period_start"].drop_duplicates().dt.month) == [1, 2, 3]
+
+
+def test_invitations_by_period_year_and_quarter(draws):
+    years = stats.invitations_by_period(draws, "year")
+    assert years.groupby("period_start")["invitations"].sum().tolist() == [4700, 2100]
+    quarters = stats.wide_by_program(stats.invitations_by_period(draws, "quarter"))
+    assert len(quarters) == 5  # 2023Q1 .. 2024Q1
+    assert quarters.loc["2023-10-01", "cec"] == 500
+    with pytest.raises(ValueError, match="period must be"):
+        stats.invitations_by_period(draws, "week")
+
+
+def test_rounds_by_period(draws):
+    months = stats.rounds_by_period(draws, "month")
+    assert months.iloc[0]["rounds"] == 2 and months.iloc[1]["rounds"] == 0
+    assert months["invitations"].sum() == 6800
+
+
+def test_yearly_invitations(draws):
+    assert stats.yearly_invitations(draws).to_dict() == {2023: 4700, 2024: 2100}
+
+
+def test_year_to_date_restarts_each_year(draws):
+    ytd = stats.year_to_date(draws)
+    assert ytd["cumulative_invitations"].tolist() == [1000, 1200, 4200, 4700, 2000, 2100]
+    assert ytd["day_of_year"].iloc[4] == 5
+
+
+def test_year_to_date_comparison_same_day_of_year(draws):
+    table = stats.year_to_date_comparison(draws).set_index("year")
+    # newest round 2024-02-01: 2023 up to Feb 1 holds only the two rounds of Jan 10
+    assert table.loc[2023, "to_date"] == 1200 and table.loc[2023, "full_year"] == 4700
+    assert table.loc[2024, "to_date"] == 2100 and pd.isna(table.loc[2024, "full_year"])
+
+
+def test_rolling_cutoffs_per_program(draws):
+    table = stats.rolling_cutoffs(draws, window=2).set_index("draw_id")
+    assert table.loc["1", "cutoff_median"] == 500  # first of its program: itself
+    assert table.loc["3", "cutoff_median"] == 495  # general only: 500, 490
+    assert table.loc["5", "cutoff_median"] == 485  # window 2: 490, 480
+    assert table.loc["6", "cutoff_median"] == 775  # pnp: 750, 800
+
+
+def test_round_gaps_count_a_day_once(draws):
+    gaps = stats.round_gaps(draws)
+    assert gaps["rounds"].iloc[0] == 2
+    assert pd.isna(gaps["gap_days"].iloc[0])
+    assert gaps["gap_days"].iloc[1:].tolist() == [69, 285, 6, 27]
+    by_program = stats.round_gaps(draws, by_program=True)
+    pnp = by_program[by_program["program"] == "pnp"]
+    assert pnp["gap_days"].iloc[1] == (pd.Timestamp("2024-02-01") - pd.Timestamp("2023-01-10")).days
+
+
+def test_latest_by_program_and_recent_invitations(draws):
+    newest = stats.latest_by_program(draws).set_index("program")
+    assert newest.loc["general", "draw_id"] == "5" and newest.loc["cec", "crs_cutoff"] == 520
+    assert "french" not in newest.index  # a program without rounds is not listed
+    recent = stats.recent_invitations(draws, months=2).set_index("program")
+    assert recent["invitations"].to_dict() == {"general": 2000, "cec": 500, "pnp": 100}
+    assert recent["share"].sum() == pytest.approx(1.0)
+
+
+def test_empty_window_has_no_share():
+    frame = draws_frame([("1", "2020-01-01", "general", 10, 400)])
+    assert stats.recent_invitations(frame, as_of=pd.Timestamp("2025-01-01")).empty
+
+
+def pool_frame(rows):
+    frame = pd.DataFrame(
+        rows, columns=["draw_id", "pool_as_of", "score_min", "score_max", "candidates"]
+    )
+    return frame.astype(
+        {
+            "pool_as_of": "datetime64[ns]",
+            "score_min": "Int64",
+            "score_max": "Int64",
+            "candidates": "Int64",
+        }
+    )
+
+
+def test_pool_distribution_keeps_a_shared_date_once_and_na_stays_na():
+    pool = pool_frame(
+        [
+            # rounds 10 and 11 publish the same distribution (same week)
+            ("10", "2024-01-01", 491, 500, 5),
+            ("10", "2024-01-01", 481, 490, 7),
+            ("11", "2024-01-01", 491, 500, 5),
+            ("11", "2024-01-01", 481, 490, 7),
+            ("12", "2024-01-15", 491, 500, 6),
+            ("12", "2024-01-15", 481, 490, None),  # range left blank by IRCC
+        ]
+    )
+    fine = stats.pool_distribution(pool)
+    assert len(fine) == 4
+    assert list(fine["crs_range"].cat.categories) == ["491-500", "481-490"]
+    coarse = stats.pool_distribution(pool, coarse=True)
+    assert coarse["crs_range"].astype(str).tolist() == ["451-500", "451-500"]
+    assert coarse["candidates"].iloc[0] == 12
+    assert pd.isna(coarse["candidates"].iloc[1])  # a sum with an unpublished part is unknown
+
+
+def test_pool_totals_once_per_date():
+    frame = pd.DataFrame(
+        {
+            "pool_as_of": pd.to_datetime(["2024-01-01", "2024-01-01", None, "2024-01-15"]),
+            "pool_total": pd.array([100, 100, None, 110], dtype="Int64"),
+        }
+    )
+    assert stats.pool_totals(frame)["pool_total"].tolist() == [100, 110]
+
+
+# IRCC's year-end reports: invitations issued in each year.
+IRCC_YEAR_TOTALS = {
+    2017: 86_023,
+    2018: 89_800,
+    2019: 85_300,
+    2020: 107_350,
+    2021: 114_224,
+    2022: 46_539,
+    2023: 110_266,
+    2024: 98_903,
+}
+
+
+@pytest.mark.shared_data
+def test_yearly_totals_reproduce_ircc_year_end_reports(newest_feed):
+    from ee_trends import load_draws
+
+    totals = stats.yearly_invitations(load_draws(newest_feed))
+    assert {year: totals[year] for year in IRCC_YEAR_TOTALS} == IRCC_YEAR_TOTALS
