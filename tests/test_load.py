@@ -205,3 +205,13 @@ def test_gzip_file_and_parsed_dict_give_the_same_table(newest_feed, tmp_path, dr
     pd.testing.assert_frame_equal(load.load_draws(packed), draws)
     feed = json.loads(newest_feed.read_text())
     pd.testing.assert_frame_equal(load.load_draws(feed), draws)
+
+
+def test_cache_hit_repeats_warnings_with_their_class(tmp_path):
+    from ee_trends.programs import UnknownProgramWarning
+
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(make_feed(make_round(drawName="Space Engineers"))))
+    load.build_cache(path, data_dir=tmp_path)
+    with pytest.warns(UnknownProgramWarning, match="Space Engineers"):
+        load.load_draws(path, data_dir=tmp_path)

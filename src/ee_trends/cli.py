@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $EE_TRENDS_DATA_DIR, else the checkout's data/, else a user cache)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument(
+        "--source",
+        help="feed file (.json, .json.gz), folder of captures or URL "
+        "(default: $EE_TRENDS_SOURCE, else the captures in the data folder, else the live feed)",
+    )
 
     fetch = sub.add_parser(
         "fetch",
@@ -52,23 +58,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.set_defaults(func=_cmd_fetch)
 
-    info = sub.add_parser("info", help="show what is loaded: captures, rounds, dates, programs")
-    info.add_argument("--source", help="feed file, folder of captures or URL")
+    info = sub.add_parser(
+        "info", parents=[source], help="show what is loaded: captures, rounds, dates, programs"
+    )
     info.set_defaults(func=_cmd_info)
 
-    build = sub.add_parser("build", help="rebuild the processed cache from the raw captures")
-    build.add_argument("--source", help="feed file, folder of captures or URL")
+    build = sub.add_parser(
+        "build", parents=[source], help="rebuild the processed cache from the raw captures"
+    )
     build.set_defaults(func=_cmd_build)
 
     report = sub.add_parser(
         "report",
+        parents=[source],
         help="regenerate every chart (PNG, SVG), its tables (CSV) and index.html",
         description="Regenerate the report: every chart as PNG and SVG, the tables behind "
         "them as CSV, and one self-contained index.html. The folder is written whole into a "
         "temporary folder and then moved into place; a folder not made by this command is "
         "never replaced.",
     )
-    report.add_argument("--source", help="feed file, folder of captures or URL")
     report.add_argument(
         "--out", default="reports", metavar="DIR", help="report folder (default: reports/)"
     )
@@ -101,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     context = sub.add_parser(
         "context",
+        parents=[source],
         help="one round against its history: size rank, larger rounds before it, cutoff, pool",
         description="Put one round in context, to check a claim such as 'the largest draw "
         "in 16 months': its rank by size, the last earlier round at least as large (within "
@@ -110,7 +119,6 @@ def build_parser() -> argparse.ArgumentParser:
     context.add_argument(
         "draw_id", nargs="?", metavar="DRAW_ID", help="the round, e.g. 384 or 91a (default: newest)"
     )
-    context.add_argument("--source", help="feed file, folder of captures or URL")
     context.add_argument("--json", action="store_true", help="print the context as JSON")
     context.add_argument("--since", metavar="YYYY-MM-DD", help="also rank the round since this day")
     context.add_argument(
@@ -120,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = sub.add_parser(
         "predict",
+        parents=[source],
         help="what if: expected cutoff and 90%% interval for a round of a given size",
         description="Forecast the cutoff of a round of PROGRAM with N invitations on DATE "
         "from the rounds before DATE (ee_trends.models.predict_cutoff). The size effect is "
@@ -130,7 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--on", metavar="YYYY-MM-DD", help="date of the round (default: the day after the newest)"
     )
-    predict.add_argument("--source", help="feed file, folder of captures or URL")
     predict.add_argument("--json", action="store_true", help="print the prediction as JSON")
     predict.set_defaults(func=_cmd_predict)
     return parser
@@ -235,7 +243,6 @@ def _cmd_context(args: argparse.Namespace) -> int:
         print()
         print(context.table().to_string(index=False))
     return 0
-
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:

@@ -88,20 +88,10 @@ class FetchResult:
     unchanged: bool
 
 
-def fetch_feed(
-    source: str | os.PathLike | None = None,
-    *,
-    data_dir: str | os.PathLike | None = None,
-    force: bool = False,
-    timeout: float = 30.0,
-    retries: int = 3,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    progress: Progress | None = None,
-    backoff: float = 1.0,
-) -> Path:
+def fetch_feed(source: str | os.PathLike | None = None, **options: Any) -> Path:
     """Fetch the feed and keep it as a new dated capture; return its path.
 
-    See :func:`fetch_capture` for the parameters; this returns only the
+    Takes the parameters of :func:`fetch_capture` and returns only the
     ``path`` of its :class:`FetchResult` (the existing capture when the feed
     is unchanged since it).
 
@@ -110,16 +100,7 @@ def fetch_feed(
     Path
         The capture kept in ``<data_dir>/raw/``.
     """
-    return fetch_capture(
-        source,
-        data_dir=data_dir,
-        force=force,
-        timeout=timeout,
-        retries=retries,
-        max_bytes=max_bytes,
-        progress=progress,
-        backoff=backoff,
-    ).path
+    return fetch_capture(source, **options).path
 
 
 def fetch_capture(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import tempfile
@@ -103,17 +104,10 @@ def load_tables(
     if not cache:
         return build_tables(read_files(files))
     processed = find_data_dir(data_dir) / "processed"
-    key = _cache_key(files)
-    cached = _read_cache(processed, key)
+    cached = _read_cache(processed, _cache_key(files))
     if cached is not None:
         return cached
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        tables = build_tables(read_files(files))
-    _write_cache(processed, key, files, tables, caught)
-    for warning in caught:
-        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    return tables
+    return _build_and_cache(files, processed)[0]
 
 
 def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -138,11 +132,20 @@ def build_cache(
 ) -> list[Path]:
     """Rebuild the processed cache now; return the files written."""
     files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
+    return _build_and_cache(files, find_data_dir(data_dir) / "processed")[1]
+
+
+def _build_and_cache(
+    files: list[Path], processed: Path
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[Path]]:
+    """Build the tables, cache them with the warnings raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tables = build_tables(read_files(files))
-    processed = find_data_dir(data_dir) / "processed"
-    return _write_cache(processed, _cache_key(files), files, tables, caught)
+    written = _write_cache(processed, _cache_key(files), files, tables, caught)
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return tables, written
 
 
 def describe(source: FeedLike = None, *, data_dir: str | os.PathLike | None = None) -> str:
@@ -202,7 +205,10 @@ def _write_cache(processed, key, files, tables, caught) -> list[Path]:
             "key": key,
             "version": __version__,
             "inputs": [str(path) for path in files],
-            "warnings": [[str(w.message), w.category.__name__] for w in caught],
+            "warnings": [
+                [str(w.message), f"{w.category.__module__}:{w.category.__qualname__}"]
+                for w in caught
+            ],
         }
         text = json.dumps(meta, indent=1)
         written.append(_atomic(processed / "manifest.json", lambda p: Path(p).write_text(text)))
@@ -224,8 +230,10 @@ def _atomic(target: Path, write) -> Path:
 
 
 def _warning_class(name: str) -> type[Warning]:
-    from ee_trends.clean import PoolCheckWarning
-    from ee_trends.programs import UnknownProgramWarning
-
-    known = {cls.__name__: cls for cls in (PoolCheckWarning, UnknownProgramWarning)}
-    return known.get(name, UserWarning)
+    """The warning class named ``module:qualname`` in a manifest (UserWarning if unknown)."""
+    module, _, qualname = name.partition(":")
+    try:
+        found = getattr(importlib.import_module(module), qualname)
+    except (ImportError, AttributeError, ValueError):
+        return UserWarning
+    return found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
