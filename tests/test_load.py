@@ -212,6 +212,7 @@ def test_cache_hit_repeats_warnings_with_their_class(tmp_path):
 
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(make_feed(make_round(drawName="Space Engineers"))))
-    load.build_cache(path, data_dir=tmp_path)
+    with pytest.warns(UnknownProgramWarning, match="Space Engineers"):
+        load.build_cache(path, data_dir=tmp_path)
     with pytest.warns(UnknownProgramWarning, match="Space Engineers"):
         load.load_draws(path, data_dir=tmp_path)

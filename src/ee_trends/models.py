@@ -63,6 +63,19 @@ PAUSE_DAYS = 180
 PROXIES: dict[str, str] = {"cec": "general", "fsw": "general", "fst": "general"}
 """After a long pause, a program drawn from the all-program pool restarts from its latest round."""
 
+# Selected on the validation period only (see the module docstring).
+STRUCTURAL_PROGRAMS: tuple[str, ...] = ("general", "cec")
+"""Programs drawn from the whole pool, whose forecast uses the latest published pool."""
+STRUCTURAL_WEIGHT = 0.7
+"""Weight of the corrected structural estimate in the forecast (the model has the rest)."""
+STRUCTURAL_RESIDUALS = 3
+"""Last structural residuals of a program whose median corrects its structural estimate."""
+
+VALIDATION: tuple[str, str] = ("2022-07-06", "2023-12-31")
+"""Validation period: design choices made since the first backtest are selected on it."""
+TEST_SINCE = "2024-01-01"
+"""Test period (issue #4): from this date on, reported, never used to select."""
+
 
 # --------------------------------------------------------------------------- data
 
@@ -403,9 +416,18 @@ def _segment_start(dates: np.ndarray, n: int) -> int:
 
 
 def _point(
-    series: dict[str, _Series], counts: dict[str, int], program: str, size: float, on
+    series: dict[str, _Series],
+    counts: dict[str, int],
+    program: str,
+    size: float,
+    on,
+    structural: float = np.nan,
 ) -> dict:
-    """Point forecast for ``program`` on ``on`` from the first ``counts[p]`` rounds of each."""
+    """Point forecast for ``program`` on ``on`` from the first ``counts[p]`` rounds of each.
+
+    ``structural`` is the corrected structural estimate (:func:`_structural`);
+    when given, it takes :data:`STRUCTURAL_WEIGHT` of the forecast.
+    """
     s = series[program]
     n = counts[program]
     on = np.datetime64(on, "ns")
@@ -443,8 +465,15 @@ def _point(
     level, _ = _smooth(adjusted[-4 * SMOOTHING_WINDOW :], best_alpha)
     changes = np.abs(np.diff(s.cutoff[max(start, n - SCALE_WINDOW - 1) : n]))
     fallback_scale = max(float(np.mean(changes)) if len(changes) else 10.0, 2.0)
+    model = float(level + slope * size)
+    if not np.isnan(structural):
+        estimate = STRUCTURAL_WEIGHT * structural + (1 - STRUCTURAL_WEIGHT) * model
+    else:
+        estimate = model
     return {
-        "estimate": float(level + slope * size),
+        "estimate": float(estimate),
+        "model_estimate": model,
+        "structural_corrected": float(structural),
         "slope_per_doubling": float(slope),
         "pooled_slope_per_doubling": float(pooled),
         "smoothing": best_alpha,
@@ -454,14 +483,49 @@ def _point(
     }
 
 
-def _oos_errors(frame: pd.DataFrame, series: dict[str, _Series]) -> pd.DataFrame:
+def _structural(frame: pd.DataFrame, pool: pd.DataFrame | None) -> np.ndarray:
+    """Per row of ``frame``: the structural forecast corrected by its program's recent residual.
+
+    The structural forecast (:func:`ee_trends.structural.structural_forecasts`)
+    inverts the latest pool published before the round; its level is off by
+    the candidates who entered the pool since the snapshot, so the median of
+    the program's last :data:`STRUCTURAL_RESIDUALS` residuals (cutoff minus
+    structural forecast, on rounds dated before this one) is added. NaN for
+    programs outside :data:`STRUCTURAL_PROGRAMS`, without a pool or without
+    a past residual.
+    """
+    out = np.full(len(frame), np.nan)
+    if pool is None or pool.empty:
+        return out
+    from ee_trends.structural import structural_forecasts
+
+    forecasts = structural_forecasts(frame, pool).set_index("draw_id")
+    estimate = forecasts["structural_estimate"].reindex(frame["draw_id"]).to_numpy(float)
+    residual = frame["crs_cutoff"].astype(float).to_numpy() - estimate
+    dates = frame["draw_date"].to_numpy()
+    for program in STRUCTURAL_PROGRAMS:
+        rows = np.flatnonzero((frame["program"] == program).to_numpy() & ~np.isnan(estimate))
+        for k, i in enumerate(rows):
+            past = rows[:k][dates[rows[:k]] < dates[i]]
+            past = residual[past][~np.isnan(residual[past])][-STRUCTURAL_RESIDUALS:]
+            if len(past):
+                out[i] = estimate[i] + float(np.median(past))
+    return out
+
+
+def _oos_errors(
+    frame: pd.DataFrame, series: dict[str, _Series], structural: np.ndarray
+) -> pd.DataFrame:
     """One-step forecasts of every main-program round from the rounds before its date.
+
+    ``structural`` holds :func:`_structural` of each row of ``frame``.
 
     Each row: ``draw_date``, ``program``, ``error`` (actual minus forecast),
     ``scale`` (the program's error scale at that time, from earlier rows
     only: :func:`_scale`) and ``scaled_error``.
     """
-    frame = frame[frame["program"].isin(MAIN_PROGRAMS)]
+    main = frame["program"].isin(MAIN_PROGRAMS).to_numpy()
+    frame, structural = frame[main], structural[main]
     rows = []
     dates = frame["draw_date"].to_numpy()
     programs = frame["program"].to_numpy()
@@ -472,7 +536,7 @@ def _oos_errors(frame: pd.DataFrame, series: dict[str, _Series]) -> pd.DataFrame
         counts = {key: int(np.searchsorted(s.dates, dates[i])) for key, s in series.items()}
         if counts[program] < 1:
             continue
-        point = _point(series, counts, program, sizes[i], dates[i])
+        point = _point(series, counts, program, sizes[i], dates[i], structural[i])
         rows.append((dates[i], program, cutoffs[i] - point["estimate"], point["fallback_scale"]))
     errors = pd.DataFrame(rows, columns=["draw_date", "program", "error", "fallback_scale"])
     scales = [
@@ -550,10 +614,15 @@ def predict_cutoff(
        quantile of the absolute error; the interval is the estimate plus or
        minus that quantile times the program's scale.
 
-    With ``pool``, the structural estimate of :mod:`ee_trends.structural`
-    (from the newest published distribution) is reported in
-    ``components["structural"]`` for comparison; it does not enter the
-    estimate (its error on PNP and French rounds is too large; see notebook 03).
+    With ``pool``, for the programs drawn from the whole pool
+    (:data:`STRUCTURAL_PROGRAMS`), the estimate is
+    :data:`STRUCTURAL_WEIGHT` times the structural forecast (the latest
+    distribution published before ``on``, less the rounds drawn from it
+    since, inverted at ``invitations``: :mod:`ee_trends.structural`) corrected
+    by the program's recent structural residual (:func:`_structural`), plus
+    the rest times the estimate of steps 1-3; the interval is then calibrated
+    on the errors of that combination. Only distributions published with
+    rounds before ``on`` (and dated before it) are used.
 
     Limits: a forecast of a *choice* of IRCC's (the size) is taken as given;
     the slope is an association; a new category or a policy change (points
@@ -566,19 +635,27 @@ def predict_cutoff(
     own = frame[frame["program"] == program]
     if own.empty:
         raise ValueError(f"no {program!r} round before {on:%Y-%m-%d} to forecast from")
+    if pool is not None:
+        pool = pool[pool["draw_id"].isin(frame["draw_id"]) & (pool["pool_as_of"] < on)]
+    target = pd.DataFrame(
+        {
+            "draw_id": ["what-if"],
+            "draw_number": [frame["draw_number"].max() + 1],
+            "draw_date": [on],
+            "program": [program],
+            "invitations": [invitations],
+            "pool_as_of": [pd.NaT],
+        }
+    )
+    structural = _structural(pd.concat([frame, target], ignore_index=True), pool)
     series = _series(frame)
     counts = {key: len(s.dates) for key, s in series.items()}
-    point = _point(series, counts, program, math.log2(invitations), on.to_datetime64())
-    errors = _oos_errors(frame, series)
+    size = math.log2(invitations)
+    point = _point(series, counts, program, size, on.to_datetime64(), structural[-1])
+    errors = _oos_errors(frame, series, structural[:-1])
     half, factor, m = _interval(errors, on, program, point["fallback_scale"], level)
     estimate = point["estimate"]
     components = {**point, "interval_factor": factor, "calibration_errors": m}
-    if pool is not None:
-        from ee_trends.structural import structural_estimate
-
-        usable = history[history["draw_date"] < on]
-        structural = structural_estimate(usable, pool, program=program, invitations=invitations)
-        components["structural"] = None if structural is None else structural["estimate"]
     based_on = (
         f"{len(own)} {program} rounds {own['draw_date'].min():%Y-%m-%d} to "
         f"{own['draw_date'].max():%Y-%m-%d} (last: #{own['draw_id'].iloc[-1]}, "
@@ -638,18 +715,21 @@ def _trend(dates: np.ndarray, cutoffs: np.ndarray, on: np.datetime64, last: int 
 def backtest(
     draws: pd.DataFrame,
     *,
+    pool: pd.DataFrame | None = None,
     programs: tuple[str, ...] = MAIN_PROGRAMS,
-    since: str | pd.Timestamp = "2024-01-01",
+    since: str | pd.Timestamp = TEST_SINCE,
+    until: str | pd.Timestamp | None = None,
     level: float = LEVEL,
 ) -> pd.DataFrame:
-    """Rolling-origin backtest: each round of ``programs`` since ``since``, from earlier rounds.
+    """Rolling-origin backtest: each round of ``programs`` from ``since`` to ``until``.
 
     For each round the forecaster of :func:`predict_cutoff` is given only the
-    rounds dated before it (its size is taken as known: a what-if), and
-    compared with the naive forecast (the program's previous cutoff) and a
-    linear trend of the program's last 8 cutoffs. Equivalent to calling
-    :func:`predict_cutoff` with ``history[history.draw_date < on]`` round by
-    round, but computed in one pass.
+    rounds dated before it, and with ``pool`` the distributions published
+    with them (its size is taken as known: a what-if), and compared with the
+    naive forecast (the program's previous cutoff) and a linear trend of the
+    program's last 8 cutoffs. Equivalent to calling :func:`predict_cutoff`
+    with ``history[history.draw_date < on]`` round by round, but computed in
+    one pass. ``until`` (inclusive) defaults to the newest round.
 
     Returns
     -------
@@ -657,15 +737,20 @@ def backtest(
         One row per round: ``draw_id``, ``draw_date``, ``program``,
         ``invitations``, ``crs_cutoff``, ``estimate``, ``low``, ``high``,
         ``naive``, ``trend``, ``error``, ``naive_error``, ``trend_error``,
-        ``covered``. Summarise with :func:`backtest_summary`.
+        ``covered``; no rows when no round can be forecast. Summarise with
+        :func:`backtest_summary`.
     """
     frame = model_frame(draws)
     frame = frame[frame["cutoff"].notna()].reset_index(drop=True)
     series = _series(frame)
-    errors = _oos_errors(frame, series)
-    targets = frame[frame["program"].isin(programs) & (frame["draw_date"] >= pd.Timestamp(since))]
+    structural = _structural(frame, pool)
+    errors = _oos_errors(frame, series, structural)
+    in_period = frame["draw_date"] >= pd.Timestamp(since)
+    if until is not None:
+        in_period &= frame["draw_date"] <= pd.Timestamp(until)
     rows = []
-    for _, row in targets.iterrows():
+    for i in np.flatnonzero(frame["program"].isin(programs).to_numpy() & in_period.to_numpy()):
+        row = frame.iloc[i]
         on = row["draw_date"]
         program = row["program"]
         counts = {
@@ -674,7 +759,8 @@ def backtest(
         if counts[program] < 1:
             continue
         s = series[program]
-        point = _point(series, counts, program, row["log2_invitations"], on.to_datetime64())
+        size = row["log2_invitations"]
+        point = _point(series, counts, program, size, on.to_datetime64(), structural[i])
         half, _, _ = _interval(errors, on, program, point["fallback_scale"], level)
         n = counts[program]
         rows.append(
@@ -691,7 +777,9 @@ def backtest(
                 "trend": _trend(s.dates[:n], s.cutoff[:n], on.to_datetime64()),
             }
         )
-    out = pd.DataFrame(rows)
+    columns = ["draw_id", "draw_date", "program", "invitations", "crs_cutoff", "estimate"]
+    columns += ["low", "high", "naive", "trend"]
+    out = pd.DataFrame(rows, columns=columns)
     actual = out["crs_cutoff"].astype(float)
     return out.assign(
         error=out["estimate"] - actual,
@@ -701,11 +789,31 @@ def backtest(
     )
 
 
+def backtest_periods(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`backtest` over the validation and the test periods, with a ``period`` column.
+
+    ``validation``: the rounds of :data:`VALIDATION` (all-program rounds
+    restarted 2022-07-06); ``test``: the rounds from :data:`TEST_SINCE` on.
+    """
+    results = backtest(draws, pool=pool, since=VALIDATION[0])
+    test = results["draw_date"] >= pd.Timestamp(TEST_SINCE)
+    return results.assign(period=np.where(test, "test", "validation"))
+
+
 def backtest_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Per program and overall: rounds, MAE of the model, naive and trend, gain, coverage.
 
     ``gain_vs_naive`` is ``1 - mae / naive_mae`` (0.15 = 15% below naive).
+    With a ``period`` column (:func:`backtest_periods`), one such table per
+    period, stacked, with the period as first column.
     """
+    if "period" in results:
+        tables = [
+            backtest_summary(part.drop(columns="period")).assign(period=period)
+            for period, part in results.groupby("period", sort=False)
+        ]
+        table = pd.concat(tables, ignore_index=True)
+        return table[["period", *table.columns[:-1]]]
 
     def summary(frame: pd.DataFrame) -> pd.Series:
         mae = frame["error"].abs().mean()
@@ -726,9 +834,9 @@ def backtest_summary(results: pd.DataFrame) -> pd.DataFrame:
             }
         )
 
-    table = results.groupby("program", sort=False).apply(summary)
-    table.loc["overall"] = summary(results)
-    return table.rename_axis("program").reset_index()
+    rows = {program: summary(part) for program, part in results.groupby("program", sort=False)}
+    rows["overall"] = summary(results)
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("program").reset_index()
 
 
 # --------------------------------------------------------------------------- report
@@ -742,7 +850,7 @@ def report_section(data):
 
     draws, pool = data.draws, data.pool
     effects = size_effects(draws)
-    results = backtest(draws)
+    results = backtest_periods(draws, pool)
     summary = backtest_summary(results)
     check = structural_check(draws, pool) if not pool.empty else pd.DataFrame()
     accuracy = structural_accuracy(check) if not check.empty else pd.DataFrame()
@@ -757,14 +865,8 @@ def report_section(data):
         figures["what_if_cec"] = model_plots.plot_what_if(
             curve, history=draws, program="cec"
         ).figure
-    overall = summary.set_index("program").loc["overall"]
-    text = (
-        f"Out of sample since 2024 ({int(overall['rounds'])} rounds), the forecaster's mean "
-        f"absolute error is {overall['mae']:.1f} CRS points against {overall['naive_mae']:.1f} "
-        f"for the previous cutoff ({overall['gain_vs_naive']:.0%} lower) and "
-        f"{overall['trend_mae']:.1f} for a trend of the last 8 rounds; its 90% intervals "
-        f"covered {overall['coverage']:.0%} of the cutoffs. Slopes are associations: IRCC "
-        "chooses the size of a round knowing the pool."
+    text = backtest_text(summary) + (
+        " Slopes are associations: IRCC chooses the size of a round knowing the pool."
     )
     main = effects[effects["specification"].isin(["ols_hac", "ols_hac_program_effects"])]
     columns = {
@@ -774,14 +876,34 @@ def report_section(data):
         "ci_high": "95% high",
         "n": "rounds",
     }
-    html = (
-        "<p>"
-        + escape(text)
-        + "</p>"
-        + table_html(main, columns=columns)
-        + table_html(summary.round(3))
-    )
+    html = "<p>" + escape(text) + "</p>" + table_html(main, columns=columns)
+    if not results.empty:
+        html += table_html(summary.round(3))
     tables = {"size_effects": effects, "backtest": results, "backtest_summary": summary}
     if not accuracy.empty:
         tables["structural_accuracy"] = accuracy
     return SectionResult(figures=figures, tables=tables, html=html)
+
+
+def backtest_text(summary: pd.DataFrame) -> str:
+    """One sentence per period of :func:`backtest_periods`: MAE against naive and trend, coverage."""
+    overall = summary[summary["program"] == "overall"].set_index("period")
+    sentences = []
+    for period, label in (
+        ("validation", "In the validation period (2022-07-06 to 2023-12-31)"),
+        ("test", "In the test period (since 2024)"),
+    ):
+        if period not in overall.index or not overall.loc[period, "rounds"]:
+            sentences.append(f"{label} no round could be forecast.")
+            continue
+        row = overall.loc[period]
+        sentences.append(
+            f"{label}, over {int(row['rounds'])} rounds, the forecaster's mean absolute error "
+            f"is {row['mae']:.1f} CRS points against {row['naive_mae']:.1f} for the previous "
+            f"cutoff ({row['gain_vs_naive']:.0%} lower) and {row['trend_mae']:.1f} for a trend "
+            f"of the last 8 rounds; its {LEVEL:.0%} intervals covered {row['coverage']:.0%} "
+            "of the cutoffs."
+        )
+    return " ".join(sentences) + (
+        " The forecaster's later design choices were selected on the validation period only."
+    )

@@ -38,6 +38,7 @@ round, on the rounds whose distribution was published.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -175,18 +176,27 @@ def latest_pool(history: pd.DataFrame, pool: pd.DataFrame) -> tuple[np.ndarray, 
     Returns the density and the round whose distribution it is, or None.
     """
     history = _ordered(history, pool)
-    return _latest(history, pool, len(history))
+    return _latest(history, _has_pool(history, pool), lambda i: pool_density(pool, i), len(history))
 
 
-def _latest(draws: pd.DataFrame, pool: pd.DataFrame, upto: int) -> tuple[np.ndarray, str] | None:
-    """:func:`latest_pool` of the first ``upto`` rounds of ``draws`` (ordered, snapshot-dated)."""
-    history = draws.iloc[:upto]
-    has = history["draw_id"].isin(set(pool["draw_id"])) & history["pool_as_of"].notna()
-    if not has.any():
+def _has_pool(draws: pd.DataFrame, pool: pd.DataFrame) -> np.ndarray:
+    """Which rounds of ``draws`` have a published distribution in ``pool``."""
+    ids = pool["draw_id"].astype(str).unique()
+    return (draws["draw_id"].astype(str).isin(ids) & draws["pool_as_of"].notna()).to_numpy()
+
+
+def _latest(draws: pd.DataFrame, has: np.ndarray, density_of, upto: int):
+    """:func:`latest_pool` of the first ``upto`` rounds of ``draws`` (ordered, snapshot-dated).
+
+    ``has`` is :func:`_has_pool` of ``draws``; ``density_of(draw_id)`` its density.
+    """
+    with_pool = np.flatnonzero(has[:upto])
+    if len(with_pool) == 0:
         return None
-    last = history[has].iloc[-1]
-    density = pool_density(pool, last["draw_id"])
-    since = history[history["draw_date"] >= last["pool_as_of"]]
+    last = draws.iloc[with_pool[-1]]
+    density = density_of(last["draw_id"])
+    since = draws.iloc[:upto]
+    since = since[since["draw_date"] >= last["pool_as_of"]]
     for cutoff, invitations in zip(since["crs_cutoff"], since["invitations"], strict=True):
         density = deplete(density, float(cutoff), float(invitations))
     return density, str(last["draw_id"])
@@ -346,14 +356,18 @@ def structural_forecasts(draws: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFram
     """
     draws = _ordered(draws, pool)
     check = structural_check(draws[draws["crs_cutoff"].notna()], pool)
+    shares = {key: part for key, part in check.groupby("program", observed=True)}
+    has = _has_pool(draws, pool)
+    density_of = functools.cache(lambda draw_id: pool_density(pool, draw_id))
     dates = draws["draw_date"].to_numpy()
     rows = []
     for position, row in enumerate(draws.itertuples(index=False)):
-        latest = _latest(draws, pool, int(np.searchsorted(dates, dates[position])))
+        latest = _latest(draws, has, density_of, int(np.searchsorted(dates, dates[position])))
         estimate, source = np.nan, None
         if latest is not None:
             density, source = latest
-            own = check[(check["program"] == row.program) & (check["draw_date"] < row.draw_date)]
+            own = shares.get(row.program, check.iloc[:0])
+            own = own[own["draw_date"] < row.draw_date]
             estimate = invert_eligible(density, float(row.invitations), eligible_share(own))
         rows.append(
             (
