@@ -121,8 +121,9 @@ class DrawContext:
         if mine is not None and mine["draw_id"] == every["draw_id"]:
             return f"So: the largest {program} round {within}, and of all programs too."
         return (
-            f"So: the largest {program} round {within}, "
-            f"but across all programs only the largest in {_gap(every)}."
+            f"So: the largest {program} round {within}, but not across all programs: "
+            f"#{every['draw_id']} ({every['program']}, {every['draw_date']}) was larger, "
+            f"{_gap(every)} earlier."
         )
 
     def to_text(self) -> str:
