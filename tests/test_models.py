@@ -110,31 +110,98 @@ def test_wide_range_is_not_spread_evenly():
 
 
 @pytest.fixture(scope="module")
-def real_draws(request):
+def real_tables(request):
     feed = request.getfixturevalue("newest_feed")
-    import ee_trends
+    from ee_trends.load import load_tables
 
-    return ee_trends.load_draws(feed, cache=False)
+    return load_tables(feed, cache=False)
 
 
-def test_backtest_on_the_real_feed(real_draws):
-    results = models.backtest(real_draws)
+@pytest.fixture(scope="module")
+def real_draws(real_tables):
+    return real_tables[0]
+
+
+@pytest.fixture(scope="module")
+def real_backtest(real_tables):
+    return models.backtest_periods(*real_tables)
+
+
+def test_backtest_on_the_real_feed(real_tables, real_backtest):
+    draws, pool = real_tables
+    results = real_backtest
     assert set(results["program"]) == set(models.MAIN_PROGRAMS)
-    assert (results["draw_date"] >= "2024-01-01").all()
+    assert (results["draw_date"] >= models.VALIDATION[0]).all()
+    validation = results["period"] == "validation"
+    assert (results.loc[validation, "draw_date"] <= models.VALIDATION[1]).all()
+    assert (results.loc[~validation, "draw_date"] >= models.TEST_SINCE).all()
     summary = models.backtest_summary(results)
-    expected = {"program", "rounds", "mae", "naive_mae", "trend_mae", "gain_vs_naive", "coverage"}
+    expected = {"period", "program", "rounds", "mae", "naive_mae", "trend_mae", "coverage"}
     assert expected <= set(summary.columns)
-    assert summary["program"].iloc[-1] == "overall"
-    # no leakage: a backtest row equals predict_cutoff on the rounds before its date
-    for _, row in results.sample(3, random_state=1).iterrows():
-        history = real_draws[real_draws["draw_date"] < row["draw_date"]]
+    overall = summary[summary["program"] == "overall"]
+    assert list(overall["period"]) == ["validation", "test"]
+    # no leakage: a backtest row equals predict_cutoff on the rounds and pool before its date
+    sample = results[results["program"].isin(["general", "cec", "pnp"])]
+    for _, row in sample.groupby("program").sample(1, random_state=1).iterrows():
+        history = draws[draws["draw_date"] < row["draw_date"]]
         p = models.predict_cutoff(
-            history, program=row["program"], invitations=row["invitations"], on=row["draw_date"]
+            history,
+            program=row["program"],
+            invitations=row["invitations"],
+            on=row["draw_date"],
+            pool=pool[pool["draw_id"].isin(history["draw_id"])],
         )
         assert p.estimate == pytest.approx(row["estimate"])
         assert (p.low, p.high) == pytest.approx((row["low"], row["high"]))
     assert (results["low"] <= results["estimate"]).all()
     assert (results["estimate"] <= results["high"]).all()
+
+
+def test_backtest_until(real_draws, real_backtest):
+    # quirk: `until` is inclusive; the rows are those of the longer run (same origins)
+    results = models.backtest(real_draws, since="2023-01-01", until="2023-06-30")
+    assert len(results) > 0
+    assert results["draw_date"].between("2023-01-01", "2023-06-30").all()
+    without_pool = models.backtest(real_draws, since=models.VALIDATION[0])
+    longer = without_pool.set_index("draw_id").loc[results["draw_id"], "estimate"]
+    assert np.allclose(results["estimate"], longer)
+
+
+def test_pool_used_without_leakage(real_tables):
+    # quirk: pool rows of rounds on or after `on` (and rows dated on or after it) change
+    # nothing; the pool does change a CEC forecast (structural component)
+    draws, pool = real_tables
+    on = pd.Timestamp("2025-06-10")
+    plain = models.predict_cutoff(draws, program="cec", invitations=3000, on=on)
+    used = models.predict_cutoff(draws, program="cec", invitations=3000, on=on, pool=pool)
+    assert np.isfinite(used.components["structural_corrected"])
+    assert used.estimate != pytest.approx(plain.estimate)
+    later_ids = draws.loc[draws["draw_date"] >= on, "draw_id"]
+    wild = pool.copy()
+    late = wild["draw_id"].isin(later_ids)
+    wild.loc[late, "candidates"] = wild.loc[late, "candidates"] * 50
+    earlier = draws.loc[draws["draw_date"] < on, "draw_id"].iloc[-1]
+    dated_late = wild[wild["draw_id"] == earlier].assign(pool_as_of=on, candidates=10**6)
+    wild = pd.concat([wild[wild["draw_id"] != earlier], dated_late], ignore_index=True)
+    leaky = models.predict_cutoff(draws, program="cec", invitations=3000, on=on, pool=wild)
+    clean = pool[pool["draw_id"] != earlier]
+    fair = models.predict_cutoff(draws, program="cec", invitations=3000, on=on, pool=clean)
+    assert (leaky.estimate, leaky.low, leaky.high) == (fair.estimate, fair.low, fair.high)
+
+
+def test_backtest_of_a_tiny_feed_is_empty_not_an_error():
+    from conftest import make_feed, make_round
+
+    from ee_trends.load import load_tables
+    from ee_trends.report import ReportData
+
+    feed = make_feed(make_round("301", drawName="Canadian Experience Class"), make_round("300"))
+    draws, pool = load_tables(feed)
+    results = models.backtest(draws, pool=pool)
+    assert results.empty
+    assert {"draw_id", "estimate", "naive", "error", "covered"} <= set(results.columns)
+    section = models.report_section(ReportData(draws, pool, "tiny"))
+    assert "no round could be forecast" in section.html
 
 
 def test_size_effects_on_the_real_feed(real_draws):
