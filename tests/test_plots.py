@@ -148,8 +148,12 @@ def test_program_colour_is_the_same_across_charts(small):
             t.get_text(): h
             for t, h in zip(ax.get_legend().texts, ax.get_legend().legend_handles, strict=True)
         }
-        colour = matplotlib.colors.to_hex(legend["Canadian Experience Class"].get_facecolor()[0])
-        assert colour == plots.PROGRAM_COLORS["cec"]
+        handle = legend["Canadian Experience Class"]
+        if isinstance(handle, matplotlib.lines.Line2D):
+            colour = handle.get_markerfacecolor()
+        else:
+            colour = handle.get_facecolor()[0]
+        assert matplotlib.colors.to_hex(colour) == plots.PROGRAM_COLORS["cec"]
 
 
 def test_import_ee_trends_does_not_import_matplotlib():

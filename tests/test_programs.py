@@ -116,3 +116,11 @@ def test_no_label_in_any_capture_is_unknown(shared_data):
     assert len(labels) >= 22
     assert {label: classify(label) for label in labels if classify(label) is None} == {}
     assert labels <= set(SEEN), f"labels not in the table of this test: {labels - set(SEEN)}"
+
+
+def test_every_key_has_a_label_and_a_colour():
+    from ee_trends.plots import PROGRAM_COLORS
+    from ee_trends.programs import PROGRAM_LABELS
+
+    assert set(PROGRAM_LABELS) == set(PROGRAM_KEYS) == set(PROGRAM_COLORS)
+    assert len(set(PROGRAM_COLORS.values())) == len(PROGRAM_COLORS)

@@ -9,16 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ee_trends import stats
-
-
-def _label(key: str) -> str:
-    # plain names without importing matplotlib (the plots module holds the same table)
-    return {
-        "general": "all-program",
-        "cec": "Canadian Experience Class",
-        "pnp": "Provincial Nominee Program",
-        "french": "French-language",
-    }.get(key, key.replace("_", " "))
+from ee_trends.programs import program_label
 
 
 def cutoffs(draws: pd.DataFrame, window: int = 5) -> str:
@@ -32,12 +23,12 @@ def cutoffs(draws: pd.DataFrame, window: int = 5) -> str:
         "- Newest cutoff of each program with a round since "
         f"{year - 1}: "
         + "; ".join(
-            f"{_label(r.program)} {int(r.crs_cutoff)} ({r.draw_date:%Y-%m-%d})"
+            f"{program_label(r.program)} {int(r.crs_cutoff)} ({r.draw_date:%Y-%m-%d})"
             for r in recent.itertuples()
         )
         + ".",
         f"- The lowest cutoff ever was {int(lowest['crs_cutoff'])}, in the "
-        f"{_label(str(lowest['program']))} round of {lowest['draw_date']:%Y-%m-%d} "
+        f"{program_label(str(lowest['program']))} round of {lowest['draw_date']:%Y-%m-%d} "
         f"({int(lowest['invitations']):,} invitations).",
     ]
     pnp = draws[draws["program"] == "pnp"]["crs_cutoff"].astype("float64")
@@ -74,7 +65,7 @@ def volumes(draws: pd.DataFrame) -> str:
         f"({complete.loc[2017:].min():,}).",
         f"- In the last 12 months, {int(recent['invitations'].sum()):,} invitations in "
         f"{int(recent['rounds'].sum())} rounds; the largest shares: "
-        + ", ".join(f"{_label(r.program)} {r.share:.0%}" for r in top.itertuples())
+        + ", ".join(f"{program_label(r.program)} {r.share:.0%}" for r in top.itertuples())
         + ".",
     ]
     return "\n".join(lines)

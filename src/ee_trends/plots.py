@@ -8,7 +8,7 @@ look: the colour of a program is :data:`PROGRAM_COLORS` everywhere, dates run
 along the x axis, and a caption line under the axes names the source and the
 date the data runs to.
 
-This is the only module of the package that imports matplotlib.
+Only this module and :mod:`ee_trends.model_plots` import matplotlib and seaborn.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 
 from ee_trends import stats
 from ee_trends.events import load_events
-from ee_trends.programs import PROGRAM_KEYS
+from ee_trends.programs import PROGRAM_KEYS, program_label
 
 PROGRAM_COLORS: dict[str, str] = {
     "general": "#1f77b4",
@@ -48,27 +49,6 @@ PROGRAM_COLORS: dict[str, str] = {
 }
 """The fixed colour of each program key, the same in every chart."""
 
-PROGRAM_LABELS: dict[str, str] = {
-    "general": "All programs",
-    "cec": "Canadian Experience Class",
-    "pnp": "Provincial Nominee Program",
-    "fsw": "Federal Skilled Worker",
-    "fst": "Federal Skilled Trades",
-    "french": "French-language proficiency",
-    "healthcare": "Healthcare occupations",
-    "stem": "STEM occupations",
-    "trades": "Trades occupations",
-    "transport": "Transport occupations",
-    "agriculture": "Agriculture occupations",
-    "education": "Education occupations",
-    "physicians": "Physicians",
-    "senior_managers": "Senior managers",
-    "military": "Military recruits",
-    "other": "Other (unknown label)",
-}
-"""Readable names of the program keys, for legends and titles."""
-
-assert set(PROGRAM_COLORS) == set(PROGRAM_KEYS) == set(PROGRAM_LABELS)
 
 SOURCE = "Source: IRCC, Express Entry rounds of invitations (Open Government Licence - Canada)"
 _CAPTION_COLOR = "0.35"
@@ -92,11 +72,6 @@ def _programs(data: pd.DataFrame, programs: Iterable[str] | None = None) -> list
     if unknown:
         raise ValueError(f"unknown program keys: {sorted(unknown)}")
     return [key for key in wanted if key in present]
-
-
-def program_label(key: str) -> str:
-    """The readable name of a program key."""
-    return PROGRAM_LABELS.get(key, key)
 
 
 def caption_text(date: pd.Timestamp | None, source: str = SOURCE) -> str:
@@ -588,17 +563,18 @@ def plot_size_vs_cutoff(
     """Draw size (invitations, log scale) against CRS cutoff, one colour per program."""
     ax = _new_axes(ax, figsize=(9, 6))
     keys = _programs(draws, programs)
-    for key in keys:
-        rows = draws[draws["program"] == key]
-        ax.scatter(
-            rows["invitations"].astype("float64"),
-            rows["crs_cutoff"].astype("float64"),
-            s=18,
-            alpha=0.7,
-            color=PROGRAM_COLORS[key],
-            label=program_label(key),
-            linewidths=0,
-        )
+    shown = draws[draws["program"].isin(keys)]
+    sns.scatterplot(
+        x=shown["invitations"].astype("float64"),
+        y=shown["crs_cutoff"].astype("float64"),
+        hue=shown["program"].astype(str).map(program_label),
+        hue_order=[program_label(key) for key in keys],
+        palette={program_label(key): PROGRAM_COLORS[key] for key in keys},
+        s=18,
+        alpha=0.7,
+        linewidth=0,
+        ax=ax,
+    )
     ax.set_xscale("log")
     _thousands(ax, "x")
     _legend(ax, title="Program", title_fontsize=8.5)
@@ -647,7 +623,7 @@ def plot_pool_heatmap(
         edges = np.array([dates[0] - 7, dates[0] + 7])
     rows = np.arange(len(wide.index) + 1)
     values = np.ma.masked_invalid(wide.to_numpy()[::-1] / 1000)
-    mesh = ax.pcolormesh(edges, rows, values, cmap="rocket_r" if _has_seaborn() else "magma_r")
+    mesh = ax.pcolormesh(edges, rows, values, cmap=sns.color_palette("rocket_r", as_cmap=True))
     ax.set_yticks(rows[:-1] + 0.5, [str(label) for label in wide.index[::-1]], fontsize=8)
     ax.xaxis_date()
     _date_axis(ax)
@@ -663,14 +639,6 @@ def plot_pool_heatmap(
         caption=caption,
         date=table["pool_as_of"].max() if len(table) else None,
     )
-
-
-def _has_seaborn() -> bool:
-    try:
-        import seaborn  # noqa: F401  (registers the 'rocket' colormaps)
-    except ImportError:
-        return False
-    return True
 
 
 def plot_pool_area(

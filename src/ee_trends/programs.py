@@ -10,6 +10,26 @@ from ee_trends.fixes import OTHER, PROGRAMS
 
 PROGRAM_KEYS: tuple[str, ...] = (*(key for key, _, _ in PROGRAMS), OTHER)
 
+PROGRAM_LABELS: dict[str, str] = {
+    "general": "All programs",
+    "cec": "Canadian Experience Class",
+    "pnp": "Provincial Nominee Program",
+    "fsw": "Federal Skilled Worker",
+    "fst": "Federal Skilled Trades",
+    "french": "French-language proficiency",
+    "healthcare": "Healthcare occupations",
+    "stem": "STEM occupations",
+    "trades": "Trades occupations",
+    "transport": "Transport occupations",
+    "agriculture": "Agriculture occupations",
+    "education": "Education occupations",
+    "physicians": "Physicians",
+    "senior_managers": "Senior managers",
+    "military": "Military recruits",
+    "other": "Other (unknown label)",
+}
+"""Readable names of the program keys, for legends and titles."""
+
 _VERSION_RE = re.compile(
     r"""[\s,]*(?:
         \((?P<paren>(?:version\s*\d+)|(?:\d{4}-\d+))\)     # (Version 1), (2023-1)
@@ -18,6 +38,11 @@ _VERSION_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _PATTERNS = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern, _ in PROGRAMS)
+
+
+def program_label(key: str) -> str:
+    """The readable name of a program key (the key itself when it has none)."""
+    return PROGRAM_LABELS.get(key, key)
 
 
 class UnknownProgramWarning(UserWarning):

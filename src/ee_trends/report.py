@@ -165,7 +165,7 @@ def table_html(frame: pd.DataFrame, *, columns: Mapping[str, str] | None = None)
 
 def summary_section(data: ReportData) -> SectionResult:
     """Latest round, last 12 months' invitations by program, newest cutoff per program."""
-    from ee_trends.plots import program_label
+    from ee_trends.programs import program_label
 
     draws = data.draws
     if draws.empty:
