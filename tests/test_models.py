@@ -191,7 +191,6 @@ def test_pool_used_without_leakage(real_tables):
 
 def test_backtest_of_a_tiny_feed_is_empty_not_an_error():
     from conftest import make_feed, make_round
-
     from ee_trends.load import load_tables
     from ee_trends.report import ReportData
 

@@ -7,6 +7,7 @@ the work itself lives in the package's modules.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -151,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args) or 0
     except (FeedError, FileNotFoundError) as err:
         print(f"ee-trends: error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into a command that stopped reading (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 

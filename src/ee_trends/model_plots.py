@@ -149,7 +149,11 @@ def plot_what_if(
 
 
 def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None) -> Axes:
-    """Out-of-sample forecasts, intervals and the naive forecast against the actual cutoffs."""
+    """Out-of-sample forecasts, intervals and the naive forecast against the actual cutoffs.
+
+    With the ``period`` column of :func:`ee_trends.models.backtest_periods`, a
+    dashed line marks the start of the test period.
+    """
     ax = _axes(ax, figsize=(10, 4.5))
     part = results[results["program"] == program]
     color = PROGRAM_COLORS.get(program, "#1f77b4")
@@ -161,6 +165,9 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
     ax.plot(part["draw_date"], part["crs_cutoff"], "k.", ms=5, label="actual")
     missed = part[~part["covered"]]
     ax.scatter(missed["draw_date"], missed["crs_cutoff"], s=50, facecolors="none", edgecolors="red")
+    if "period" in part and part["period"].nunique() > 1:  # from backtest_periods
+        start = part.loc[part["period"] == "test", "draw_date"].min()
+        ax.axvline(start, color="0.6", ls="--", lw=1, label="test period from here")
     ax.set(ylabel="CRS cutoff", title=f"Backtest: {program_label(program)}")
     ax.legend(frameon=False, fontsize=8)
     return ax
