@@ -16,12 +16,12 @@ from typing import Any
 import pandas as pd
 
 from ee_trends.errors import FeedError
+from ee_trends.feed import POOL_COUNT_FIELDS
 from ee_trends.fields import DATETIME, DRAW_FIELDS, POOL_FIELDS, UTC_DATETIME, dtypes
 from ee_trends.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
 from ee_trends.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
 from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
 
-POOL_FIELDS_RAW = tuple(f"dd{i}" for i in range(1, 19))
 # CRS range of each leaf among dd1..dd17; dd3 and dd9 are subtotals, dd18 the total.
 LEAF_RANGES: dict[str, tuple[int, int]] = {
     "dd1": (601, 1200),
@@ -82,7 +82,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     drawn = parse.column("drawDateTime", parse_timestamp, notes, reference=draw_date)
     drawn, mismatch = _reconcile_draw_dates(draw_date, drawn, raw["drawDateTime"], notes)
     tie_break = parse.column("drawCutOff", parse_timestamp, notes, reference=draw_date, blank=True)
-    counts = {field: parse.column(field, parse_count) for field in POOL_FIELDS_RAW}
+    counts = {field: parse.column(field, parse_count) for field in POOL_COUNT_FIELDS}
     leaves, published = _pool_counts(counts, ids)
     as_of = parse.column("drawDistributionAsOn", parse_long_date, blank=True)
     as_of = [day if shown else None for day, shown in zip(as_of, published, strict=True)]
@@ -215,7 +215,7 @@ def _pool_counts(
     published: list[bool] = []
     bad: list[str] = []
     for i, draw_id in enumerate(ids):
-        row: dict[str, int | None] = {field: counts[field][i] for field in POOL_FIELDS_RAW}
+        row: dict[str, int | None] = {field: counts[field][i] for field in POOL_COUNT_FIELDS}
         shown = any(row.values())
         if shown and _failed_sums(row) and 0 in row.values():
             row = {field: (None if value == 0 else value) for field, value in row.items()}
@@ -276,7 +276,7 @@ def _recovered_counts(raw: pd.DataFrame) -> dict[tuple[str, str], str]:
         raw["drawNumber"].str.strip(), raw["recovered_fields"], raw["recovered_from"], strict=True
     ):
         if pd.notna(fields):
-            names = POOL_FIELDS_RAW if fields == "*" else fields.split(",")
+            names = POOL_COUNT_FIELDS if fields == "*" else fields.split(",")
             marks.update({(draw_id, name): source for name in names})
     return marks
 

@@ -14,6 +14,9 @@ from typing import Any
 
 from ee_trends.errors import FeedError
 
+POOL_COUNT_FIELDS: tuple[str, ...] = tuple(f"dd{i}" for i in range(1, 19))
+"""The pool distribution of a round: 17 CRS ranges (two are subtotals) and the total."""
+
 ROUND_FIELDS: tuple[str, ...] = (
     "drawNumber",
     "drawDate",
@@ -25,7 +28,7 @@ ROUND_FIELDS: tuple[str, ...] = (
     "drawText2",
     "drawCutOff",
     "drawDistributionAsOn",
-    *(f"dd{i}" for i in range(1, 19)),
+    *POOL_COUNT_FIELDS,
 )
 """Fields every round must have (the HTML link fields are not needed)."""
 

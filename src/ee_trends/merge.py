@@ -31,9 +31,8 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.errors import FeedError
-from ee_trends.feed import ROUND_FIELDS
+from ee_trends.feed import POOL_COUNT_FIELDS, ROUND_FIELDS
 
-POOL_RAW_FIELDS: tuple[str, ...] = tuple(f"dd{i}" for i in range(1, 19))
 WHOLE_ROUND = "*"
 """``recovered_fields`` of a round kept from an older capture because newer ones dropped it."""
 
@@ -77,7 +76,7 @@ def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
     fields = list(ROUND_FIELDS)
     stripped = frame[fields].apply(lambda column: column.str.strip().fillna(""))
     blank = stripped == ""
-    pool = list(POOL_RAW_FIELDS)
+    pool = list(POOL_COUNT_FIELDS)
     blank[pool] = blank[pool] | (stripped[pool] == "0")
     return blank
 
