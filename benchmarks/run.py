@@ -96,12 +96,12 @@ def bench_backtest() -> None:
     """Rolling-origin backtest of the cutoff forecaster (ee_trends.models), with its run time."""
     import pandas as pd
 
-    from ee_trends import load_draws
-    from ee_trends.models import backtest, backtest_summary
+    from ee_trends.load import load_tables
+    from ee_trends.models import backtest_periods, backtest_summary
 
-    draws = load_draws(FEED, cache=False)
+    draws, pool = load_tables(FEED, cache=False)
     start = time.perf_counter()
-    results = backtest(draws)
+    results = backtest_periods(draws, pool)
     seconds = time.perf_counter() - start
     with pd.option_context("display.width", 200, "display.max_columns", None):
         print(backtest_summary(results).round(3).to_string(index=False))
