@@ -9,21 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ee_trends.plots import PROGRAM_COLORS, add_caption, caption_text, program_label
-
-MAIN = ("general", "cec", "pnp", "french", "healthcare")
-
-
-def _axes(ax: Axes | None, figsize=(10, 5.5)) -> Axes:
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
+from ee_trends.models import MAIN_PROGRAMS
+from ee_trends.plots import PROGRAM_COLORS, add_caption, caption_text, new_axes
+from ee_trends.programs import program_label
 
 
 def _log_size_axis(ax: Axes) -> None:
@@ -34,12 +26,12 @@ def _log_size_axis(ax: Axes) -> None:
 def plot_size_scatter(
     draws: pd.DataFrame,
     *,
-    programs: Iterable[str] = MAIN,
+    programs: Iterable[str] = MAIN_PROGRAMS,
     since: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Cutoff against draw size (log scale), one colour per program; huge rounds annotated."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     data = draws if since is None else draws[draws["draw_date"] >= pd.Timestamp(since)]
     for key in programs:
         part = data[data["program"].astype(str) == key]
@@ -81,7 +73,7 @@ def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
     ``effects`` is :func:`ee_trends.models.size_effects`.
     """
-    ax = _axes(ax, figsize=(9, 6))
+    ax = new_axes(ax, figsize=(9, 6))
     specs = list(dict.fromkeys(effects["specification"]))
     markers = dict(zip(specs, "osD^v<>", strict=False))
     rows = effects.reset_index(drop=True)
@@ -121,7 +113,7 @@ def plot_what_if(
 
     With ``history``, the program's rounds of the last two years are drawn as points.
     """
-    ax = _axes(ax, figsize=(8, 5))
+    ax = new_axes(ax, figsize=(8, 5))
     color = PROGRAM_COLORS.get(program or "", "#1f77b4")
     x = curve["invitations"].astype(float)
     ax.fill_between(x, curve["low"], curve["high"], color=color, alpha=0.2, label="90% interval")
@@ -154,7 +146,7 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
     With the ``period`` column of :func:`ee_trends.models.backtest_periods`, a
     dashed line marks the start of the test period.
     """
-    ax = _axes(ax, figsize=(10, 4.5))
+    ax = new_axes(ax, figsize=(10, 4.5))
     part = results[results["program"] == program]
     color = PROGRAM_COLORS.get(program, "#1f77b4")
     ax.fill_between(

@@ -58,7 +58,8 @@ _GAP_DAYS = 180  # a program's line is broken where it had no round for longer
 # --------------------------------------------------------------------------- helpers
 
 
-def _new_axes(ax: Axes | None, figsize: tuple[float, float] = (10, 5.5)) -> Axes:
+def new_axes(ax: Axes | None, figsize: tuple[float, float] = (10, 5.5)) -> Axes:
+    """``ax``, or the axes of a new figure of ``figsize`` (constrained layout)."""
     if ax is not None:
         return ax
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -236,7 +237,7 @@ def plot_cutoffs(
     events
         Mark the policy events.
     """
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     data = stats.rolling_cutoffs(draws, window=window)
     keys = _programs(data, programs)
     data = data[data["program"].astype(str).isin(keys)]
@@ -408,7 +409,7 @@ def plot_invitations(
     """Invitations (or rounds: ``value="rounds"``) per month, quarter or year, by program."""
     if value not in ("invitations", "rounds"):
         raise ValueError(f"value must be 'invitations' or 'rounds', not {value!r}")
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     table = stats.invitations_by_period(draws, period)
     wide = stats.wide_by_program(table, value)
     _stacked_bars(ax, wide, period)
@@ -453,7 +454,7 @@ def plot_cumulative_invitations(
     ``highlight`` (default: the newest year) is drawn thick in red, the
     ``recent`` years before it in their own colours, older years in light grey.
     """
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     ytd = stats.year_to_date(draws)
     years = sorted(ytd["year"].unique())
     if highlight is None and years:
@@ -527,7 +528,7 @@ def plot_gaps(
     caption: str | bool = True,
 ) -> Axes:
     """Days between consecutive draw days (points) and their rolling median (line)."""
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     gaps = stats.round_gaps(draws).dropna(subset=["gap_days"])
     values = gaps["gap_days"].astype("float64")
     ax.scatter(gaps["draw_date"], values, s=12, color="#1f77b4", alpha=0.5, linewidths=0)
@@ -558,26 +559,47 @@ def plot_size_vs_cutoff(
     *,
     ax: Axes | None = None,
     programs: Iterable[str] | None = None,
+    since: str | pd.Timestamp | None = None,
+    annotate_above: int = 20_000,
     caption: str | bool = True,
 ) -> Axes:
-    """Draw size (invitations, log scale) against CRS cutoff, one colour per program."""
-    ax = _new_axes(ax, figsize=(9, 6))
+    """Draw size (invitations, log scale) against CRS cutoff, one colour per program.
+
+    ``since`` keeps the rounds from that date on; rounds larger than
+    ``annotate_above`` (the 27,332-invitation CEC round of 2021-02-13) are labelled.
+    """
+    ax = new_axes(ax, figsize=(9, 6))
+    if since is not None:
+        draws = draws[draws["draw_date"] >= pd.Timestamp(since)]
     keys = _programs(draws, programs)
     shown = draws[draws["program"].isin(keys)]
+    counts = shown["program"].astype(str).value_counts()
+    names = {key: f"{program_label(key)} ({counts.get(key, 0)})" for key in keys}
     sns.scatterplot(
         x=shown["invitations"].astype("float64"),
         y=shown["crs_cutoff"].astype("float64"),
-        hue=shown["program"].astype(str).map(program_label),
-        hue_order=[program_label(key) for key in keys],
-        palette={program_label(key): PROGRAM_COLORS[key] for key in keys},
+        hue=shown["program"].astype(str).map(names),
+        hue_order=list(names.values()),
+        palette={names[key]: PROGRAM_COLORS[key] for key in keys},
         s=18,
         alpha=0.7,
         linewidth=0,
         ax=ax,
     )
+    for _, row in shown[shown["invitations"] > annotate_above].iterrows():
+        ax.annotate(
+            f"#{row['draw_id']} {row['draw_date']:%Y-%m-%d}\n"
+            f"{int(row['invitations']):,} at CRS {int(row['crs_cutoff'])}",
+            (float(row["invitations"]), float(row["crs_cutoff"])),
+            xytext=(-10, 20),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            arrowprops={"arrowstyle": "-", "color": "0.4"},
+        )
     ax.set_xscale("log")
     _thousands(ax, "x")
-    _legend(ax, title="Program", title_fontsize=8.5)
+    _legend(ax, title="Program (rounds)", title_fontsize=8.5)
     return _finish(
         ax,
         title="Draw size against CRS cutoff",
@@ -605,7 +627,7 @@ def plot_pool_heatmap(
     count per 10 CRS points of the range: rows compare as densities. An
     unpublished range is left blank.
     """
-    ax = _new_axes(ax, figsize=(10, 5.5))
+    ax = new_axes(ax, figsize=(10, 5.5))
     table = stats.pool_distribution(pool)
     wide = table.pivot_table(
         index="crs_range", columns="pool_as_of", values="candidates", observed=False, dropna=False
@@ -645,7 +667,7 @@ def plot_pool_area(
     pool: pd.DataFrame, *, ax: Axes | None = None, caption: str | bool = True
 ) -> Axes:
     """Candidates in the pool over time, stacked by coarse CRS range (highest on top)."""
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     table = stats.pool_distribution(pool, coarse=True)
     wide = table.pivot_table(
         index="pool_as_of", columns="crs_range", values="candidates", observed=True
@@ -691,7 +713,7 @@ def plot_pool_total(
     caption: str | bool = True,
 ) -> Axes:
     """Total candidates in the pool on each published date."""
-    ax = _new_axes(ax, figsize=(10, 4.5))
+    ax = new_axes(ax, figsize=(10, 4.5))
     totals = stats.pool_totals(draws)
     x, y = _broken(totals["pool_as_of"], totals["pool_total"].astype("float64") / 1000, 120)
     ax.plot(x, y, color="#1f3b73", linewidth=1.8, marker="o", markersize=2.5)
