@@ -104,7 +104,10 @@ def bench_backtest() -> None:
     results = backtest_periods(draws, pool)
     seconds = time.perf_counter() - start
     with pd.option_context("display.width", 200, "display.max_columns", None):
-        print(backtest_summary(results).round(3).to_string(index=False))
+        summary = backtest_summary(results)
+        print(
+            summary.round(dict.fromkeys(summary.select_dtypes("number"), 3)).to_string(index=False)
+        )
     print(f"backtest of {len(results)} rounds: {seconds:.2f} s")
 
 

@@ -9,9 +9,11 @@ Three questions, three functions:
   ``P`` on a date, what cutoff should we expect, and how sure are we?
 - :func:`backtest`: how good is that forecaster, out of sample, against the
   naive "same cutoff as last time" and a linear trend?
-  :func:`backtest_periods` runs it over a validation and a test period.
+  :func:`backtest_periods` runs it over a validation and a test period, and
+  :func:`select_combination` scores the combination settings on validation.
 
-Read the slopes as associations, not causal effects. The cutoff is an order
+Read the slopes (of :func:`size_effects` and inside the forecaster) as
+associations, not causal effects. The cutoff is an order
 statistic of the pool (see :mod:`ee_trends.structural`), and IRCC chooses the
 size of a round knowing the pool: a large round may be run *because* many
 candidates sit just under the last cutoff. The size effect mixes the
@@ -21,12 +23,25 @@ above 700, French rounds large with cutoffs near 400), so a slope pooled
 across programs without program effects would be dominated by that
 confounding; every estimate here is within program.
 
+The forecaster (:func:`predict_cutoff`) combines six candidate forecasts
+(:data:`CANDIDATES`): the first design's model (a smoothed, size-adjusted
+level, with the structural pool-based estimate for general and CEC rounds and
+CEC's restart from the latest all-program round after a pause) and five
+simple ones (the last cutoff, the mean of the last 3, and three forecasts
+moved along an OLS size slope fitted on the program's last 20 rounds). Per
+program and per origin, each candidate is scored by its out-of-sample
+absolute errors on the program's last :data:`COMBINATION_WINDOW` rounds
+(each forecast from the rounds before it) and the combination follows
+:data:`WEIGHTING`. The 90% interval is conformal, from the combined
+forecast's own past out-of-sample errors.
+
 Evaluation protocol. The backtest (:func:`backtest_periods`) reports two
 periods, every round forecast from the rounds (and pool distributions)
 published before its date:
 
-- **validation**, 2022-07-06 (all-program rounds restarted) to 2023-12-31:
-  42 rounds, 30 of them all-program rounds, none CEC;
+- **validation**, 2022-07-06 (all-program rounds restarted) to 2023-12-31,
+  and for PNP, which had only 5 rounds then, 2019-01-01 to 2023-12-31
+  (:data:`VALIDATION_SINCE`): 90 rounds, 30 all-program, 53 PNP, none CEC;
 - **test**, 2024-01-01 on: the period of issue #4.
 
 The first design (slope, smoothing, pause rules, interval) was built while
@@ -36,10 +51,21 @@ history before it), and the test figures are reported once, whatever they
 are: the structural component for the programs drawn from the whole pool
 (:data:`STRUCTURAL_PROGRAMS`, :data:`STRUCTURAL_WEIGHT`,
 :data:`STRUCTURAL_RESIDUALS`, chosen on the 30 validation all-program
-rounds; CEC, without validation rounds, borrows them) and the decision not
-to shrink the forecast toward the naive one (no weight below 1 helped on
-validation). The validation period is small for PNP (5 rounds), French (5)
-and healthcare (2): nothing program-specific is selected on them.
+rounds; CEC, without validation rounds, borrows them), the decision not to
+shrink the forecast toward the naive one, and the combination window and
+weighting (:func:`select_combination`: windows 8, 12, 20 rounds, inverse-MAE
+or best-only weights, lowest overall validation MAE). The candidate set
+itself was prototyped while looking at the test period. The validation
+differences between combination settings are small and rest largely on the
+5 French validation rounds; nothing program-specific is selected on the few
+French (5) and healthcare (2) validation rounds.
+
+Which rounds an estimate rests on: the simple candidates and the weights
+use only the program's own rounds since its last pause of more than
+:data:`PAUSE_DAYS` days (with none, the model alone is used); the model uses
+up to :data:`SLOPE_WINDOW` of them and the slope pooled over the main
+programs; the interval, the last :data:`CALIBRATION_WINDOW` main-program
+forecast errors. :attr:`Prediction.based_on` states them for one forecast.
 
 statsmodels is imported inside the functions that need it, never by
 ``import ee_trends``.
@@ -76,7 +102,7 @@ SLOPE_PRIOR_ROUNDS = 10.0
 CALIBRATION_WINDOW = 100
 """Last out-of-sample errors (all main programs) that calibrate the intervals."""
 SCALE_WINDOW = 12
-"""Last rounds of a program whose cutoff changes set its error scale."""
+"""Last forecast errors of a program (else cutoff changes) that set its error scale."""
 SLOPE_HALF_LIFE_DAYS = 365.0
 """Weight of a cutoff change in the slope halves with each year of age."""
 PAUSE_DAYS = 180
@@ -94,6 +120,18 @@ STRUCTURAL_RESIDUALS = 3
 
 VALIDATION: tuple[str, str] = ("2022-07-06", "2023-12-31")
 """Validation period: design choices made since the first backtest are selected on it."""
+VALIDATION_SINCE: dict[str, str] = {"pnp": "2019-01-01"}
+"""Programs whose validation period starts earlier: 2022-07 to 2023 holds 5 PNP rounds."""
+
+# The combination of candidate forecasts (see predict_cutoff).
+CANDIDATES: tuple[str, ...] = ("model", "naive", "mean3", "reg20", "mean5_sized", "last_sized")
+"""The forecasts combined; ``model`` is the smoothed, size-adjusted (and structural) forecast."""
+REGRESSION_WINDOW = 20
+"""Last rounds of a program on which the simple candidates' size slope is fitted."""
+COMBINATION_WINDOW = 8
+"""Past forecasts of a program whose errors set the weights (selected on validation)."""
+WEIGHTING = "best"
+"""``inverse``: weights ``1 / (MAE + 1)``; ``best``: lowest MAE only (selected on validation)."""
 TEST_SINCE = "2024-01-01"
 """Test period (issue #4): from this date on, reported, never used to select."""
 
@@ -349,8 +387,9 @@ class Prediction:
     ``estimate`` is the expected cutoff, ``low``-``high`` a ``level``
     prediction interval (calibrated on the forecaster's own past
     out-of-sample errors). ``based_on`` says which rounds it rests on;
-    ``components`` holds the parts (last cutoff, size slope, smoothing
-    weight, structural estimate when a pool was given).
+    ``components`` holds each candidate's forecast and weight and the
+    model's parts (last cutoff, size slope, smoothing weight, structural
+    estimate when a pool was given).
     """
 
     program: str
@@ -534,70 +573,198 @@ def _structural(frame: pd.DataFrame, pool: pd.DataFrame | None) -> np.ndarray:
     return out
 
 
-def _oos_errors(
-    frame: pd.DataFrame, series: dict[str, _Series], structural: np.ndarray
-) -> pd.DataFrame:
-    """One-step forecasts of every main-program round from the rounds before its date.
+def _own_segment(dates: np.ndarray, n: int, on) -> int:
+    """First of a program's ``n`` earlier rounds in the segment of a round on ``on``.
 
-    ``structural`` holds :func:`_structural` of each row of ``frame``.
-
-    Each row: ``draw_date``, ``program``, ``error`` (actual minus forecast),
-    ``scale`` (the program's error scale at that time, from earlier rows
-    only: :func:`_scale`) and ``scaled_error``.
+    ``n`` (no own round to use) when the round comes after a pause longer than
+    :data:`PAUSE_DAYS`; else the first round after the last such pause.
     """
-    main = frame["program"].isin(MAIN_PROGRAMS).to_numpy()
-    frame, structural = frame[main], structural[main]
-    rows = []
-    dates = frame["draw_date"].to_numpy()
-    programs = frame["program"].to_numpy()
-    sizes = frame["log2_invitations"].to_numpy(float)
-    cutoffs = frame["cutoff"].to_numpy(float)
-    for i in range(len(frame)):
-        program = programs[i]
-        counts = {key: int(np.searchsorted(s.dates, dates[i])) for key, s in series.items()}
-        if counts[program] < 1:
+    if n == 0 or np.datetime64(on, "ns") - dates[n - 1] > np.timedelta64(PAUSE_DAYS, "D"):
+        return n
+    return _segment_start(dates, n)
+
+
+def _candidates(
+    series: dict[str, _Series],
+    counts: dict[str, int],
+    program: str,
+    size: float,
+    on,
+    structural: float,
+) -> tuple[np.ndarray, dict, int]:
+    """The :data:`CANDIDATES` forecasts of one round, the model's parts, and its segment start.
+
+    ``model`` is :func:`_point`. The simple candidates use only the program's
+    rounds since its last pause (:func:`_own_segment`) and are NaN when there
+    is none; the three sized ones need 5 such rounds with different sizes.
+    Their slope is OLS of the cutoff on log2 size over the last
+    :data:`REGRESSION_WINDOW` of them, capped at 0 like the model's.
+    """
+    s = series[program]
+    n = counts[program]
+    point = _point(series, counts, program, size, on, structural)
+    start = _own_segment(s.dates, n, on)
+    y, x = s.cutoff[start:n], s.size[start:n]
+    out = np.full(len(CANDIDATES), np.nan)
+    out[0] = point["estimate"]
+    if len(y):
+        out[1] = y[-1]
+        out[2] = y[-3:].mean()
+        y_reg, x_reg = y[-REGRESSION_WINDOW:], x[-REGRESSION_WINDOW:]
+        if len(y_reg) >= 5 and np.ptp(x_reg) > 0:
+            slope = min(float(np.polyfit(x_reg, y_reg, 1)[0]), 0.0)
+            out[3] = y_reg.mean() + slope * (size - x_reg.mean())
+            out[4] = y[-5:].mean() + slope * (size - x[-5:].mean())
+            out[5] = y[-1] + slope * (size - x[-1])
+    return out, point, start
+
+
+@dataclass
+class _Table:
+    """Candidate forecasts of every round of some programs, each from the rounds before it."""
+
+    program: np.ndarray
+    dates: np.ndarray
+    cutoff: np.ndarray
+    main: np.ndarray  # in MAIN_PROGRAMS: its errors calibrate the intervals
+    counts: np.ndarray  # earlier rounds of its own program
+    start: np.ndarray  # segment start among them (_own_segment)
+    forecasts: np.ndarray  # rows x CANDIDATES, NaN when not available
+    fallback: np.ndarray  # error scale before the program has forecast errors
+    rows_of: dict  # program -> its rows, oldest first (row k is its round k)
+    series: dict
+
+
+def _table(frame: pd.DataFrame, pool: pd.DataFrame | None, programs) -> _Table:
+    """:func:`_candidates` of each round of ``frame`` in :data:`MAIN_PROGRAMS` or ``programs``."""
+    keep = frame["program"].isin(set(MAIN_PROGRAMS) | set(programs)).to_numpy()
+    structural = _structural(frame, pool)[keep]
+    series = _series(frame)
+    part = frame[keep]
+    program = part["program"].to_numpy(object)
+    dates = part["draw_date"].to_numpy()
+    size = part["log2_invitations"].to_numpy(float)
+    n = len(part)
+    counts = np.zeros(n, int)
+    start = np.zeros(n, int)
+    forecasts = np.full((n, len(CANDIDATES)), np.nan)
+    fallback = np.full(n, np.nan)
+    for i in range(n):
+        own = {key: int(np.searchsorted(s.dates, dates[i])) for key, s in series.items()}
+        counts[i] = own[program[i]]
+        if counts[i] == 0:
             continue
-        point = _point(series, counts, program, sizes[i], dates[i], structural[i])
-        rows.append((dates[i], program, cutoffs[i] - point["estimate"], point["fallback_scale"]))
-    errors = pd.DataFrame(rows, columns=["draw_date", "program", "error", "fallback_scale"])
-    scales = [
-        _scale(errors.iloc[:i], program, fallback)
-        for i, (program, fallback) in enumerate(
-            zip(errors["program"], errors["fallback_scale"], strict=True)
+        forecasts[i], point, start[i] = _candidates(
+            series, own, program[i], size[i], dates[i], structural[i]
         )
-    ]
-    return errors.assign(scale=scales, scaled_error=errors["error"] / np.asarray(scales))
+        fallback[i] = point["fallback_scale"]
+    rows_of = {str(p): np.flatnonzero(program == p) for p in pd.unique(program)}
+    return _Table(
+        program,
+        dates,
+        part["cutoff"].to_numpy(float),
+        np.isin(program, MAIN_PROGRAMS),
+        counts,
+        start,
+        forecasts,
+        fallback,
+        rows_of,
+        series,
+    )
 
 
-def _scale(past: pd.DataFrame, program: str, fallback: float) -> float:
-    """A program's error scale: mean absolute error of its last forecasts.
+def _weights(forecasts: np.ndarray, past: np.ndarray, actual: np.ndarray, weighting: str):
+    """Combination weights of the candidates from their past forecasts (rows) of the program.
 
-    The last :data:`SCALE_WINDOW` out-of-sample errors of the program, when
-    there are at least 4; else the mean absolute change of its cutoff.
+    A candidate counts when it has a forecast now and at least one past
+    forecast; with ``"inverse"`` its weight is ``1 / (MAE + 1)``, normalised,
+    with ``"best"`` the candidate of lowest MAE takes it all (the first in
+    :data:`CANDIDATES` on a tie). With no past forecast the model alone is used.
     """
-    own = past.loc[past["program"] == program, "error"].tail(SCALE_WINDOW)
-    if len(own) < 4:
-        return fallback
-    return max(float(own.abs().mean()), 2.0)
-
-
-def _interval(
-    errors: pd.DataFrame, on: pd.Timestamp, program: str, fallback: float, level: float
-) -> tuple[float, float, int]:
-    """Half-width of the interval: conformal quantile of past scaled errors times the scale.
-
-    Returns ``(half_width, factor, m)`` with ``m`` the errors used (rounds before ``on``).
-    """
-    past = errors[errors["draw_date"] < on]
-    scale = _scale(past, program, fallback)
-    values = past["scaled_error"].abs().tail(CALIBRATION_WINDOW).to_numpy()
-    m = len(values)
-    if m < 10:
-        factor = 3.0  # too few errors: a wide, stated default
+    errors = np.abs(past - actual[:, None])
+    seen = np.isfinite(errors).sum(axis=0)
+    mae = np.where(seen > 0, np.nansum(errors, axis=0) / np.maximum(seen, 1), np.nan)
+    usable = np.isfinite(forecasts) & np.isfinite(mae)
+    weights = np.zeros(len(forecasts))
+    if not usable.any():
+        weights[0] = 1.0
+    elif weighting == "best":
+        weights[int(np.argmin(np.where(usable, mae, np.inf)))] = 1.0
+    elif weighting == "inverse":
+        weights[usable] = 1 / (mae[usable] + 1)
+        weights /= weights.sum()
     else:
-        rank = min(math.ceil((m + 1) * level), m)
-        factor = float(np.sort(values)[rank - 1])
-    return factor * scale, factor, m
+        raise ValueError(f"weighting must be 'inverse' or 'best', not {weighting!r}")
+    return weights
+
+
+@dataclass
+class _Combined:
+    """The combined forecast of every row of a :class:`_Table` and its interval."""
+
+    estimate: np.ndarray
+    half: np.ndarray  # half-width of the interval
+    scaled_error: np.ndarray  # error over the program's error scale at the time
+
+
+def _combine_one(
+    table: _Table,
+    combined: _Combined,
+    program: str,
+    on,
+    forecasts: np.ndarray,
+    counts: int,
+    start: int,
+    fallback: float,
+    window: int,
+    weighting: str,
+    level: float,
+):
+    """Combination and interval of one round from the table rows dated before ``on``.
+
+    Returns ``(estimate, weights, half_width, factor, m, used, scale)``: ``m``
+    errors calibrate the interval, ``used`` past forecasts set the weights.
+    """
+    rows = table.rows_of.get(program, np.array([], int))
+    past = rows[start:counts]
+    past = past[table.counts[past] > 0][-window:]  # the program's first round has no forecast
+    weights = _weights(forecasts, table.forecasts[past], table.cutoff[past], weighting)
+    estimate = float(np.sum(weights * np.nan_to_num(forecasts)))
+    own_errors = table.cutoff[rows[:counts]] - combined.estimate[rows[:counts]]
+    own_errors = own_errors[np.isfinite(own_errors)][-SCALE_WINDOW:]
+    scale = max(float(np.abs(own_errors).mean()), 2.0) if len(own_errors) >= 4 else fallback
+    before = int(np.searchsorted(table.dates, np.datetime64(on, "ns")))
+    scaled = combined.scaled_error[:before][table.main[:before]]
+    values = np.abs(scaled[np.isfinite(scaled)])[-CALIBRATION_WINDOW:]
+    m = len(values)
+    rank = min(math.ceil((m + 1) * level), m)
+    factor = float(np.sort(values)[rank - 1]) if m >= 10 else 3.0  # few errors: a wide default
+    return estimate, weights, factor * scale, factor, m, len(past), scale
+
+
+def _combine(table: _Table, window: int, weighting: str, level: float) -> _Combined:
+    """:func:`_combine_one` of every row of ``table``, oldest first."""
+    n = len(table.dates)
+    combined = _Combined(np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan))
+    for i in range(n):
+        if table.counts[i] == 0:
+            continue
+        estimate, _, half, _, _, _, scale = _combine_one(
+            table,
+            combined,
+            table.program[i],
+            table.dates[i],
+            table.forecasts[i],
+            table.counts[i],
+            table.start[i],
+            table.fallback[i],
+            window,
+            weighting,
+            level,
+        )
+        combined.estimate[i], combined.half[i] = estimate, half
+        combined.scaled_error[i] = (table.cutoff[i] - estimate) / scale
+    return combined
 
 
 def predict_cutoff(
@@ -608,6 +775,8 @@ def predict_cutoff(
     on: str | pd.Timestamp,
     pool: pd.DataFrame | None = None,
     level: float = LEVEL,
+    window: int | None = None,
+    weighting: str | None = None,
 ) -> Prediction:
     """Expected cutoff, with a prediction interval, for a round of ``invitations`` in ``program``.
 
@@ -615,41 +784,62 @@ def predict_cutoff(
     including rounds on ``on`` itself, are ignored) and, when ``pool`` is
     given, their published distributions.
 
-    Method (settings: the module constants; protocol: the module docstring):
+    Method (settings: the module constants; protocol: the module docstring).
+    The estimate combines the forecasts of :data:`CANDIDATES`:
+
+    - ``model``: the smoothed, size-adjusted forecast below, with the
+      structural estimate for the programs drawn from the whole pool;
+    - ``naive`` (the program's last cutoff) and ``mean3`` (mean of its last 3);
+    - ``reg20``: OLS of the cutoff on log2 size over the program's last
+      :data:`REGRESSION_WINDOW` rounds, at the planned size;
+      ``mean5_sized`` and ``last_sized``: the mean of the last 5 cutoffs and
+      the last cutoff, moved by that slope for the size difference.
+
+    The weights are set per program by each candidate's mean absolute error
+    on the program's last ``window`` rounds (default
+    :data:`COMBINATION_WINDOW`), each forecast out of sample from the rounds
+    before it: ``1 / (MAE + 1)``, normalised (``weighting="inverse"``, the
+    default :data:`WEIGHTING`), or everything on the best (``"best"``). The
+    simple candidates and the weights use only the rounds since the
+    program's last pause of more than :data:`PAUSE_DAYS` days; with no such
+    round (a program's first rounds, a restart), the model alone is used.
+
+    The model:
 
     1. **Size slope** ``b``: regression through the origin of the program's
        cutoff changes on its log2 size changes over its last
-       :data:`SLOPE_WINDOW` rounds (differencing removes the program's level
-       and slow drifts), shrunk toward the same slope pooled over the main
-       programs (worth :data:`SLOPE_PRIOR_ROUNDS` rounds), and capped at 0.
+       :data:`SLOPE_WINDOW` rounds, shrunk toward the same slope pooled over
+       the main programs (worth :data:`SLOPE_PRIOR_ROUNDS` rounds), capped at 0.
     2. **Level**: the size-adjusted cutoffs ``cutoff - b log2 N`` smoothed
-       exponentially, with the weight of the last round chosen from
-       :data:`SMOOTHING_GRID` by the one-step errors on the program's last
-       :data:`SMOOTHING_WINDOW` rounds (weight 1 is the naive forecast
-       adjusted for size; lower weights average noisy programs such as PNP).
-    3. **Estimate** ``level + b log2 N``.
-    4. **Interval**: the forecaster's own out-of-sample errors on the last
-       :data:`CALIBRATION_WINDOW` main-program rounds before ``on`` (each
-       forecast from the rounds before it), divided by each program's recent
-       scale (median absolute change of its cutoff), give a conformal
-       quantile of the absolute error; the interval is the estimate plus or
-       minus that quantile times the program's scale.
+       exponentially, the weight of the last round chosen from
+       :data:`SMOOTHING_GRID` on the program's last :data:`SMOOTHING_WINDOW`
+       rounds; after a long pause CEC restarts from the latest all-program
+       round (:data:`PROXIES`).
+    3. **Estimate** ``level + b log2 N``; with ``pool``, for
+       :data:`STRUCTURAL_PROGRAMS`, :data:`STRUCTURAL_WEIGHT` of it is the
+       structural forecast (the latest distribution published before ``on``,
+       less the rounds drawn from it since, inverted at ``invitations``:
+       :mod:`ee_trends.structural`) corrected by the program's recent
+       structural residual (:func:`_structural`).
 
-    With ``pool``, for the programs drawn from the whole pool
-    (:data:`STRUCTURAL_PROGRAMS`), the estimate is
-    :data:`STRUCTURAL_WEIGHT` times the structural forecast (the latest
-    distribution published before ``on``, less the rounds drawn from it
-    since, inverted at ``invitations``: :mod:`ee_trends.structural`) corrected
-    by the program's recent structural residual (:func:`_structural`), plus
-    the rest times the estimate of steps 1-3; the interval is then calibrated
-    on the errors of that combination. Only distributions published with
-    rounds before ``on`` (and dated before it) are used.
+    **Interval**: the combined forecast's own out-of-sample errors on the
+    last :data:`CALIBRATION_WINDOW` main-program rounds before ``on``, each
+    divided by its program's error scale at the time (mean absolute error of
+    its last :data:`SCALE_WINDOW` combined forecasts), give a conformal
+    quantile; the interval is the estimate plus or minus that quantile times
+    the program's current scale.
+
+    ``components`` holds each candidate's forecast (``forecasts``) and
+    weight (``weights``), the number of past forecasts the weights rest on
+    (``weight_rounds``), and the model's parts.
 
     Limits: a forecast of a *choice* of IRCC's (the size) is taken as given;
-    the slope is an association; a new category or a policy change (points
-    removed, a new regime) breaks the level, and the interval widens only
-    after errors are seen.
+    the slopes are associations; a new category or a policy change (points
+    removed, a new regime) breaks the level, and the weights and the
+    interval adapt only after errors are seen.
     """
+    window = COMBINATION_WINDOW if window is None else window
+    weighting = WEIGHTING if weighting is None else weighting
     on = pd.Timestamp(on)
     frame = model_frame(history)
     frame = frame[(frame["draw_date"] < on) & frame["cutoff"].notna()].reset_index(drop=True)
@@ -668,19 +858,39 @@ def predict_cutoff(
             "pool_as_of": [pd.NaT],
         }
     )
-    structural = _structural(pd.concat([frame, target], ignore_index=True), pool)
-    series = _series(frame)
-    counts = {key: len(s.dates) for key, s in series.items()}
-    size = math.log2(invitations)
-    point = _point(series, counts, program, size, on.to_datetime64(), structural[-1])
-    errors = _oos_errors(frame, series, structural[:-1])
-    half, factor, m = _interval(errors, on, program, point["fallback_scale"], level)
-    estimate = point["estimate"]
-    components = {**point, "interval_factor": factor, "calibration_errors": m}
+    structural = _structural(pd.concat([frame, target], ignore_index=True), pool)[-1]
+    table = _table(frame, pool, (program,))
+    combined = _combine(table, window, weighting, level)
+    counts = {key: len(s.dates) for key, s in table.series.items()}
+    forecasts, point, start = _candidates(
+        table.series, counts, program, math.log2(invitations), on.to_datetime64(), structural
+    )
+    estimate, weights, half, factor, m, used, _ = _combine_one(
+        table,
+        combined,
+        program,
+        on.to_datetime64(),
+        forecasts,
+        counts[program],
+        start,
+        point["fallback_scale"],
+        window,
+        weighting,
+        level,
+    )
+    components = {
+        "forecasts": dict(zip(CANDIDATES, forecasts.tolist(), strict=True)),
+        "weights": dict(zip(CANDIDATES, weights.tolist(), strict=True)),
+        "weight_rounds": used,
+        **{key: value for key, value in point.items() if key != "estimate"},
+        "interval_factor": factor,
+        "calibration_errors": m,
+    }
     based_on = (
         f"{len(own)} {program} rounds {own['draw_date'].min():%Y-%m-%d} to "
         f"{own['draw_date'].max():%Y-%m-%d} (last: #{own['draw_id'].iloc[-1]}, "
         f"{int(own['invitations'].iloc[-1]):,} at {int(own['crs_cutoff'].iloc[-1])}); "
+        f"weights from its last {used} out-of-sample forecasts; "
         f"interval from {m} past out-of-sample errors"
     )
     return Prediction(
@@ -733,6 +943,46 @@ def _trend(dates: np.ndarray, cutoffs: np.ndarray, on: np.datetime64, last: int 
     return float(intercept + slope * np.datetime64(on, "D").astype(float))
 
 
+def _results(table: _Table, combined: _Combined, frame: pd.DataFrame, rows: np.ndarray):
+    """The backtest table of the given rows of ``table`` (``frame``: the same rows)."""
+    out = []
+    for i, (_, row) in zip(rows, frame.iterrows(), strict=True):
+        s, n = table.series[table.program[i]], table.counts[i]
+        estimate = combined.estimate[i]
+        out.append(
+            {
+                "draw_id": row["draw_id"],
+                "draw_date": row["draw_date"],
+                "program": row["program"],
+                "invitations": int(row["invitations"]),
+                "crs_cutoff": int(row["crs_cutoff"]),
+                "estimate": estimate,
+                "low": estimate - combined.half[i],
+                "high": estimate + combined.half[i],
+                "naive": float(s.cutoff[n - 1]),
+                "trend": _trend(s.dates[:n], s.cutoff[:n], table.dates[i]),
+            }
+        )
+    columns = ["draw_id", "draw_date", "program", "invitations", "crs_cutoff", "estimate"]
+    columns += ["low", "high", "naive", "trend"]
+    out = pd.DataFrame(out, columns=columns)
+    actual = out["crs_cutoff"].astype(float)
+    return out.assign(
+        error=out["estimate"] - actual,
+        naive_error=out["naive"] - actual,
+        trend_error=out["trend"] - actual,
+        covered=(out["low"] <= actual) & (actual <= out["high"]),
+    )
+
+
+def _backtest_table(draws: pd.DataFrame, pool, programs) -> tuple[pd.DataFrame, _Table]:
+    frame = model_frame(draws)
+    frame = frame[frame["cutoff"].notna()].reset_index(drop=True)
+    table = _table(frame, pool, programs)
+    keep = frame["program"].isin(set(MAIN_PROGRAMS) | set(programs))
+    return frame[keep].reset_index(drop=True), table
+
+
 def backtest(
     draws: pd.DataFrame,
     *,
@@ -741,16 +991,19 @@ def backtest(
     since: str | pd.Timestamp = TEST_SINCE,
     until: str | pd.Timestamp | None = None,
     level: float = LEVEL,
+    window: int | None = None,
+    weighting: str | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin backtest: each round of ``programs`` from ``since`` to ``until``.
 
-    For each round the forecaster of :func:`predict_cutoff` is given only the
-    rounds dated before it, and with ``pool`` the distributions published
-    with them (its size is taken as known: a what-if), and compared with the
-    naive forecast (the program's previous cutoff) and a linear trend of the
-    program's last 8 cutoffs. Equivalent to calling :func:`predict_cutoff`
-    with ``history[history.draw_date < on]`` round by round, but computed in
-    one pass. ``until`` (inclusive) defaults to the newest round.
+    For each round the forecaster of :func:`predict_cutoff` (with the same
+    ``window`` and ``weighting``) is given only the rounds dated before it,
+    and with ``pool`` the distributions published with them (its size is
+    taken as known: a what-if), and compared with the naive forecast (the
+    program's previous cutoff) and a linear trend of the program's last 8
+    cutoffs. Equivalent to calling :func:`predict_cutoff` with
+    ``history[history.draw_date < on]`` round by round, but computed in one
+    pass. ``until`` (inclusive) defaults to the newest round.
 
     Returns
     -------
@@ -761,64 +1014,68 @@ def backtest(
         ``covered``; no rows when no round can be forecast. Summarise with
         :func:`backtest_summary`.
     """
-    frame = model_frame(draws)
-    frame = frame[frame["cutoff"].notna()].reset_index(drop=True)
-    series = _series(frame)
-    structural = _structural(frame, pool)
-    errors = _oos_errors(frame, series, structural)
+    window = COMBINATION_WINDOW if window is None else window
+    weighting = WEIGHTING if weighting is None else weighting
+    frame, table = _backtest_table(draws, pool, programs)
+    combined = _combine(table, window, weighting, level)
     in_period = frame["draw_date"] >= pd.Timestamp(since)
     if until is not None:
         in_period &= frame["draw_date"] <= pd.Timestamp(until)
-    rows = []
-    for i in np.flatnonzero(frame["program"].isin(programs).to_numpy() & in_period.to_numpy()):
-        row = frame.iloc[i]
-        on = row["draw_date"]
-        program = row["program"]
-        counts = {
-            key: int(np.searchsorted(s.dates, on.to_datetime64())) for key, s in series.items()
-        }
-        if counts[program] < 1:
-            continue
-        s = series[program]
-        size = row["log2_invitations"]
-        point = _point(series, counts, program, size, on.to_datetime64(), structural[i])
-        half, _, _ = _interval(errors, on, program, point["fallback_scale"], level)
-        n = counts[program]
-        rows.append(
-            {
-                "draw_id": row["draw_id"],
-                "draw_date": on,
-                "program": program,
-                "invitations": int(row["invitations"]),
-                "crs_cutoff": int(row["crs_cutoff"]),
-                "estimate": point["estimate"],
-                "low": point["estimate"] - half,
-                "high": point["estimate"] + half,
-                "naive": float(s.cutoff[n - 1]),
-                "trend": _trend(s.dates[:n], s.cutoff[:n], on.to_datetime64()),
-            }
-        )
-    columns = ["draw_id", "draw_date", "program", "invitations", "crs_cutoff", "estimate"]
-    columns += ["low", "high", "naive", "trend"]
-    out = pd.DataFrame(rows, columns=columns)
-    actual = out["crs_cutoff"].astype(float)
-    return out.assign(
-        error=out["estimate"] - actual,
-        naive_error=out["naive"] - actual,
-        trend_error=out["trend"] - actual,
-        covered=(out["low"] <= actual) & (actual <= out["high"]),
-    )
+    chosen = frame["program"].isin(programs) & in_period & (table.counts > 0)
+    rows = np.flatnonzero(chosen.to_numpy())
+    return _results(table, combined, frame.iloc[rows], rows)
+
+
+def _periods(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``results`` in the validation or the test period, with a ``period`` column."""
+    dates = results["draw_date"]
+    starts = results["program"].map(VALIDATION_SINCE).fillna(VALIDATION[0])
+    validation = (dates >= pd.to_datetime(starts)) & (dates <= pd.Timestamp(VALIDATION[1]))
+    test = dates >= pd.Timestamp(TEST_SINCE)
+    out = results[validation | test].reset_index(drop=True)
+    return out.assign(period=np.where(test[validation | test], "test", "validation"))
 
 
 def backtest_periods(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`backtest` over the validation and the test periods, with a ``period`` column.
 
     ``validation``: the rounds of :data:`VALIDATION` (all-program rounds
-    restarted 2022-07-06); ``test``: the rounds from :data:`TEST_SINCE` on.
+    restarted 2022-07-06), from an earlier start for the programs of
+    :data:`VALIDATION_SINCE` (PNP: 2019); ``test``: the rounds from
+    :data:`TEST_SINCE` on.
     """
-    results = backtest(draws, pool=pool, since=VALIDATION[0])
-    test = results["draw_date"] >= pd.Timestamp(TEST_SINCE)
-    return results.assign(period=np.where(test, "test", "validation"))
+    since = min([VALIDATION[0], *VALIDATION_SINCE.values()])
+    return _periods(backtest(draws, pool=pool, since=since))
+
+
+def select_combination(
+    draws: pd.DataFrame,
+    pool: pd.DataFrame | None = None,
+    *,
+    windows: tuple[int, ...] = (8, 12, 20),
+    weightings: tuple[str, ...] = ("inverse", "best"),
+) -> pd.DataFrame:
+    """The validation-period scores of each combination setting: how the settings were chosen.
+
+    For each ``window`` (past forecasts the weights rest on) and
+    ``weighting``, :func:`backtest_summary` of the validation rounds of
+    :func:`backtest_periods` only (the test period is not computed into the
+    choice), with ``window`` and ``weighting`` columns. The chosen setting,
+    :data:`COMBINATION_WINDOW` and :data:`WEIGHTING`, is the one of lowest
+    overall validation MAE.
+    """
+    frame, table = _backtest_table(draws, pool, MAIN_PROGRAMS)
+    rows = np.flatnonzero((frame["draw_date"] <= pd.Timestamp(VALIDATION[1])).to_numpy())
+    rows = rows[table.counts[rows] > 0]
+    tables = []
+    for window in windows:
+        for weighting in weightings:
+            combined = _combine(table, window, weighting, LEVEL)
+            results = _periods(_results(table, combined, frame.iloc[rows], rows))
+            summary = backtest_summary(results.drop(columns="period"))
+            tables.append(summary.assign(window=window, weighting=weighting))
+    table = pd.concat(tables, ignore_index=True)
+    return table[["window", "weighting", *table.columns[:-2]]]
 
 
 def backtest_summary(results: pd.DataFrame) -> pd.DataFrame:
@@ -911,7 +1168,7 @@ def backtest_text(summary: pd.DataFrame) -> str:
     overall = summary[summary["program"] == "overall"].set_index("period")
     sentences = []
     for period, label in (
-        ("validation", "In the validation period (2022-07-06 to 2023-12-31)"),
+        ("validation", "In the validation period (2022-07-06 to 2023-12-31; PNP from 2019)"),
         ("test", "In the test period (since 2024)"),
     ):
         if period not in overall.index or not overall.loc[period, "rounds"]:
@@ -927,5 +1184,6 @@ def backtest_text(summary: pd.DataFrame) -> str:
             "of the cutoffs."
         )
     return " ".join(sentences) + (
-        " The forecaster's later design choices were selected on the validation period only."
+        " The forecaster's later design choices, among them the combination of candidate "
+        "forecasts, were selected on the validation period only."
     )
