@@ -284,9 +284,14 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     else:
         print(result)
         print(f"based on {result.based_on}")
-        structural = result.components.get("structural")
-        if structural is not None:
-            print(f"structural estimate from the latest pool: {structural:.0f} (not used)")
+        forecasts, weights = result.components["forecasts"], result.components["weights"]
+        print(
+            f"candidates (weight from their errors over the last "
+            f"{result.components['weight_rounds']} rounds): "
+            + ", ".join(
+                f"{name} {value:.0f} ({weights[name]:.2f})" for name, value in forecasts.items()
+            )
+        )
     return 0
 
 

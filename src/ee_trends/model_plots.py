@@ -7,65 +7,17 @@ Same convention as :mod:`ee_trends.plots`: ``plot_x(data, *, ax=None,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import matplotlib.ticker as mticker
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ee_trends.models import MAIN_PROGRAMS
-from ee_trends.plots import PROGRAM_COLORS, add_caption, caption_text, new_axes
+from ee_trends.plots import PROGRAM_COLORS, new_axes
 from ee_trends.programs import program_label
 
 
 def _log_size_axis(ax: Axes) -> None:
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-
-
-def plot_size_scatter(
-    draws: pd.DataFrame,
-    *,
-    programs: Iterable[str] = MAIN_PROGRAMS,
-    since: str | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """Cutoff against draw size (log scale), one colour per program; huge rounds annotated."""
-    ax = new_axes(ax)
-    data = draws if since is None else draws[draws["draw_date"] >= pd.Timestamp(since)]
-    for key in programs:
-        part = data[data["program"].astype(str) == key]
-        if part.empty:
-            continue
-        ax.scatter(
-            part["invitations"].astype(float),
-            part["crs_cutoff"].astype(float),
-            s=16,
-            alpha=0.7,
-            color=PROGRAM_COLORS.get(key, "grey"),
-            label=f"{program_label(key)} ({len(part)})",
-        )
-    extreme = data[data["invitations"].astype(float) > 20000]
-    for _, row in extreme.iterrows():
-        ax.annotate(
-            f"#{row['draw_id']} {row['draw_date']:%Y-%m-%d}\n"
-            f"{int(row['invitations']):,} at {int(row['crs_cutoff'])}",
-            (float(row["invitations"]), float(row["crs_cutoff"])),
-            xytext=(-10, 20),
-            textcoords="offset points",
-            ha="right",
-            fontsize=8,
-            arrowprops={"arrowstyle": "-", "color": "0.4"},
-        )
-    _log_size_axis(ax)
-    ax.set(
-        xlabel="Invitations in the round (log scale)",
-        ylabel="CRS cutoff",
-        title="Draw size and cutoff, by program",
-    )
-    ax.legend(frameon=False, fontsize=8)
-    add_caption(ax, caption_text(data["draw_date"].max()))
-    return ax
 
 
 def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:

@@ -1122,7 +1122,7 @@ def backtest_summary(results: pd.DataFrame) -> pd.DataFrame:
 
 def report_section(data):
     """The report's "Draw size and cutoff" section (see :mod:`ee_trends.report`)."""
-    from ee_trends import model_plots
+    from ee_trends import model_plots, plots
     from ee_trends.report import SectionResult, escape, table_html
     from ee_trends.structural import structural_accuracy, structural_check
 
@@ -1133,7 +1133,7 @@ def report_section(data):
     check = structural_check(draws, pool) if not pool.empty else pd.DataFrame()
     accuracy = structural_accuracy(check) if not check.empty else pd.DataFrame()
     figures = {
-        "size_scatter": model_plots.plot_size_scatter(draws).figure,
+        "size_scatter": plots.plot_size_vs_cutoff(draws, programs=MAIN_PROGRAMS).figure,
         "size_effects": model_plots.plot_size_effects(effects).figure,
     }
     last = draws["draw_date"].max() + pd.Timedelta(days=1)
