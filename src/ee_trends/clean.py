@@ -19,6 +19,7 @@ from ee_trends.errors import FeedError
 from ee_trends.feed import POOL_COUNT_FIELDS
 from ee_trends.fields import DATETIME, DRAW_FIELDS, POOL_FIELDS, UTC_DATETIME, dtypes
 from ee_trends.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
+from ee_trends.merge import WHOLE_ROUND
 from ee_trends.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
 from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
 
@@ -276,7 +277,7 @@ def _recovered_counts(raw: pd.DataFrame) -> dict[tuple[str, str], str]:
         raw["drawNumber"].str.strip(), raw["recovered_fields"], raw["recovered_from"], strict=True
     ):
         if pd.notna(fields):
-            names = POOL_COUNT_FIELDS if fields == "*" else fields.split(",")
+            names = POOL_COUNT_FIELDS if fields == WHOLE_ROUND else fields.split(",")
             marks.update({(draw_id, name): source for name in names})
     return marks
 

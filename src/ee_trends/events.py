@@ -35,7 +35,7 @@ EVENTS: tuple[dict[str, str], ...] = (
         "source": "IRCC rounds feed: round #226, 2022-07-06",
     },
     {
-        "date": "2023-06-27",
+        "date": "2023-06-28",
         "label": "Category-based rounds begin",
         "regime": "categories",
         "detail": "Category-based selection (healthcare, STEM, trades, transport, "

@@ -8,6 +8,7 @@ with every value a string.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,7 @@ def decode_feed(data: bytes, *, origin: str = "feed") -> dict[str, Any]:
         If the bytes are empty, not JSON (an HTML error page, a truncated
         download, a single newline), or not a feed (see :func:`check_feed`).
     """
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as err:
-            raise FeedError(f"{origin}: truncated or corrupt gzip data ({err})") from err
+    data, _ = gunzip(data, origin=origin)
     if not data.strip():
         raise FeedError(f"{origin}: empty response ({len(data)} bytes), not a feed")
     if data.lstrip()[:1] == b"<":
@@ -59,6 +56,25 @@ def decode_feed(data: bytes, *, origin: str = "feed") -> dict[str, Any]:
     return feed
 
 
+def gunzip(
+    data: bytes, *, max_bytes: int | None = None, origin: str = "feed"
+) -> tuple[bytes, bool]:
+    """Decompress gzip data, never beyond ``max_bytes``; other data as is.
+
+    Returns the bytes and whether they were compressed.
+    """
+    if data[:2] != b"\x1f\x8b":
+        return data, False
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    except (OSError, EOFError) as err:
+        raise FeedError(f"{origin}: truncated or corrupt gzip data ({err})") from err
+    if max_bytes is not None and len(out) > max_bytes:
+        raise FeedError(f"{origin}: over the limit of {max_bytes} bytes once decompressed")
+    return out, True
+
+
 def read_feed_file(path: str | Path) -> dict[str, Any]:
     """Read and check a feed file (``.json`` or ``.json.gz``)."""
     path = Path(path)
@@ -66,7 +82,7 @@ def read_feed_file(path: str | Path) -> dict[str, Any]:
 
 
 def check_feed(feed: Any, *, origin: str = "feed") -> None:
-    """Check that ``feed`` has a non-empty ``rounds`` list of complete rounds.
+    """Check that ``feed`` has a non-empty ``rounds`` list of complete, distinct rounds.
 
     Raises
     ------
@@ -78,6 +94,7 @@ def check_feed(feed: Any, *, origin: str = "feed") -> None:
     rounds = feed["rounds"]
     if not isinstance(rounds, list) or not rounds:
         raise FeedError(f"{origin}: 'rounds' is empty or not a list")
+    seen: set[str] = set()
     for position, record in enumerate(rounds):
         if not isinstance(record, dict):
             raise FeedError(f"{origin}: round at position {position} is not an object")
@@ -90,3 +107,7 @@ def check_feed(feed: Any, *, origin: str = "feed") -> None:
                     f"{origin}: round {name}: field {field!r} is "
                     f"{type(record[field]).__name__}, expected a string"
                 )
+        draw_id = record["drawNumber"].strip()
+        if draw_id in seen:
+            raise FeedError(f"{origin}: round {draw_id}: field 'drawNumber' appears twice")
+        seen.add(draw_id)

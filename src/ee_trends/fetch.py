@@ -21,7 +21,6 @@ import errno
 import gzip
 import hashlib
 import http.client
-import io
 import json
 import logging
 import os
@@ -40,7 +39,7 @@ from typing import Any
 from ee_trends import __version__, config
 from ee_trends.captures import capture_name, list_captures, provenance_path
 from ee_trends.errors import FeedError
-from ee_trends.feed import decode_feed
+from ee_trends.feed import decode_feed, gunzip
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +187,7 @@ def fetch_capture(
         data = _read_file(path, max_bytes)
     captured_at = _now()
 
-    data, was_gzip = _gunzip(data, max_bytes=max_bytes, origin=origin)
+    data, was_gzip = gunzip(data, max_bytes=max_bytes, origin=origin)
     feed = decode_feed(data, origin=origin)
     rounds = len(feed["rounds"])
     digest = hashlib.sha256(data).hexdigest()
@@ -238,26 +237,12 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
-def _gunzip(data: bytes, *, max_bytes: int | None, origin: str) -> tuple[bytes, bool]:
-    """Decompress gzip data (never beyond ``max_bytes``); other data as is."""
-    if data[:2] != b"\x1f\x8b":
-        return data, False
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
-    except (OSError, EOFError) as err:
-        raise FeedError(f"{origin}: truncated or corrupt gzip data ({err})") from err
-    if max_bytes is not None and len(out) > max_bytes:
-        raise FeedError(f"{origin}: over the limit of {max_bytes} bytes once decompressed")
-    return out, True
-
-
 def _compare_with_newest(
     newest: Path, digest: str, rounds: int, *, origin: str, force: bool
 ) -> bool:
     """True if the feed is identical to ``newest``; raise if it has fewer rounds."""
     try:
-        kept, _ = _gunzip(newest.read_bytes(), max_bytes=None, origin=str(newest))
+        kept, _ = gunzip(newest.read_bytes(), max_bytes=None, origin=str(newest))
         if hashlib.sha256(kept).hexdigest() == digest:
             return True
         if force:

@@ -101,7 +101,8 @@ POOL_FIELDS: tuple[Field, ...] = (
     Field(
         "recovered_from",
         "string",
-        "the capture this count was recovered from (blanked in newer captures); NA when none",
+        "the capture(s) the round's recovered values came from (newest first, comma-separated), "
+        "when this count was blanked in newer captures; NA when none",
         nullable=True,
     ),
 )

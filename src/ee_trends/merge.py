@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ee_trends.errors import FeedError
 from ee_trends.feed import POOL_COUNT_FIELDS, ROUND_FIELDS
 
 WHOLE_ROUND = "*"
@@ -47,23 +46,12 @@ def stack_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     Columns: :data:`~ee_trends.feed.ROUND_FIELDS`, ``draw_id`` (``drawNumber``
     stripped) and ``capture`` (the position of the capture in ``feeds``,
     oldest first). Rows keep each capture's order (newest round first).
-
-    Raises
-    ------
-    FeedError
-        If a capture holds two rounds with the same ``drawNumber``.
     """
     records = [record for _, feed in feeds for record in feed["rounds"]]
     sizes = [len(feed["rounds"]) for _, feed in feeds]
     frame = pd.DataFrame.from_records(records, columns=list(ROUND_FIELDS)).astype("string")
     frame["draw_id"] = frame["drawNumber"].str.strip()
     frame["capture"] = np.repeat(np.arange(len(feeds)), sizes)
-    repeated = frame[frame.duplicated(["capture", "draw_id"])]
-    if not repeated.empty:
-        label = feeds[int(repeated["capture"].iloc[0])][0]
-        raise FeedError(
-            f"{label}: round {repeated['draw_id'].iloc[0]}: field 'drawNumber' appears twice"
-        )
     return frame
 
 

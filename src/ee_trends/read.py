@@ -11,7 +11,6 @@ import pandas as pd
 
 from ee_trends.captures import list_captures
 from ee_trends.config import Source, resolve_source
-from ee_trends.errors import FeedError
 from ee_trends.feed import ROUND_FIELDS, check_feed, read_feed_file
 
 FeedLike = str | os.PathLike | Mapping[str, Any] | None
@@ -54,15 +53,8 @@ def source_files(source: Source, *, data_dir: str | os.PathLike | None = None) -
 
 
 def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:
-    """The rounds of a checked feed as a frame of strings, one row per round, as published.
+    """The rounds of a feed checked by :func:`~ee_trends.feed.check_feed` as a frame of strings.
 
-    Raises
-    ------
-    FeedError
-        If two rounds share a ``drawNumber``.
+    One row per round, as published, with the columns :data:`~ee_trends.feed.ROUND_FIELDS`.
     """
-    frame = pd.DataFrame.from_records(feed["rounds"], columns=list(ROUND_FIELDS)).astype("string")
-    repeated = frame["drawNumber"][frame["drawNumber"].duplicated()]
-    if not repeated.empty:
-        raise FeedError(f"{origin}: round {repeated.iloc[0]}: field 'drawNumber' appears twice")
-    return frame
+    return pd.DataFrame.from_records(feed["rounds"], columns=list(ROUND_FIELDS)).astype("string")
