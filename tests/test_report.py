@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import subprocess
@@ -28,18 +29,25 @@ def sections(*keys: str) -> tuple[Section, ...]:
 FAST = (*sections("summary"), Section("extra", "Extra", "test_report:extra_section"))
 
 
-def images(index: Path) -> list[str]:
-    return re.findall(r'<img src="([^"]+)"', index.read_text())
+def images(index: Path) -> list[bytes]:
+    """The PNGs embedded in the page; the page must have no other image source."""
+    page = index.read_text()
+    assert len(re.findall(r"<img ", page)) == len(re.findall(r'<img src="data:image/png', page))
+    return [
+        base64.b64decode(data) for data in re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    ]
 
 
 @pytest.mark.shared_data
 def test_report_on_the_real_feed(real_report):
     folder = real_report.parent
-    sources = images(real_report)
-    assert len(sources) >= 10
-    for src in sources:
-        assert (folder / src).is_file(), src
-        assert (folder / src).with_suffix(".svg").is_file()
+    embedded = images(real_report)
+    assert len(embedded) >= 10
+    assert all(png.startswith(b"\x89PNG") for png in embedded)
+    figures = re.findall(r'href="(figures/[^"]+\.svg)"', real_report.read_text())
+    assert len(set(figures)) == len(embedded)
+    for svg in figures:
+        assert (folder / svg).is_file() and (folder / svg).with_suffix(".png").is_file(), svg
     for href in re.findall(r'href="(tables/[^"]+)"', real_report.read_text()):
         table = pd.read_csv(folder / href)
         assert not table.empty, href
@@ -136,7 +144,7 @@ def test_a_section_can_be_added(tmp_path):
     )
     page = index.read_text()
     assert '<section id="extra"><h2>Extra</h2><p>extra</p>' in page
-    assert "figures/extra.png" in images(index)
+    assert (index.parent / "figures" / "extra.png").read_bytes() in images(index)
     assert 'alt="Extra &lt;chart&gt;"' in page
     assert (index.parent / "tables" / "extra.csv").is_file()
 

@@ -36,6 +36,7 @@ place only when complete, so a failed run leaves the previous report intact.
 
 from __future__ import annotations
 
+import base64
 import html
 import importlib
 import numbers
@@ -95,14 +96,12 @@ class SectionResult:
     ``figures`` and ``tables`` map a file stem (``"cutoffs"`` becomes
     ``figures/cutoffs.png``, ``figures/cutoffs.svg``, ``tables/cutoffs.csv``)
     to a matplotlib Figure or a DataFrame. ``html`` is a fragment placed under
-    the section's heading, before its figures; ``captions`` gives a figure a
-    caption (default: its title).
+    the section's heading, before its figures; a figure's caption is its title.
     """
 
     figures: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     html: str = ""
-    captions: dict[str, str] = field(default_factory=dict)
 
 
 Builder = Callable[[ReportData], SectionResult]
@@ -363,7 +362,7 @@ def write_report(
             _write_section(section, data, temp, docs is not None, progress)
             for section in (SECTIONS if sections is None else tuple(sections))
         ]
-        (temp / "index.html").write_text(_page(data, parts), encoding="utf-8")
+        (temp / "index.html").write_text(_page(data, parts, temp), encoding="utf-8")
         (temp / MARKER).write_text("written by ee-trends report; the folder is replaced on rerun\n")
         small = sorted((temp / "docs").glob("*.png"))
         if not small:
@@ -443,8 +442,7 @@ def _write_section(
                 figure.savefig(folder / "figures" / f"{name}.{suffix}", dpi=REPORT_DPI)
             if docs and name in DOCS_FIGURES:
                 figure.savefig(folder / "docs" / f"{name}.png", dpi=DOCS_DPI)
-            caption = result.captions.get(name) or _figure_title(figure)
-            figures.append((name, caption))
+            figures.append((name, _figure_title(figure)))
             print(
                 f"  {section.key}: figures/{name}.png, .svg "
                 f"({time.perf_counter() - started:.1f} s)",
@@ -476,6 +474,10 @@ def _figure_title(figure: Any) -> str:
     return ""
 
 
+def _data_uri(png: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
        max-width: 1100px; padding: 0 1rem; color: #222; line-height: 1.45; }
@@ -490,7 +492,8 @@ ul.tables { font-size: 0.9rem; }
 """
 
 
-def _page(data: ReportData, parts: list[_Written]) -> str:
+def _page(data: ReportData, parts: list[_Written], folder: Path) -> str:
+    """The page, self-contained: the PNGs are embedded; SVG and CSV files are linked."""
     date = data.data_date
     date_text = f"{date:%Y-%m-%d}" if date is not None else "no rounds"
     nav = " ".join(
@@ -504,7 +507,8 @@ def _page(data: ReportData, parts: list[_Written]) -> str:
         for name, caption in part.figures:
             body.append(
                 f'<figure><a href="figures/{escape(name)}.svg">'
-                f'<img src="figures/{escape(name)}.png" alt="{escape(caption)}"></a>'
+                f'<img src="{_data_uri(folder / "figures" / f"{name}.png")}" '
+                f'alt="{escape(caption)}"></a>'
                 f"<figcaption>{escape(caption)} "
                 f'(<a href="figures/{escape(name)}.svg">SVG</a>)</figcaption></figure>'
             )
