@@ -160,3 +160,16 @@ def test_import_ee_trends_does_not_import_matplotlib():
     code = "import sys, ee_trends, ee_trends.stats; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_plot_options_change_what_is_drawn(small):
+    draws, _ = small
+    assert plots.plot_cutoffs(draws, ylim=(300, 900)).get_ylim() == (300, 900)
+    panels = plots.plot_cutoff_panels(draws, ncols=1, min_rounds=2)
+    assert panels.size == 1  # only the all-program rounds reach two rounds
+    cumulative = plots.plot_cumulative_invitations(draws, highlight=2023)
+    assert "2023 against earlier years" in cumulative.get_title(loc="left")
+    since = plots.plot_size_vs_cutoff(draws, since="2024-08-01")
+    assert sum(len(c.get_offsets()) for c in since.collections) == 3
+    labelled = plots.plot_size_vs_cutoff(draws, annotate_above=1000)
+    assert len([t for t in labelled.texts if t.get_text().startswith("#")]) == len(draws)
