@@ -186,9 +186,11 @@ def test_backtest_on_the_real_feed(real_tables, real_backtest):
     assert expected <= set(summary.columns)
     overall = summary[summary["program"] == "overall"]
     assert list(overall["period"]) == ["validation", "test"]
-    # no leakage: a backtest row equals predict_cutoff on the rounds and pool before its date
-    sample = results[results["program"].isin(["general", "cec", "pnp"])]
-    for _, row in sample.groupby("program").sample(1, random_state=1).iterrows():
+    # no leakage: a backtest row equals predict_cutoff on the rounds and pool before its date;
+    # one row of each program in each period (CEC has no validation round)
+    sample = results.groupby(["program", "period"]).sample(1, random_state=1)
+    assert len(sample) == 2 * len(models.MAIN_PROGRAMS) - 1
+    for _, row in sample.iterrows():
         history = draws[draws["draw_date"] < row["draw_date"]]
         p = models.predict_cutoff(
             history,

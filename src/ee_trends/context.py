@@ -15,11 +15,13 @@ change its context.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
+
+from ee_trends import stats
 
 MONTH_DAYS = 365.25 / 12
 """Days in a mean month, for gaps in months."""
@@ -65,7 +67,6 @@ class DrawContext:
     cutoff: dict[str, Any]
     year_to_date: list[dict[str, Any]]
     pool: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
 
     # -- questions a claim asks ---------------------------------------------------------
 
@@ -179,14 +180,15 @@ class DrawContext:
         if self.pool is not None:
             p = self.pool
             low, high = p["at_or_above_min"], p["at_or_above_max"]
-            count = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
-            if low is None or high is None:
+            if low is None:  # then high is None too
                 count = "an unknown number (ranges not published)"
+            else:
+                count = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
+            total = "the" if p["pool_total"] is None else f"{p['pool_total']:,}"
             lines.append(
-                f"Pool on {p['as_of']}: {count} of {p['pool_total']:,} candidates (all programs) "
+                f"Pool on {p['as_of']}: {count} of {total} candidates (all programs) "
                 f"had a CRS score at or above {p['cutoff']}."
             )
-        lines.extend(self.notes)
         return "\n".join(lines)
 
 
@@ -240,8 +242,8 @@ def draw_context(
         "invitations": size,
         "crs_cutoff": _int(row["crs_cutoff"]),
     }
-    # (name, first day in the window): the last 12 months start the day after.
-    windows = [("last 12 months", day - pd.DateOffset(months=12) + pd.Timedelta(days=1))]
+    # (name, first day in the window)
+    windows = [("last 12 months", stats.months_start(day, 12))]
     if since is not None:
         windows.append((f"since {_iso(since)}", pd.Timestamp(since)))
     windows.append(("all time", None))
@@ -332,29 +334,17 @@ def _cutoff(rounds: pd.DataFrame, recent: int) -> dict[str, Any]:
 
 
 def _year_to_date(rounds: pd.DataFrame, day: pd.Timestamp, scope: str) -> list[dict[str, Any]]:
-    items = []
-    for year in range(int(rounds["draw_date"].dt.year.min()), day.year + 1):
-        end = _same_day(day, year)
-        inside = rounds[
-            (rounds["draw_date"] >= pd.Timestamp(year, 1, 1)) & (rounds["draw_date"] <= end)
-        ]
-        items.append(
-            {
-                "scope": scope,
-                "year": year,
-                "end": _iso(end),
-                "invitations": int(inside["invitations"].sum()),
-                "rounds": len(inside),
-            }
-        )
-    return items
-
-
-def _same_day(day: pd.Timestamp, year: int) -> pd.Timestamp:
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=year, day=28)
+    table = stats.year_to_date_comparison(rounds, as_of=day)
+    return [
+        {
+            "scope": scope,
+            "year": int(row.year),
+            "end": _iso(row.end),
+            "invitations": int(row.to_date),
+            "rounds": int(row.rounds),
+        }
+        for row in table.itertuples()
+    ]
 
 
 def _pool(pool: pd.DataFrame, row: pd.Series) -> dict[str, Any] | None:

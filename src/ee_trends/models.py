@@ -798,8 +798,9 @@ def predict_cutoff(
     The weights are set per program by each candidate's mean absolute error
     on the program's last ``window`` rounds (default
     :data:`COMBINATION_WINDOW`), each forecast out of sample from the rounds
-    before it: ``1 / (MAE + 1)``, normalised (``weighting="inverse"``, the
-    default :data:`WEIGHTING`), or everything on the best (``"best"``). The
+    before it. With ``weighting="best"`` (the default, :data:`WEIGHTING`)
+    the single candidate with the lowest recent error is used alone; with
+    ``"inverse"`` the weights are ``1 / (MAE + 1)``, normalised. The
     simple candidates and the weights use only the rounds since the
     program's last pause of more than :data:`PAUSE_DAYS` days; with no such
     round (a program's first rounds, a restart), the model alone is used.
@@ -912,11 +913,14 @@ def predict_curve(
     program: str,
     on: str | pd.Timestamp,
     invitations: list[int] | np.ndarray | None = None,
+    pool: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """:func:`predict_cutoff` over a range of draw sizes: the what-if curve.
 
-    Returns ``invitations``, ``estimate``, ``low``, ``high``; by default 15
-    sizes spread (log scale) over the program's range of sizes in ``history``.
+    ``pool`` is passed on (as ``ee-trends predict`` does), so the curve is
+    the command line's forecaster. Returns ``invitations``, ``estimate``,
+    ``low``, ``high``; by default 15 sizes spread (log scale) over the
+    program's range of sizes in ``history``.
     """
     on = pd.Timestamp(on)
     own = history[(history["program"] == program) & (history["draw_date"] < on)]
@@ -925,7 +929,7 @@ def predict_curve(
         invitations = np.unique(np.geomspace(lo, hi, 15).round().astype(int))
     rows = []
     for n in invitations:
-        p = predict_cutoff(history, program=program, invitations=int(n), on=on)
+        p = predict_cutoff(history, program=program, invitations=int(n), on=on, pool=pool)
         rows.append({"invitations": int(n), "estimate": p.estimate, "low": p.low, "high": p.high})
     return pd.DataFrame(rows)
 
@@ -1139,7 +1143,7 @@ def report_section(data):
     last = draws["draw_date"].max() + pd.Timedelta(days=1)
     cec = draws[draws["program"] == "cec"]
     if len(cec):
-        curve = predict_curve(draws, program="cec", on=last)
+        curve = predict_curve(draws, program="cec", on=last, pool=pool)
         figures["what_if_cec"] = model_plots.plot_what_if(
             curve, history=draws, program="cec"
         ).figure

@@ -127,23 +127,39 @@ def year_to_date(draws: pd.DataFrame) -> pd.DataFrame:
 
 
 def year_to_date_comparison(draws: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Invitations of each year up to the same day of the year as ``as_of``.
+    """Rounds and invitations of each year up to the same day of the year as ``as_of``.
 
-    ``as_of`` defaults to the newest round's date. Returns ``year``,
-    ``to_date`` (invitations from January 1 to that month and day) and
-    ``full_year`` (the year's total, NA for an unfinished year).
+    ``as_of`` defaults to the newest round's date. Every year from the first
+    round's to the last round's is listed. Returns ``year``, ``end`` (the
+    day and month of ``as_of`` in that year; 28 February for a 29 February
+    in a common year), ``rounds`` and ``to_date`` (rounds and invitations
+    from January 1 to ``end``, both included) and ``full_year`` (the year's
+    invitations, NA for an unfinished year).
     """
-    ytd = year_to_date(draws)
-    if ytd.empty:
-        return pd.DataFrame(columns=["year", "to_date", "full_year"])
-    as_of = pd.Timestamp(as_of) if as_of is not None else ytd["draw_date"].max()
-    month_day = ytd["draw_date"].dt.month * 100 + ytd["draw_date"].dt.day
-    cutoff = as_of.month * 100 + as_of.day
-    to_date = ytd["invitations"].where(month_day <= cutoff, 0).groupby(ytd["year"]).sum()
-    full = ytd.groupby("year")["invitations"].sum().astype("Int64")
-    full[full.index >= as_of.year] = pd.NA
-    out = pd.DataFrame({"to_date": to_date.astype("int64"), "full_year": full})
-    return out.rename_axis("year").reset_index()
+    columns = ["year", "end", "rounds", "to_date", "full_year"]
+    if draws.empty:
+        return pd.DataFrame(columns=columns)
+    dates = draws["draw_date"]
+    as_of = pd.Timestamp(as_of) if as_of is not None else dates.max()
+    years = pd.RangeIndex(dates.dt.year.min(), dates.dt.year.max() + 1, name="year")
+    ends = pd.Series(
+        [as_of - pd.DateOffset(years=as_of.year - year) for year in years], index=years
+    )
+    year = dates.dt.year
+    inside = dates <= year.map(ends)
+    invitations = draws["invitations"].astype("int64")
+    by_year = invitations.groupby(year)
+    full = by_year.sum().reindex(years, fill_value=0).astype("Int64")
+    full[years >= as_of.year] = pd.NA
+    out = pd.DataFrame(
+        {
+            "end": ends,
+            "rounds": inside.groupby(year).sum().reindex(years, fill_value=0).astype("int64"),
+            "to_date": invitations.where(inside, 0).groupby(year).sum().reindex(years, fill_value=0),
+            "full_year": full,
+        }
+    )
+    return out.reset_index()[columns]
 
 
 def rolling_cutoffs(draws: pd.DataFrame, window: int = 5) -> pd.DataFrame:
@@ -165,27 +181,18 @@ def rolling_cutoffs(draws: pd.DataFrame, window: int = 5) -> pd.DataFrame:
     return frame
 
 
-def round_gaps(draws: pd.DataFrame, *, by_program: bool = False) -> pd.DataFrame:
-    """Days between consecutive draw days.
-
-    Several rounds on one day count as one draw day. With ``by_program``,
-    the gaps are between the draw days of each program.
+def round_gaps(draws: pd.DataFrame) -> pd.DataFrame:
+    """Days between consecutive draw days; several rounds on one day count as one draw day.
 
     Returns
     -------
     pandas.DataFrame
-        ``draw_date``, (``program``,) ``rounds`` (rounds that day) and
-        ``gap_days`` since the previous draw day (NA for the first).
+        ``draw_date``, ``rounds`` (rounds that day) and ``gap_days`` since the
+        previous draw day (NA for the first).
     """
-    keys = ["program", "draw_date"] if by_program else ["draw_date"]
-    days = draws.groupby(keys, observed=True).size().rename("rounds").reset_index()
-    previous = (
-        days.groupby("program", observed=True)["draw_date"].shift()
-        if by_program
-        else days["draw_date"].shift()
-    )
-    days["gap_days"] = (days["draw_date"] - previous).dt.days.astype("Int64")
-    return days.sort_values(keys[::-1], kind="stable").reset_index(drop=True)
+    days = draws.groupby("draw_date").size().rename("rounds").reset_index()
+    days["gap_days"] = days["draw_date"].diff().dt.days.astype("Int64")
+    return days
 
 
 def latest_by_program(draws: pd.DataFrame) -> pd.DataFrame:
@@ -198,18 +205,24 @@ def latest_by_program(draws: pd.DataFrame) -> pd.DataFrame:
     return newest.sort_values("draw_date", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def months_start(as_of: pd.Timestamp, months: int = 12) -> pd.Timestamp:
+    """First day of the ``months`` months up to and including ``as_of``: the day after
+    the same day ``months`` months earlier (2024-12-11 for 12 months to 2025-12-10)."""
+    return pd.Timestamp(as_of) - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+
+
 def recent_invitations(
     draws: pd.DataFrame, months: int = 12, as_of: pd.Timestamp | None = None
 ) -> pd.DataFrame:
     """Rounds and invitations by program in the ``months`` up to ``as_of``.
 
-    ``as_of`` defaults to the newest round's date; the window is
-    ``(as_of - months, as_of]``. Returns ``program``, ``rounds``,
+    ``as_of`` defaults to the newest round's date; the window runs from
+    :func:`months_start` to ``as_of``. Returns ``program``, ``rounds``,
     ``invitations`` and ``share`` (of the window's invitations), largest first.
     """
     as_of = pd.Timestamp(as_of) if as_of is not None else draws["draw_date"].max()
-    start = as_of - pd.DateOffset(months=months)
-    window = draws[(draws["draw_date"] > start) & (draws["draw_date"] <= as_of)]
+    start = months_start(as_of, months)
+    window = draws[(draws["draw_date"] >= start) & (draws["draw_date"] <= as_of)]
     out = (
         window.assign(
             program=window["program"].astype("string"),

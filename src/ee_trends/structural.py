@@ -160,23 +160,15 @@ def pool_before(draws: pd.DataFrame, pool: pd.DataFrame, position: int) -> np.nd
     row = draws.iloc[position]
     if pd.isna(row["pool_as_of"]) or not (pool["draw_id"] == row["draw_id"]).any():
         return None
-    density = pool_density(pool, row["draw_id"])
-    earlier = draws.iloc[:position]
-    earlier = earlier[earlier["draw_date"] >= row["pool_as_of"]]
-    for cutoff, invitations in zip(earlier["crs_cutoff"], earlier["invitations"], strict=True):
+    return _depleted(pool_density(pool, row["draw_id"]), draws.iloc[:position], row["pool_as_of"])
+
+
+def _depleted(density: np.ndarray, rounds: pd.DataFrame, since: pd.Timestamp) -> np.ndarray:
+    """``density`` less, in order, every round of ``rounds`` dated on or after ``since``."""
+    rounds = rounds[rounds["draw_date"] >= since]
+    for cutoff, invitations in zip(rounds["crs_cutoff"], rounds["invitations"], strict=True):
         density = deplete(density, float(cutoff), float(invitations))
     return density
-
-
-def latest_pool(history: pd.DataFrame, pool: pd.DataFrame) -> tuple[np.ndarray, str] | None:
-    """The newest published pool in ``history``, less every round of ``history`` drawn from it.
-
-    For a forecast: the distribution published with the last round is dated
-    before it, so all the rounds since that date have already invited from it.
-    Returns the density and the round whose distribution it is, or None.
-    """
-    history = _ordered(history, pool)
-    return _latest(history, _has_pool(history, pool), lambda i: pool_density(pool, i), len(history))
 
 
 def _has_pool(draws: pd.DataFrame, pool: pd.DataFrame) -> np.ndarray:
@@ -186,19 +178,19 @@ def _has_pool(draws: pd.DataFrame, pool: pd.DataFrame) -> np.ndarray:
 
 
 def _latest(draws: pd.DataFrame, has: np.ndarray, density_of, upto: int):
-    """:func:`latest_pool` of the first ``upto`` rounds of ``draws`` (ordered, snapshot-dated).
+    """The newest pool published with the first ``upto`` rounds, less the rounds drawn from it.
 
-    ``has`` is :func:`_has_pool` of ``draws``; ``density_of(draw_id)`` its density.
+    ``draws`` is ordered and snapshot-dated (:func:`_ordered`), ``has`` its
+    :func:`_has_pool`, ``density_of(draw_id)`` a round's density. For a
+    forecast: the distribution published with the last round is dated before
+    it, so every round since that date has already invited from it. Returns
+    the density and the round whose distribution it is, or None.
     """
     with_pool = np.flatnonzero(has[:upto])
     if len(with_pool) == 0:
         return None
     last = draws.iloc[with_pool[-1]]
-    density = density_of(last["draw_id"])
-    since = draws.iloc[:upto]
-    since = since[since["draw_date"] >= last["pool_as_of"]]
-    for cutoff, invitations in zip(since["crs_cutoff"], since["invitations"], strict=True):
-        density = deplete(density, float(cutoff), float(invitations))
+    density = _depleted(density_of(last["draw_id"]), draws.iloc[:upto], last["pool_as_of"])
     return density, str(last["draw_id"])
 
 
@@ -309,7 +301,10 @@ def structural_accuracy(check: pd.DataFrame) -> pd.DataFrame:
 
     Shown with the whole-pool estimate (no eligible share) for comparison.
     Only rounds with at least one earlier round of their program (so with a
-    share measured on history) are counted.
+    share measured on history) are counted, except for all-program
+    (``general``) rounds, which are all counted: their first round, with no
+    earlier one, is estimated on the whole pool (share 1), and an
+    all-program round draws from the whole pool anyway.
     """
     scored = check[check.duplicated("program", keep="first") | (check["program"] == "general")]
     scored = scored.assign(
@@ -340,7 +335,7 @@ def structural_forecasts(draws: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFram
     """The structural forecast of every round from what was published before its date.
 
     For a round dated ``d``: the newest distribution published with a round
-    dated before ``d``, less the rounds drawn from it since (:func:`latest_pool`
+    dated before ``d``, less the rounds drawn from it since (:func:`_latest`
     of the rounds before ``d``), and the eligible share of the round's program
     measured on its rounds before ``d`` (:func:`structural_check`). Unlike
     :func:`structural_check` this is a forecast: the round's own distribution
