@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from conftest import make_feed, make_round
-from ee_trends import draw_context
+from ee_trends import draw_context, findings
 from ee_trends.cli import main
 from ee_trends.load import build_tables, load_tables
 
@@ -29,7 +29,7 @@ HISTORY = [
 ]
 
 
-def _round(number, day, program, size, cutoff):
+def _round(number, day, program, size, cutoff, **fields):
     when = date.fromisoformat(day)
     return make_round(
         number,
@@ -39,6 +39,7 @@ def _round(number, day, program, size, cutoff):
         drawName=LABELS[program],
         drawSize=size,
         drawCRS=cutoff,
+        **fields,
     )
 
 
@@ -122,6 +123,25 @@ def test_pool_at_or_above_the_cutoff(context):
     assert context.pool["pool_total"] == 10_400
 
 
+@pytest.mark.parametrize(
+    ("cutoff", "count"),
+    [
+        ("525", "between 100 and 1,100 of the candidates"),  # 501-600 and above published
+        ("425", "an unknown number (ranges not published) of the candidates"),  # 421-430 blank
+    ],
+)
+def test_pool_of_a_partly_published_distribution(cutoff, count):
+    # As #226 in an early capture: dd3 and dd11-dd18 (the total among them) left at "0".
+    blanks = {f"dd{i}": "0" for i in (3, 11, 12, 13, 14, 15, 16, 17, 18)}
+    feed = make_feed(_round("1", "2024-06-19", "general", "1,000", cutoff, **blanks))
+    draws, pool = build_tables([("feed", feed)])
+    context = draw_context(draws, "1", pool=pool)
+    assert context.pool["pool_total"] is None
+    assert f"Pool on 2024-06-17: {count} (all programs) had a CRS score at or above {cutoff}." in (
+        context.to_text()
+    )
+
+
 def test_json_and_text(context):
     assert json.loads(context.to_json())["draw"]["draw_id"] == "6"
     text = context.to_text()
@@ -160,6 +180,50 @@ def test_news_claims_about_round_384(newest_feed):
     assert "The largest cec round since 2024-07-17, when #304 invited 6,300" in text
     assert "16.8 months" in text
     assert "Across all programs, the largest since 2025-03-21, when #341 (french)" in text
+
+
+def test_claims(context, tables):
+    text = findings.claims(
+        context, invitations=3500, program="cec", cutoff=520, months=4, since="2024-02-01"
+    )
+    assert text.splitlines() == [
+        '- "3,500 invitations": holds (3,500 invited).',
+        '- "a cec round": holds (Canadian Experience Class, cec).',
+        '- "minimum CRS 520": does not hold (the cutoff was 525).',
+        '- "the largest in over 4 months": holds within cec (last larger round: #3, cec, '
+        "2024-01-15, 4,000 invitations, 7.6 months earlier); holds across all programs "
+        "(last larger round: #4, french, 2024-05-01, 4,500 invitations, 4.0 months earlier).",
+        '- "the largest since 2024-02-01": holds within cec (last larger round: #3, cec, '
+        "2024-01-15, 4,000 invitations, 7.6 months earlier); does not hold across all programs "
+        "(last larger round: #4, french, 2024-05-01, 4,500 invitations, 4.0 months earlier).",
+    ]
+    first = draw_context(tables[0], "1")
+    assert findings.claims(first, months=12) == (
+        '- "the largest in over 12 months": holds within general (no earlier round was larger); '
+        "holds across all programs (no earlier round was larger)."
+    )
+
+
+@pytest.mark.shared_data
+def test_claims_about_round_384_in_the_notebook(newest_feed):
+    draws, pool = load_tables(newest_feed, cache=False)
+    context = draw_context(draws, 384, pool=pool, since="2022-01-01")
+    text = findings.claims(
+        context, invitations=6000, program="cec", cutoff=520, months=16, since="2022-01-01"
+    )
+    lines = text.splitlines()
+    assert [line.split(": ", 1)[1].split(" (")[0] for line in lines[:3]] == ["holds"] * 3
+    assert lines[3].startswith('- "the largest in over 16 months": holds within cec')
+    assert "does not hold across all programs (last larger round: #341, french" in lines[3]
+    assert lines[4].startswith('- "the largest since 2022-01-01": does not hold within cec')
+
+
+@pytest.mark.shared_data
+def test_cli_context_of_226_with_a_partly_published_distribution(vintages, capsys):
+    # After the merge #226 keeps the ranges above the cutoff, but not the pool total.
+    assert main(["context", "226", "--source", str(vintages)]) == 0
+    out = capsys.readouterr().out
+    assert "Pool on 2022-07-11: between 669 and 8,686 of the candidates" in out
 
 
 @pytest.mark.shared_data

@@ -80,6 +80,22 @@ def test_year_to_date_comparison_same_day_of_year(draws):
     # newest round 2024-02-01: 2023 up to Feb 1 holds only the two rounds of Jan 10
     assert table.loc[2023, "to_date"] == 1200 and table.loc[2023, "full_year"] == 4700
     assert table.loc[2024, "to_date"] == 2100 and pd.isna(table.loc[2024, "full_year"])
+    assert table["rounds"].tolist() == [2, 2]
+    assert table.loc[2023, "end"] == pd.Timestamp("2023-02-01")
+
+
+def test_year_to_date_comparison_29_february_and_a_year_without_rounds():
+    frame = draws_frame(
+        [
+            ("1", "2022-02-28", "general", 10, 500),
+            ("2", "2022-03-01", "general", 20, 500),  # after 28 February: outside
+            ("3", "2024-02-29", "general", 30, 500),
+        ]
+    )
+    table = stats.year_to_date_comparison(frame).set_index("year")
+    assert table["end"].dt.strftime("%m-%d").tolist() == ["02-28", "02-28", "02-29"]
+    assert table["to_date"].tolist() == [10, 0, 30] and table["rounds"].tolist() == [1, 0, 1]
+    assert table.loc[2023, "full_year"] == 0  # no round that year: a true zero
 
 
 def test_rolling_cutoffs_per_program(draws):
@@ -95,9 +111,6 @@ def test_round_gaps_count_a_day_once(draws):
     assert gaps["rounds"].iloc[0] == 2
     assert pd.isna(gaps["gap_days"].iloc[0])
     assert gaps["gap_days"].iloc[1:].tolist() == [69, 285, 6, 27]
-    by_program = stats.round_gaps(draws, by_program=True)
-    pnp = by_program[by_program["program"] == "pnp"]
-    assert pnp["gap_days"].iloc[1] == (pd.Timestamp("2024-02-01") - pd.Timestamp("2023-01-10")).days
 
 
 def test_latest_by_program_and_recent_invitations(draws):
@@ -107,6 +120,11 @@ def test_latest_by_program_and_recent_invitations(draws):
     recent = stats.recent_invitations(draws, months=2).set_index("program")
     assert recent["invitations"].to_dict() == {"general": 2000, "cec": 500, "pnp": 100}
     assert recent["share"].sum() == pytest.approx(1.0)
+
+
+def test_months_start_is_the_day_after_the_same_day_months_earlier():
+    assert stats.months_start(pd.Timestamp("2025-12-10")) == pd.Timestamp("2024-12-11")
+    assert stats.months_start(pd.Timestamp("2024-03-31"), 1) == pd.Timestamp("2024-03-01")
 
 
 def test_empty_window_has_no_share():

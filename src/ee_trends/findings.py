@@ -6,9 +6,12 @@ in, and stay true when the data is refreshed.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from ee_trends import stats
+from ee_trends.context import SCOPES, DrawContext
 from ee_trends.programs import program_label
 
 
@@ -69,6 +72,66 @@ def volumes(draws: pd.DataFrame) -> str:
         + ".",
     ]
     return "\n".join(lines)
+
+
+def claims(
+    context: DrawContext,
+    *,
+    invitations: int | None = None,
+    program: str | None = None,
+    cutoff: int | None = None,
+    months: float | None = None,
+    since: str | date | None = None,
+) -> str:
+    """A news claim about one round, checked against its context (:func:`ee_trends.draw_context`).
+
+    Give the values the claim states; a value left as None is not checked.
+    ``invitations``, ``program`` (a program key, e.g. ``"cec"``) and
+    ``cutoff`` (the CRS cutoff) are compared with the round; ``months``
+    ("the largest in over ``months`` months": no earlier round was larger in
+    that time) and ``since`` ("the largest since ``since``") are judged both
+    within the round's program and across all programs, as the answers differ.
+
+    Returns Markdown, one item per claim: "holds" or "does not hold", with the
+    figures behind the verdict.
+    """
+    draw = context.draw
+    checked: list[tuple[str, list[tuple[bool, str]]]] = []  # (claim, [(holds, why)])
+    for claim, stated, actual, why in (
+        ("{:,} invitations", invitations, draw["invitations"], f"{draw['invitations']:,} invited"),
+        ("a {} round", program, draw["program"], f"{draw['draw_name']}, {draw['program']}"),
+        ("minimum CRS {}", cutoff, draw["crs_cutoff"], f"the cutoff was {draw['crs_cutoff']}"),
+    ):
+        if stated is not None:
+            checked.append((claim.format(stated), [(actual == stated, f" ({why})")]))
+    if months is not None:
+        judged = []
+        for scope in SCOPES:
+            gap = context.largest_in_months(scope)
+            judged.append((gap is None or gap > months, _last_larger(context, scope)))
+        checked.append((f"the largest in over {months:g} months", judged))
+    if since is not None:
+        judged = [(context.largest_since(since, s), _last_larger(context, s)) for s in SCOPES]
+        checked.append((f"the largest since {pd.Timestamp(since):%Y-%m-%d}", judged))
+    return "\n".join(
+        f'- "{claim}": '
+        + "; ".join(f"{'holds' if holds else 'does not hold'}{why}" for holds, why in judged)
+        + "."
+        for claim, judged in checked
+    )
+
+
+def _last_larger(context: DrawContext, scope: str) -> str:
+    """The scope (" within cec") and its latest earlier round that was larger, in brackets."""
+    among = f"within {context.draw['program']}" if scope == "program" else "across all programs"
+    found = context.previous_round(scope, larger=True)
+    if found is None:
+        return f" {among} (no earlier round was larger)"
+    return (
+        f" {among} (last larger round: #{found['draw_id']}, {found['program']}, "
+        f"{found['draw_date']}, {found['invitations']:,} invitations, "
+        f"{found['gap_months']:.1f} months earlier)"
+    )
 
 
 def pool(draws: pd.DataFrame, pool_table: pd.DataFrame) -> str:

@@ -148,14 +148,17 @@ def year_to_date_comparison(draws: pd.DataFrame, as_of: pd.Timestamp | None = No
     year = dates.dt.year
     inside = dates <= year.map(ends)
     invitations = draws["invitations"].astype("int64")
-    by_year = invitations.groupby(year)
-    full = by_year.sum().reindex(years, fill_value=0).astype("Int64")
+
+    def by_year(values: pd.Series) -> pd.Series:
+        return values.groupby(year).sum().reindex(years, fill_value=0).astype("int64")
+
+    full = by_year(invitations).astype("Int64")
     full[years >= as_of.year] = pd.NA
     out = pd.DataFrame(
         {
             "end": ends,
-            "rounds": inside.groupby(year).sum().reindex(years, fill_value=0).astype("int64"),
-            "to_date": invitations.where(inside, 0).groupby(year).sum().reindex(years, fill_value=0),
+            "rounds": by_year(inside),
+            "to_date": by_year(invitations.where(inside, 0)),
             "full_year": full,
         }
     )
