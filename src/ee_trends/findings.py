@@ -10,6 +10,7 @@ from datetime import date
 
 import pandas as pd
 
+from ee_trends import models as draw_models
 from ee_trends import stats
 from ee_trends.context import SCOPES, DrawContext
 from ee_trends.programs import program_label
@@ -157,5 +158,129 @@ def pool(draws: pd.DataFrame, pool_table: pd.DataFrame) -> str:
             f"- Candidates above CRS 500: {share_above(first, 500):.1%} of the pool on "
             f"{first:%Y-%m-%d}, {share_above(last, 500):.1%} on {last:%Y-%m-%d}; "
             f"above 450: {share_above(first, 450):.1%} then, {share_above(last, 450):.1%} now.",
+        ]
+    )
+
+
+def models(
+    effects: pd.DataFrame,
+    influence: pd.DataFrame,
+    accuracy: pd.DataFrame,
+    selection: pd.DataFrame,
+    summary: pd.DataFrame,
+    prediction: draw_models.Prediction,
+) -> str:
+    """Size effects, the structural check, the forecaster's backtest and one what-if forecast.
+
+    The arguments are, from :mod:`ee_trends.models` and
+    :mod:`ee_trends.structural`: ``size_effects``, ``size_influence`` of CEC,
+    ``structural_accuracy``, ``select_combination``, ``backtest_summary`` of
+    ``backtest_periods``, and a ``predict_cutoff`` made with the pool.
+    """
+    main = effects[effects["specification"] == "ols_hac"].set_index("program")
+    huber = effects[effects["specification"] == "huber_rlm"].set_index("program")
+    pooled = effects[effects["program"] == "all"].iloc[0]
+    cec = effects[effects["program"] == "cec"].set_index("specification")["effect_per_doubling"]
+    top = influence.iloc[0]
+    effect_lines = [
+        f"- **{p}**: {r.effect_per_doubling:+.1f} CRS points per doubling of the round "
+        f"(95% {r.ci_low:+.1f} to {r.ci_high:+.1f}; Huber "
+        f"{huber.loc[p, 'effect_per_doubling']:+.1f}), {r.n} rounds "
+        f"{r.first_date:%Y-%m} to {r.last_date:%Y-%m}."
+        for p, r in main.iterrows()
+    ]
+    effect_lines += [
+        f"- Pooled with program and regime effects: {pooled.effect_per_doubling:+.1f} "
+        f"(95% {pooled.ci_low:+.1f} to {pooled.ci_high:+.1f}, {pooled.n} rounds).",
+        f"- CEC round #{top.draw_id} ({top.draw_date:%Y-%m-%d}, {top.invitations:,} invitations "
+        f"at {top.crs_cutoff}) has Cook's distance {top.cooks_distance:.2f}: with it the CEC "
+        f"slope is {cec['ols_hac']:+.1f}, without the influential rounds "
+        f"{cec['ols_hac_without_influential']:+.1f}; the median and Huber fits, which resist "
+        f"it, give {cec['quantreg_median']:+.1f} and {cec['huber_rlm']:+.1f}.",
+    ]
+
+    acc = accuracy.set_index("program")
+    general = acc.loc["general"]
+    others = acc.loc[[p for p in draw_models.MAIN_PROGRAMS if p != "general" and p in acc.index]]
+    structural = (
+        f"Inverting the published pool, all-program rounds come out {general['mae']:.1f} "
+        f"points off on average over {int(general['rounds'])} rounds "
+        f"({general['within_10_points']:.0%} within 10 points); "
+        + "; ".join(f"{p} {r.mae:.1f}" for p, r in others.iterrows())
+        + ". PNP rounds invite almost every candidate above 600, so their cutoff is the lowest "
+        "nominee's score, which the published counts do not pin down; French rounds draw from "
+        "a subset whose share of the pool moves with the score."
+    )
+
+    scores = draw_models.combination_scores(selection)
+    best = scores["overall"].idxmin()
+    chosen = (draw_models.COMBINATION_WINDOW, draw_models.WEIGHTING)
+    runner_up = scores["overall"].drop(index=[best]).idxmin()
+    lead = scores.loc[runner_up, "overall"] - scores.loc[best, "overall"]
+    french = selection[selection["program"] == "french"]["rounds"].iloc[0]
+    french_lead = (
+        (scores.loc[runner_up, "french"] - scores.loc[best, "french"])
+        * french
+        / scores.loc[best, "rounds"]
+    )
+    in_use = (
+        "the setting in use"
+        if best == chosen
+        else f"**not** the setting in use (K = {chosen[0]}, {chosen[1]})"
+    )
+    selected = (
+        f"Lowest overall validation MAE: K = {best[0]}, {best[1]} weighting, "
+        f"{scores.loc[best, 'overall']:.2f} points over {int(scores.loc[best, 'rounds'])} rounds "
+        f"({scores.loc[best, 'gain_vs_naive']:.0%} below naive, coverage "
+        f"{scores.loc[best, 'coverage']:.0%}), {in_use}; next: K = {runner_up[0]}, "
+        f"{runner_up[1]}, {scores.loc[runner_up, 'overall']:.2f}. The settings range from "
+        f"{scores['overall'].min():.2f} to {scores['overall'].max():.2f}, and "
+        f"{french_lead / lead:.0%} of the lead over the next one comes from the {int(french)} "
+        "French validation rounds, so the choice is weakly supported."
+    )
+
+    table = summary.set_index(["period", "program"])
+    test = table.loc[("test", "overall")]
+    low, high = draw_models.COVERAGE_AIM
+    target = "meets" if test.gain_vs_naive >= draw_models.GAIN_TARGET else "misses"
+    coverage = "inside" if low <= test.coverage <= high else "outside"
+    backtest = (
+        draw_models.backtest_text(summary)
+        + f" On the test period the gain over the naive forecast {target} the "
+        f"{draw_models.GAIN_TARGET:.0%} target and the coverage is {coverage} the "
+        f"{low:.0%}-{high:.0%} aim."
+    )
+    if ("test", "general") in table.index:
+        recent = table.loc[("test", "general")]
+        backtest += (
+            f" All-program rounds ended {recent.last_date:%Y-%m-%d} in this feed, so "
+            f"'general since 2024' rests on {int(recent.rounds)} rounds only."
+        )
+    backtest_lines = [
+        f"- **{period}**, {p}: MAE {r.mae:.1f} "
+        f"against {r.naive_mae:.1f} naive (gain {r.gain_vs_naive:+.0%}) and {r.trend_mae:.1f} "
+        f"trend; coverage {r.coverage:.0%} ({int(r.rounds)} rounds, "
+        f"{r.first_date:%Y-%m-%d} to {r.last_date:%Y-%m-%d})"
+        for (period, p), r in table.iterrows()
+    ]
+
+    c = prediction.components
+    weights = ", ".join(
+        f"{name} {c['forecasts'][name]:.0f} (weight {w:.2f})" for name, w in c["weights"].items()
+    )
+    what_if = (
+        f"{prediction}. Rests on {prediction.based_on}. Candidates: {weights}. Inside the "
+        f"model: size slope {c['slope_per_doubling']:+.1f} points per doubling, smoothed "
+        f"size-adjusted level {c['model_estimate']:.0f}, corrected structural estimate from the "
+        f"latest pool {c['structural_corrected']:.0f} (weight {draw_models.STRUCTURAL_WEIGHT} "
+        "in the model)."
+    )
+    return "\n\n".join(
+        [
+            "**Size effects** (associations within program):\n\n" + "\n".join(effect_lines),
+            "**The structural check.** " + structural,
+            "**The combination, chosen on validation.** " + selected,
+            "**The backtest.** " + backtest + "\n\n" + "\n".join(backtest_lines),
+            "**A what-if.** " + what_if,
         ]
     )

@@ -2,22 +2,32 @@
 
 Same convention as :mod:`ee_trends.plots`: ``plot_x(data, *, ax=None,
 **kwargs) -> Axes``, no ``plt.show()``, no global state, program colours from
-:data:`ee_trends.plots.PROGRAM_COLORS`.
+:data:`ee_trends.plots.PROGRAM_COLORS`; the ``*_panels`` functions draw one
+of those per program on a new figure and return it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
+from ee_trends.models import MAIN_PROGRAMS, predict_curve
 from ee_trends.plots import PROGRAM_COLORS, new_axes
 from ee_trends.programs import program_label
 
 
 def _log_size_axis(ax: Axes) -> None:
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    sizes = mticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
+    ax.xaxis.set_major_formatter(sizes)
+    # minor ticks at 2x and 5x, labelled too: a range under a decade has few major ticks
+    ax.xaxis.set_minor_locator(mticker.LogLocator(subs=(2, 5)))
+    ax.xaxis.set_minor_formatter(sizes)
 
 
 def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -115,3 +125,36 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
     ax.set(ylabel="CRS cutoff", title=f"Backtest: {program_label(program)}")
     ax.legend(frameon=False, fontsize=8)
     return ax
+
+
+def plot_backtest_panels(
+    results: pd.DataFrame, *, programs: Sequence[str] = MAIN_PROGRAMS
+) -> Figure:
+    """:func:`plot_backtest` of each of ``programs``, one under the other."""
+    fig, axes = plt.subplots(
+        len(programs), 1, figsize=(10, 2.8 * len(programs)), layout="constrained", squeeze=False
+    )
+    for ax, program in zip(axes[:, 0], programs, strict=True):
+        plot_backtest(results, program=program, ax=ax)
+    return fig
+
+
+def plot_what_if_panels(
+    draws: pd.DataFrame,
+    programs: Sequence[str],
+    *,
+    on: str | pd.Timestamp,
+    pool: pd.DataFrame | None = None,
+) -> Figure:
+    """:func:`plot_what_if` of each of ``programs`` side by side, from the rounds before ``on``.
+
+    The curves are :func:`ee_trends.models.predict_curve` with ``pool``: the
+    forecaster of ``ee-trends predict``.
+    """
+    fig, axes = plt.subplots(
+        1, len(programs), figsize=(5 * len(programs), 4.5), layout="constrained", squeeze=False
+    )
+    for ax, program in zip(axes[0], programs, strict=True):
+        curve = predict_curve(draws, program=program, on=on, pool=pool)
+        plot_what_if(curve, history=draws, program=program, ax=ax)
+    return fig

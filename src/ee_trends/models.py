@@ -132,6 +132,10 @@ COMBINATION_WINDOW = 8
 """Past forecasts of a program whose errors set the weights (selected on validation)."""
 WEIGHTING = "best"
 """``inverse``: weights ``1 / (MAE + 1)``; ``best``: lowest MAE only (selected on validation)."""
+GAIN_TARGET = 0.15
+"""The aim on the test period: a mean absolute error 15% below the naive forecast's."""
+COVERAGE_AIM = (0.85, 0.95)
+"""The aim for the share of cutoffs inside the :data:`LEVEL` intervals."""
 TEST_SINCE = "2024-01-01"
 """Test period (issue #4): from this date on, reported, never used to select."""
 
@@ -839,6 +843,30 @@ def predict_cutoff(
     removed, a new regime) breaks the level, and the weights and the
     interval adapt only after errors are seen.
     """
+    return _predictions(
+        history,
+        program=program,
+        sizes=[invitations],
+        on=on,
+        pool=pool,
+        level=level,
+        window=window,
+        weighting=weighting,
+    )[0]
+
+
+def _predictions(
+    history: pd.DataFrame,
+    *,
+    program: str,
+    sizes: list[int],
+    on: str | pd.Timestamp,
+    pool: pd.DataFrame | None = None,
+    level: float = LEVEL,
+    window: int | None = None,
+    weighting: str | None = None,
+) -> list[Prediction]:
+    """:func:`predict_cutoff` at each of ``sizes``, the history's forecasts computed once."""
     window = COMBINATION_WINDOW if window is None else window
     weighting = WEIGHTING if weighting is None else weighting
     on = pd.Timestamp(on)
@@ -849,62 +877,68 @@ def predict_cutoff(
         raise ValueError(f"no {program!r} round before {on:%Y-%m-%d} to forecast from")
     if pool is not None:
         pool = pool[pool["draw_id"].isin(frame["draw_id"]) & (pool["pool_as_of"] < on)]
-    target = pd.DataFrame(
+    # one what-if round per size, all on `on`: none of them sees the others
+    targets = pd.DataFrame(
         {
-            "draw_id": ["what-if"],
-            "draw_number": [frame["draw_number"].max() + 1],
-            "draw_date": [on],
-            "program": [program],
-            "invitations": [invitations],
-            "pool_as_of": [pd.NaT],
+            "draw_id": [f"what-if-{k}" for k in range(len(sizes))],
+            "draw_number": frame["draw_number"].max() + 1,
+            "draw_date": on,
+            "program": program,
+            "invitations": sizes,
+            "pool_as_of": pd.NaT,
         }
     )
-    structural = _structural(pd.concat([frame, target], ignore_index=True), pool)[-1]
+    structurals = _structural(pd.concat([frame, targets], ignore_index=True), pool)[-len(sizes) :]
     table = _table(frame, pool, (program,))
     combined = _combine(table, window, weighting, level)
     counts = {key: len(s.dates) for key, s in table.series.items()}
-    forecasts, point, start = _candidates(
-        table.series, counts, program, math.log2(invitations), on.to_datetime64(), structural
-    )
-    estimate, weights, half, factor, m, used, _ = _combine_one(
-        table,
-        combined,
-        program,
-        on.to_datetime64(),
-        forecasts,
-        counts[program],
-        start,
-        point["fallback_scale"],
-        window,
-        weighting,
-        level,
-    )
-    components = {
-        "forecasts": dict(zip(CANDIDATES, forecasts.tolist(), strict=True)),
-        "weights": dict(zip(CANDIDATES, weights.tolist(), strict=True)),
-        "weight_rounds": used,
-        **{key: value for key, value in point.items() if key != "estimate"},
-        "interval_factor": factor,
-        "calibration_errors": m,
-    }
-    based_on = (
-        f"{len(own)} {program} rounds {own['draw_date'].min():%Y-%m-%d} to "
-        f"{own['draw_date'].max():%Y-%m-%d} (last: #{own['draw_id'].iloc[-1]}, "
-        f"{int(own['invitations'].iloc[-1]):,} at {int(own['crs_cutoff'].iloc[-1])}); "
-        f"weights from its last {used} out-of-sample forecasts; "
-        f"interval from {m} past out-of-sample errors"
-    )
-    return Prediction(
-        program=program,
-        invitations=int(invitations),
-        on=on,
-        estimate=estimate,
-        low=estimate - half,
-        high=estimate + half,
-        level=level,
-        based_on=based_on,
-        components=components,
-    )
+    predictions = []
+    for invitations, structural in zip(sizes, structurals, strict=True):
+        forecasts, point, start = _candidates(
+            table.series, counts, program, math.log2(invitations), on.to_datetime64(), structural
+        )
+        estimate, weights, half, factor, m, used, _ = _combine_one(
+            table,
+            combined,
+            program,
+            on.to_datetime64(),
+            forecasts,
+            counts[program],
+            start,
+            point["fallback_scale"],
+            window,
+            weighting,
+            level,
+        )
+        components = {
+            "forecasts": dict(zip(CANDIDATES, forecasts.tolist(), strict=True)),
+            "weights": dict(zip(CANDIDATES, weights.tolist(), strict=True)),
+            "weight_rounds": used,
+            **{key: value for key, value in point.items() if key != "estimate"},
+            "interval_factor": factor,
+            "calibration_errors": m,
+        }
+        based_on = (
+            f"{len(own)} {program} rounds {own['draw_date'].min():%Y-%m-%d} to "
+            f"{own['draw_date'].max():%Y-%m-%d} (last: #{own['draw_id'].iloc[-1]}, "
+            f"{int(own['invitations'].iloc[-1]):,} at {int(own['crs_cutoff'].iloc[-1])}); "
+            f"weights from its last {used} out-of-sample forecasts; "
+            f"interval from {m} past out-of-sample errors"
+        )
+        predictions.append(
+            Prediction(
+                program=program,
+                invitations=int(invitations),
+                on=on,
+                estimate=estimate,
+                low=estimate - half,
+                high=estimate + half,
+                level=level,
+                based_on=based_on,
+                components=components,
+            )
+        )
+    return predictions
 
 
 def predict_curve(
@@ -927,11 +961,16 @@ def predict_curve(
     if invitations is None:
         lo, hi = own["invitations"].min(), own["invitations"].max()
         invitations = np.unique(np.geomspace(lo, hi, 15).round().astype(int))
-    rows = []
-    for n in invitations:
-        p = predict_cutoff(history, program=program, invitations=int(n), on=on, pool=pool)
-        rows.append({"invitations": int(n), "estimate": p.estimate, "low": p.low, "high": p.high})
-    return pd.DataFrame(rows)
+    sizes = [int(n) for n in invitations]
+    predictions = _predictions(history, program=program, sizes=sizes, on=on, pool=pool)
+    return pd.DataFrame(
+        {
+            "invitations": sizes,
+            "estimate": [p.estimate for p in predictions],
+            "low": [p.low for p in predictions],
+            "high": [p.high for p in predictions],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- backtest
@@ -1082,6 +1121,17 @@ def select_combination(
     return table[["window", "weighting", *table.columns[:-2]]]
 
 
+def combination_scores(selection: pd.DataFrame) -> pd.DataFrame:
+    """:func:`select_combination` with one row per setting (``window``, ``weighting``).
+
+    Columns: the validation MAE of each program and ``overall``, then the
+    overall ``rounds``, ``gain_vs_naive`` and ``coverage``.
+    """
+    mae = selection.pivot_table(index=["window", "weighting"], columns="program", values="mae")
+    overall = selection[selection["program"] == "overall"].set_index(["window", "weighting"])
+    return mae.join(overall[["rounds", "gain_vs_naive", "coverage"]])
+
+
 def backtest_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Per program and overall: rounds, MAE of the model, naive and trend, gain, coverage.
 
@@ -1140,13 +1190,9 @@ def report_section(data):
         "size_scatter": plots.plot_size_vs_cutoff(draws, programs=MAIN_PROGRAMS).figure,
         "size_effects": model_plots.plot_size_effects(effects).figure,
     }
-    last = draws["draw_date"].max() + pd.Timedelta(days=1)
-    cec = draws[draws["program"] == "cec"]
-    if len(cec):
-        curve = predict_curve(draws, program="cec", on=last, pool=pool)
-        figures["what_if_cec"] = model_plots.plot_what_if(
-            curve, history=draws, program="cec"
-        ).figure
+    if (draws["program"] == "cec").any():
+        on = draws["draw_date"].max() + pd.Timedelta(days=1)
+        figures["what_if_cec"] = model_plots.plot_what_if_panels(draws, ["cec"], on=on, pool=pool)
     text = backtest_text(summary) + (
         " Slopes are associations: IRCC chooses the size of a round knowing the pool."
     )
