@@ -283,3 +283,17 @@ def test_cli_predict(newest_feed, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "cec round of 3,000 on 2026-08-20: expected cutoff" in out
+
+
+def test_what_if_curve_is_predict_cutoff_at_each_size():
+    draws = synthetic_draws({"cec": -15.0}, {"cec": 480.0})
+    on = draws["draw_date"].max() + pd.Timedelta(days=14)
+    curve = models.predict_curve(draws, program="cec", on=on, invitations=[500, 2000, 8000])
+    for row in curve.itertuples():
+        single = models.predict_cutoff(draws, program="cec", invitations=row.invitations, on=on)
+        assert (row.estimate, row.low, row.high) == pytest.approx(
+            (single.estimate, single.low, single.high)
+        )
+        assert row.model == pytest.approx(single.components["forecasts"]["model"])
+        assert row.leading in models.CANDIDATES
+    assert curve["model"].is_monotonic_decreasing  # the size-adjusted model responds to size

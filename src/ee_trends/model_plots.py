@@ -73,13 +73,19 @@ def plot_what_if(
 ) -> Axes:
     """Expected cutoff and its interval against draw size (``curve`` from ``predict_curve``).
 
-    With ``history``, the program's rounds of the last two years are drawn as points.
+    With ``history``, the program's rounds of the last two years are drawn as
+    points. When the combination is led by a candidate other than the
+    size-adjusted model (say the last cutoff, which ignores size), the model's
+    curve is drawn dashed, so the size effect stays visible.
     """
     ax = new_axes(ax, figsize=(8, 5))
     color = PROGRAM_COLORS.get(program or "", "#1f77b4")
     x = curve["invitations"].astype(float)
     ax.fill_between(x, curve["low"], curve["high"], color=color, alpha=0.2, label="90% interval")
-    ax.plot(x, curve["estimate"], color=color, lw=2, label="expected cutoff")
+    leading = ", ".join(pd.unique(curve["leading"]))
+    ax.plot(x, curve["estimate"], color=color, lw=2, label=f"expected cutoff (led by: {leading})")
+    if (curve["leading"] != "model").any():
+        ax.plot(x, curve["model"], color=color, lw=1.2, ls="--", label="size-adjusted model")
     if history is not None and program is not None:
         own = history[history["program"].astype(str) == program]
         own = own[own["draw_date"] >= own["draw_date"].max() - pd.Timedelta(days=730)]
@@ -96,8 +102,8 @@ def plot_what_if(
     ax.set(
         xlabel="Invitations in the next round (log scale)",
         ylabel="CRS cutoff",
-        title=f"What if: the next round of {name}",
     )
+    ax.set_title(f"What if: the next round of {name}", fontsize=10)
     ax.legend(frameon=False, fontsize=8)
     return ax
 

@@ -953,8 +953,10 @@ def predict_curve(
 
     ``pool`` is passed on (as ``ee-trends predict`` does), so the curve is
     the command line's forecaster. Returns ``invitations``, ``estimate``,
-    ``low``, ``high``; by default 15 sizes spread (log scale) over the
-    program's range of sizes in ``history``.
+    ``low``, ``high``, ``model`` (the size-adjusted model candidate, which
+    responds to size even when the combination relies on a size-blind
+    candidate) and ``leading`` (the candidate of largest weight); by default
+    15 sizes spread (log scale) over the program's range of sizes in ``history``.
     """
     on = pd.Timestamp(on)
     own = history[(history["program"] == program) & (history["draw_date"] < on)]
@@ -969,6 +971,10 @@ def predict_curve(
             "estimate": [p.estimate for p in predictions],
             "low": [p.low for p in predictions],
             "high": [p.high for p in predictions],
+            "model": [p.components["forecasts"]["model"] for p in predictions],
+            "leading": [
+                max(p.components["weights"], key=p.components["weights"].get) for p in predictions
+            ],
         }
     )
 
