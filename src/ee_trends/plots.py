@@ -126,8 +126,11 @@ def _thousands(ax: Axes, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
-def _legend(ax: Axes, **kwargs) -> None:
+def _legend(ax: Axes, *, reverse: bool = False, **kwargs) -> None:
+    """The legend to the right of the axes (entries in reverse order with ``reverse``)."""
     handles, labels = ax.get_legend_handles_labels()
+    if reverse:
+        handles, labels = handles[::-1], labels[::-1]
     if handles:
         options = {"loc": "upper left", "bbox_to_anchor": (1.01, 1), "frameon": False}
         options.update(kwargs)
@@ -494,18 +497,7 @@ def plot_cumulative_invitations(
     ax.set_xlim(base - pd.Timedelta(days=3), pd.Timestamp("2001-12-31") + pd.Timedelta(days=40))
     ax.set_ylim(bottom=0)
     _thousands(ax)
-    handles, labels = ax.get_legend_handles_labels()
-    order = sorted(range(len(labels)), key=lambda i: labels[i], reverse=True)
-    ax.legend(
-        [handles[i] for i in order],
-        [labels[i] for i in order],
-        title="Year",
-        title_fontsize=8.5,
-        fontsize=8.5,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-        frameon=False,
-    )
+    _legend(ax, reverse=True, title="Year", title_fontsize=8.5)
     return _finish(
         ax,
         title=f"Invitations issued since January 1: {highlight} against earlier years",
@@ -684,17 +676,7 @@ def plot_pool_area(
     )
     _date_axis(ax)
     ax.set_ylim(bottom=0)
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(
-        handles[::-1],
-        labels[::-1],
-        title="CRS score range",
-        title_fontsize=8.5,
-        fontsize=8.5,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-        frameon=False,
-    )
+    _legend(ax, reverse=True, title="CRS score range", title_fontsize=8.5)
     return _finish(
         ax,
         title="Candidates in the Express Entry pool, by CRS score range",
