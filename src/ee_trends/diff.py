@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ee_trends.captures import capture_time, list_captures
+from ee_trends.captures import capture_time
 from ee_trends.config import resolve_source
 from ee_trends.feed import ROUND_FIELDS
 from ee_trends.merge import stack_captures
@@ -103,11 +103,9 @@ def summarize_revisions(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _feeds(captures: Captures, *, data_dir) -> list[tuple[str, Mapping[str, Any]]]:
-    if captures is None:
-        return read_files(source_files(resolve_source(None, data_dir=data_dir), data_dir=data_dir))
-    if isinstance(captures, str | os.PathLike):
-        path = Path(captures)
-        return read_files(list_captures(path) if path.is_dir() else [path])
+    if captures is None or isinstance(captures, str | os.PathLike):
+        source = resolve_source(captures, data_dir=data_dir)
+        return read_files(source_files(source, data_dir=data_dir))
     items = list(captures)
     if items and isinstance(items[0], tuple):
         return items

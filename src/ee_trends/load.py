@@ -152,8 +152,7 @@ def describe(source: FeedLike = None, *, data_dir: str | os.PathLike | None = No
     """A short text about what is loaded: source, captures kept, rounds, dates, programs."""
     resolved = resolve_source(source, data_dir=data_dir)
     folder = find_data_dir(data_dir)
-    draws = load_draws(source, data_dir=data_dir)
-    pool = load_pool(source, data_dir=data_dir)
+    draws, pool = load_tables(source, data_dir=data_dir)
     kept = list_captures(folder / "raw")
     programs = draws["program"].value_counts()
     lines = [
