@@ -11,6 +11,14 @@ import pandas as pd
 
 EVENTS: tuple[dict[str, str], ...] = (
     {
+        "date": "2016-11-19",
+        "label": "CRS reform: job-offer points cut",
+        "regime": "crs_2016",
+        "detail": "Points for arranged employment cut from 600 to 50 or 200, and points "
+        "for Canadian study added; cutoffs fell from the 450-500s toward the 430s-440s.",
+        "source": "IRCC notice, 2016-11-14 (effective 2016-11-19)",
+    },
+    {
         "date": "2020-03-18",
         "label": "Pandemic: program-specific rounds",
         "regime": "pandemic",
@@ -59,7 +67,8 @@ EVENTS: tuple[dict[str, str], ...] = (
     },
 )
 
-FIRST_REGIME = "pre_pandemic"
+FIRST_REGIME = "launch"
+"""The regime from the first round (2015-01-31) to the 2016 CRS reform."""
 
 
 def load_events() -> pd.DataFrame:
