@@ -1,73 +1,60 @@
-"""Rolling-origin backtests of the forecaster against the naive forecast and a trend."""
+"""Rolling-origin backtests of the forecaster: point accuracy, calibration, and how sure we are.
+
+Every round is forecast from the rounds (and, for a pool-based setting, the
+distributions) published before its date, exactly as :func:`predict_cutoff`
+would with the history cut there (the forecasts are computed once per
+history, :func:`ee_trends.models.forecast.forecast_history`). Compared with:
+
+- **naive**: the program's previous cutoff, its distribution the naive
+  forecast's own past errors (the last :data:`CALIBRATION_WINDOW` on the main
+  programs, unscaled): "naive with empirical errors";
+- **benchmark**: the simple shrinkage forecaster of issue #8
+  (:data:`BENCHMARK`: 0.3 x last + 0.7 x mean of the last 8 size-adjusted
+  cutoffs, pooled within-program slope).
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 
-from ee_trends.models.effects import model_frame
-from ee_trends.models.forecast import _combine, _Combined, _Table, _table
+from ee_trends.models.forecast import calibration_errors, forecast_history
 from ee_trends.models.settings import (
-    COMBINATION_WINDOW,
-    LEVEL,
+    BENCHMARK,
+    BOOTSTRAP_BLOCK,
+    BOOTSTRAP_DRAWS,
+    CALIBRATION_WINDOW,
+    CHOSEN,
     MAIN_PROGRAMS,
+    QUANTILES,
+    SETTINGS_GRID,
     TEST_SINCE,
     VALIDATION,
     VALIDATION_SINCE,
-    WEIGHTING,
+    ForecastSettings,
 )
 
-# --------------------------------------------------------------------------- backtest
+_TAUS = np.asarray(QUANTILES)
 
 
-def _trend(dates: np.ndarray, cutoffs: np.ndarray, on: np.datetime64, last: int = 8) -> float:
-    """Linear trend of the last ``last`` cutoffs against time, extrapolated to ``on``."""
-    d = dates[-last:].astype("datetime64[D]").astype(float)
-    y = cutoffs[-last:]
-    if len(y) < 3 or np.ptp(d) == 0:
-        return float(y[-1])
-    slope, intercept = np.polyfit(d, y, 1)
-    return float(intercept + slope * np.datetime64(on, "D").astype(float))
+def _pinball(quantiles: np.ndarray, actual: float) -> float:
+    """Mean pinball loss of the quantiles at :data:`QUANTILES` (a discrete CRPS / 2)."""
+    diff = actual - quantiles
+    return float(np.mean(np.maximum(_TAUS * diff, (_TAUS - 1) * diff)))
 
 
-def _results(table: _Table, combined: _Combined, frame: pd.DataFrame, rows: np.ndarray):
-    """The backtest table of the given rows of ``table`` (``frame``: the same rows)."""
-    out = []
-    for i, (_, row) in zip(rows, frame.iterrows(), strict=True):
-        s, n = table.series[table.program[i]], table.counts[i]
-        estimate = combined.estimate[i]
-        out.append(
-            {
-                "draw_id": row["draw_id"],
-                "draw_date": row["draw_date"],
-                "program": row["program"],
-                "invitations": int(row["invitations"]),
-                "crs_cutoff": int(row["crs_cutoff"]),
-                "estimate": estimate,
-                "low": estimate - combined.half[i],
-                "high": estimate + combined.half[i],
-                "naive": float(s.cutoff[n - 1]),
-                "trend": _trend(s.dates[:n], s.cutoff[:n], table.dates[i]),
-            }
-        )
-    columns = ["draw_id", "draw_date", "program", "invitations", "crs_cutoff", "estimate"]
-    columns += ["low", "high", "naive", "trend"]
-    out = pd.DataFrame(out, columns=columns)
-    actual = out["crs_cutoff"].astype(float)
-    return out.assign(
-        error=out["estimate"] - actual,
-        naive_error=out["naive"] - actual,
-        trend_error=out["trend"] - actual,
-        covered=(out["low"] <= actual) & (actual <= out["high"]),
-    )
-
-
-def _backtest_table(draws: pd.DataFrame, pool, programs) -> tuple[pd.DataFrame, _Table]:
-    frame = model_frame(draws)
-    frame = frame[frame["cutoff"].notna()].reset_index(drop=True)
-    table = _table(frame, pool, programs)
-    keep = frame["program"].isin(set(MAIN_PROGRAMS) | set(programs))
-    return frame[keep].reset_index(drop=True), table
+def _period(frame: pd.DataFrame) -> pd.Series:
+    """``validation``, ``test`` or NA for each round (program, draw_date) of ``frame``."""
+    dates = frame["draw_date"]
+    starts = pd.to_datetime(frame["program"].astype(str).map(VALIDATION_SINCE).fillna(VALIDATION[0]))
+    validation = (dates >= starts) & (dates <= pd.Timestamp(VALIDATION[1]))
+    test = dates >= pd.Timestamp(TEST_SINCE)
+    out = pd.Series(pd.NA, index=frame.index, dtype="string")
+    out[validation] = "validation"
+    out[test] = "test"
+    return out
 
 
 def backtest(
@@ -75,167 +62,234 @@ def backtest(
     *,
     pool: pd.DataFrame | None = None,
     programs: tuple[str, ...] = MAIN_PROGRAMS,
-    since: str | pd.Timestamp = TEST_SINCE,
-    until: str | pd.Timestamp | None = None,
-    level: float = LEVEL,
-    window: int | None = None,
-    weighting: str | None = None,
+    settings: ForecastSettings = CHOSEN,
+    periods: bool = True,
 ) -> pd.DataFrame:
-    """Rolling-origin backtest: each round of ``programs`` from ``since`` to ``until``.
+    """Each round of ``programs`` in the validation and test periods, forecast out of sample.
 
-    For each round the forecaster of :func:`predict_cutoff` (with the same
-    ``window`` and ``weighting``) is given only the rounds dated before it,
-    and with ``pool`` the distributions published with them (its size is
-    taken as known: a what-if), and compared with the naive forecast (the
-    program's previous cutoff) and a linear trend of the program's last 8
-    cutoffs. Equivalent to calling :func:`predict_cutoff` with
-    ``history[history.draw_date < on]`` round by round, but computed in one
-    pass. ``until`` (inclusive) defaults to the newest round.
+    With ``periods=False``, every round that can be forecast (not only the
+    two periods). Its size is taken as known (a what-if).
 
     Returns
     -------
     pandas.DataFrame
-        One row per round: ``draw_id``, ``draw_date``, ``program``,
-        ``invitations``, ``crs_cutoff``, ``estimate``, ``low``, ``high``,
-        ``naive``, ``trend``, ``error``, ``naive_error``, ``trend_error``,
-        ``covered``; no rows when no round can be forecast. Summarise with
-        :func:`backtest_summary`.
+        One row per round: ``period``, ``draw_id``, ``draw_date``, ``program``,
+        ``invitations``, ``crs_cutoff``; the forecaster's ``estimate``, its
+        50% (``q25``-``q75``) and 90% (``low``-``high``) intervals, ``covered50``,
+        ``covered``, ``pinball``; ``naive`` and ``naive_pinball``;
+        ``benchmark``; and ``error``, ``naive_error``, ``benchmark_error``
+        (forecast minus cutoff).
     """
-    window = COMBINATION_WINDOW if window is None else window
-    weighting = WEIGHTING if weighting is None else weighting
-    frame, table = _backtest_table(draws, pool, programs)
-    combined = _combine(table, window, weighting, level)
-    in_period = frame["draw_date"] >= pd.Timestamp(since)
-    if until is not None:
-        in_period &= frame["draw_date"] <= pd.Timestamp(until)
-    chosen = frame["program"].isin(programs) & in_period & (table.counts > 0)
-    rows = np.flatnonzero(chosen.to_numpy())
-    return _results(table, combined, frame.iloc[rows], rows)
-
-
-def _periods(results: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``results`` in the validation or the test period, with a ``period`` column."""
-    dates = results["draw_date"]
-    starts = results["program"].map(VALIDATION_SINCE).fillna(VALIDATION[0])
-    validation = (dates >= pd.to_datetime(starts)) & (dates <= pd.Timestamp(VALIDATION[1]))
-    test = dates >= pd.Timestamp(TEST_SINCE)
-    out = results[validation | test].reset_index(drop=True)
-    return out.assign(period=np.where(test[validation | test], "test", "validation"))
-
-
-def backtest_periods(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`backtest` over the validation and the test periods, with a ``period`` column.
-
-    ``validation``: the rounds of :data:`VALIDATION` (all-program rounds
-    restarted 2022-07-06), from an earlier start for the programs of
-    :data:`VALIDATION_SINCE` (PNP: 2019); ``test``: the rounds from
-    :data:`TEST_SINCE` on.
-    """
-    since = min([VALIDATION[0], *VALIDATION_SINCE.values()])
-    return _periods(backtest(draws, pool=pool, since=since))
-
-
-def select_combination(
-    draws: pd.DataFrame,
-    pool: pd.DataFrame | None = None,
-    *,
-    windows: tuple[int, ...] = (8, 12, 20),
-    weightings: tuple[str, ...] = ("inverse", "best"),
-) -> pd.DataFrame:
-    """The validation-period scores of each combination setting: how the settings were chosen.
-
-    For each ``window`` (past forecasts the weights rest on) and
-    ``weighting``, :func:`backtest_summary` of the validation rounds of
-    :func:`backtest_periods` only (the test period is not computed into the
-    choice), with ``window`` and ``weighting`` columns. The chosen setting,
-    :data:`COMBINATION_WINDOW` and :data:`WEIGHTING`, is the one of lowest
-    overall validation MAE.
-    """
-    frame, table = _backtest_table(draws, pool, MAIN_PROGRAMS)
-    rows = np.flatnonzero((frame["draw_date"] <= pd.Timestamp(VALIDATION[1])).to_numpy())
-    rows = rows[table.counts[rows] > 0]
-    tables = []
-    for window in windows:
-        for weighting in weightings:
-            combined = _combine(table, window, weighting, LEVEL)
-            results = _periods(_results(table, combined, frame.iloc[rows], rows))
-            summary = backtest_summary(results.drop(columns="period"))
-            tables.append(summary.assign(window=window, weighting=weighting))
-    table = pd.concat(tables, ignore_index=True)
-    return table[["window", "weighting", *table.columns[:-2]]]
-
-
-def combination_scores(selection: pd.DataFrame) -> pd.DataFrame:
-    """:func:`select_combination` with one row per setting (``window``, ``weighting``).
-
-    Columns: the validation MAE of each program and ``overall``, then the
-    overall ``rounds``, ``gain_vs_naive`` and ``coverage``.
-    """
-    mae = selection.pivot_table(index=["window", "weighting"], columns="program", values="mae")
-    overall = selection[selection["program"] == "overall"].set_index(["window", "weighting"])
-    return mae.join(overall[["rounds", "gain_vs_naive", "coverage"]])
+    history = forecast_history(draws, pool if settings.slope == "pool" else None)
+    bench_history = forecast_history(draws, None)
+    run, bench = history.run(settings), bench_history.run(BENCHMARK)
+    frame = history.frame
+    period = _period(frame)
+    actual = frame["cutoff"].to_numpy(float)
+    programs_of = frame["program"].to_numpy(object)
+    dates = frame["draw_date"].to_numpy()
+    naive = np.full(len(frame), np.nan)
+    last: dict[str, float] = {}
+    for i, program in enumerate(programs_of):
+        naive[i] = last.get(program, np.nan)
+        last[program] = actual[i]
+    naive_errors = actual - naive
+    main = np.isin(programs_of, MAIN_PROGRAMS)
+    chosen = np.isin(programs_of, programs) & np.isfinite(run.estimate) & np.isfinite(naive)
+    if periods:
+        chosen &= period.notna().to_numpy()
+    rows = []
+    for i in np.flatnonzero(chosen):
+        errors = calibration_errors(run, history, dates[i])
+        spread = run.scale[i] * run.widening[i]
+        quantiles = run.estimate[i] + spread * np.quantile(errors, _TAUS)
+        past = naive_errors[:i][main[:i] & np.isfinite(naive_errors[:i])][-CALIBRATION_WINDOW:]
+        naive_q = naive[i] + (np.quantile(past, _TAUS) if len(past) else 0.0)
+        q = dict(zip(QUANTILES, quantiles, strict=True))
+        rows.append(
+            {
+                "period": period.iloc[i],
+                "draw_id": frame["draw_id"].iloc[i],
+                "draw_date": frame["draw_date"].iloc[i],
+                "program": programs_of[i],
+                "invitations": int(frame["invitations"].iloc[i]),
+                "crs_cutoff": int(actual[i]),
+                "estimate": run.estimate[i],
+                "q25": q[0.25],
+                "q75": q[0.75],
+                "low": q[0.05],
+                "high": q[0.95],
+                "pinball": _pinball(quantiles, actual[i]),
+                "naive": naive[i],
+                "naive_pinball": _pinball(naive_q, actual[i]),
+                "benchmark": bench.estimate[i],
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    cutoff = out["crs_cutoff"].astype(float)
+    return out.assign(
+        error=out["estimate"] - cutoff,
+        naive_error=out["naive"] - cutoff,
+        benchmark_error=out["benchmark"] - cutoff,
+        covered50=(out["q25"] <= cutoff) & (cutoff <= out["q75"]),
+        covered=(out["low"] <= cutoff) & (cutoff <= out["high"]),
+    )
 
 
 def backtest_summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Per program and overall: rounds, MAE of the model, naive and trend, gain, coverage.
+    """Per period, program and overall: rounds, MAE (forecaster, naive, benchmark), calibration.
 
-    ``gain_vs_naive`` is ``1 - mae / naive_mae`` (0.15 = 15% below naive).
-    With a ``period`` column (:func:`backtest_periods`), one such table per
-    period, stacked, with the period as first column.
+    Columns: ``period``, ``program``, ``rounds``, ``first_date``,
+    ``last_date``, ``mae``, ``naive_mae``, ``benchmark_mae``, ``ratio``
+    (``mae / naive_mae``), ``benchmark_ratio``, ``coverage50``, ``coverage``
+    (90%), ``pinball``, ``naive_pinball``.
     """
-    if "period" in results:
-        tables = [
-            backtest_summary(part.drop(columns="period")).assign(period=period)
-            for period, part in list(results.groupby("period", sort=False)) or [(None, results)]
-        ]
-        table = pd.concat(tables, ignore_index=True)
-        return table[["period", *table.columns[:-1]]]
 
-    def summary(frame: pd.DataFrame) -> pd.Series:
+    def summary(frame: pd.DataFrame) -> dict:
         mae = frame["error"].abs().mean()
         naive = frame["naive_error"].abs().mean()
-        trend = frame["trend_error"].abs().mean()
-        return pd.Series(
+        benchmark = frame["benchmark_error"].abs().mean()
+        return {
+            "rounds": len(frame),
+            "first_date": frame["draw_date"].min(),
+            "last_date": frame["draw_date"].max(),
+            "mae": mae,
+            "naive_mae": naive,
+            "benchmark_mae": benchmark,
+            "ratio": mae / naive if naive > 0 else np.nan,
+            "benchmark_ratio": benchmark / naive if naive > 0 else np.nan,
+            "coverage50": frame["covered50"].mean(),
+            "coverage": frame["covered"].mean(),
+            "pinball": frame["pinball"].mean(),
+            "naive_pinball": frame["naive_pinball"].mean(),
+        }
+
+    rows = []
+    for period in ("validation", "test"):
+        part = results[results["period"] == period]
+        if part.empty:
+            continue
+        for program, own in part.groupby("program", sort=False):
+            rows.append({"period": period, "program": program, **summary(own)})
+        rows.append({"period": period, "program": "overall", **summary(part)})
+    return pd.DataFrame(rows)
+
+
+def _block_bootstrap_ratio(model: np.ndarray, naive: np.ndarray, seed: int = 8) -> np.ndarray:
+    """MAE ratios over moving-block resamples (blocks of :data:`BOOTSTRAP_BLOCK` rounds)."""
+    n = len(model)
+    block = min(BOOTSTRAP_BLOCK, n)
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, n - block + 1, size=(BOOTSTRAP_DRAWS, math.ceil(n / block)))
+    index = (starts[:, :, None] + np.arange(block)).reshape(BOOTSTRAP_DRAWS, -1)[:, :n]
+    return model[index].sum(axis=1) / np.maximum(naive[index].sum(axis=1), 1e-9)
+
+
+def _diebold_mariano(model: np.ndarray, naive: np.ndarray) -> tuple[float, float]:
+    """Diebold-Mariano statistic of absolute-error differences (Newey-West variance), p-value."""
+    from scipy.stats import norm
+
+    from ee_trends.models.effects import _hac_lags
+
+    d = model - naive
+    n = len(d)
+    centred = d - d.mean()
+    variance = float(centred @ centred) / n
+    for lag in range(1, _hac_lags(n) + 1):
+        variance += 2 * (1 - lag / (_hac_lags(n) + 1)) * float(centred[lag:] @ centred[:-lag]) / n
+    z = float(d.mean() / math.sqrt(variance / n)) if variance > 0 else np.nan
+    return z, float(2 * norm.sf(abs(z)))
+
+
+def evaluation(results: pd.DataFrame) -> pd.DataFrame:
+    """How sure the comparison with the naive forecast is, per period (all programs).
+
+    One row per period and forecaster (``forecaster``: the chosen one, and the
+    ``benchmark``): ``rounds``, ``mae``, ``naive_mae``, ``ratio`` with its
+    block-bootstrap 90% interval (``ratio_low``, ``ratio_high``; rounds in
+    date order, blocks of :data:`BOOTSTRAP_BLOCK`), and the Diebold-Mariano
+    statistic of the absolute errors against naive (``dm_stat``, negative:
+    better than naive; ``dm_p_value``, two-sided), ``coverage50``,
+    ``coverage``, ``pinball`` and ``naive_pinball``.
+    """
+    rows = []
+    for period in ("validation", "test"):
+        part = results[results["period"] == period].sort_values("draw_date", kind="stable")
+        if part.empty:
+            continue
+        naive = part["naive_error"].abs().to_numpy()
+        for name, column in (("forecaster", "error"), ("benchmark", "benchmark_error")):
+            model = part[column].abs().to_numpy()
+            ratios = _block_bootstrap_ratio(model, naive)
+            z, p = _diebold_mariano(model, naive)
+            rows.append(
+                {
+                    "period": period,
+                    "forecaster": name,
+                    "rounds": len(part),
+                    "mae": model.mean(),
+                    "naive_mae": naive.mean(),
+                    "ratio": model.mean() / naive.mean(),
+                    "ratio_low": float(np.quantile(ratios, 0.05)),
+                    "ratio_high": float(np.quantile(ratios, 0.95)),
+                    "dm_stat": z,
+                    "dm_p_value": p,
+                    "coverage50": part["covered50"].mean() if name == "forecaster" else np.nan,
+                    "coverage": part["covered"].mean() if name == "forecaster" else np.nan,
+                    "pinball": part["pinball"].mean() if name == "forecaster" else np.nan,
+                    "naive_pinball": part["naive_pinball"].mean(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def select_settings(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Validation MAE of every setting of :data:`SETTINGS_GRID`: how :data:`CHOSEN` was chosen.
+
+    The test period is not computed into the choice. Columns: ``last_weight``,
+    ``rounds``, ``slope``, ``validation_rounds``, ``validation_mae``, sorted,
+    lowest first; pool-based settings need ``pool``.
+    """
+    rows = []
+    for settings in SETTINGS_GRID:
+        if settings.slope == "pool" and pool is None:
+            continue
+        history = forecast_history(draws, pool if settings.slope == "pool" else None)
+        run = history.run(settings)
+        validation = _period(history.frame).eq("validation").fillna(False).to_numpy(bool)
+        validation &= np.isfinite(run.estimate)
+        validation &= history.frame["program"].isin(MAIN_PROGRAMS).to_numpy()
+        errors = np.abs(run.estimate - history.frame["cutoff"].to_numpy(float))[validation]
+        rows.append(
             {
-                "rounds": len(frame),
-                "first_date": frame["draw_date"].min(),
-                "last_date": frame["draw_date"].max(),
-                "mae": mae,
-                "naive_mae": naive,
-                "trend_mae": trend,
-                "gain_vs_naive": 1 - mae / naive if naive > 0 else np.nan,
-                "gain_vs_trend": 1 - mae / trend if trend > 0 else np.nan,
-                "coverage": frame["covered"].mean(),
-                "mean_interval_width": (frame["high"] - frame["low"]).mean(),
+                "last_weight": settings.last_weight,
+                "rounds": settings.rounds,
+                "slope": settings.slope,
+                "validation_rounds": int(validation.sum()),
+                "validation_mae": float(errors.mean()),
             }
         )
-
-    rows = {program: summary(part) for program, part in results.groupby("program", sort=False)}
-    rows["overall"] = summary(results)
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("program").reset_index()
+    return pd.DataFrame(rows).sort_values("validation_mae", ignore_index=True, kind="stable")
 
 
-def backtest_text(summary: pd.DataFrame) -> str:
-    """A sentence per period of :func:`backtest_periods`: MAE against naive and trend, coverage."""
-    overall = summary[summary["program"] == "overall"].set_index("period")
+def backtest_text(table: pd.DataFrame) -> str:
+    """The :func:`evaluation` in plain words: the test figures first, then validation."""
     sentences = []
-    for period, label in (
-        ("validation", "In the validation period (2022-07-06 to 2023-12-31; PNP from 2019)"),
-        ("test", "In the test period (since 2024)"),
-    ):
-        if period not in overall.index or not overall.loc[period, "rounds"]:
-            sentences.append(f"{label} no round could be forecast.")
+    for period, label in (("test", "On the test rounds (since 2024)"), ("validation", "On the validation rounds (mid-2022 to 2023; PNP from 2019)")):
+        rows = table[table["period"] == period].set_index("forecaster")
+        if rows.empty:
             continue
-        row = overall.loc[period]
-        gain = "n/a" if pd.isna(row["gain_vs_naive"]) else f"{row['gain_vs_naive']:.0%} lower"
+        f, b = rows.loc["forecaster"], rows.loc["benchmark"]
         sentences.append(
-            f"{label}, over {int(row['rounds'])} rounds, the forecaster's mean absolute error "
-            f"is {row['mae']:.1f} CRS points against {row['naive_mae']:.1f} for the previous "
-            f"cutoff ({gain}) and {row['trend_mae']:.1f} for a trend "
-            f"of the last 8 rounds; its {LEVEL:.0%} intervals covered {row['coverage']:.0%} "
-            "of the cutoffs."
+            f"{label}, {int(f['rounds'])} rounds, the forecaster misses the cutoff by "
+            f"{f['mae']:.1f} points on average against {f['naive_mae']:.1f} for the previous "
+            f"cutoff: a ratio of {f['ratio']:.2f} (90% bootstrap interval {f['ratio_low']:.2f} "
+            f"to {f['ratio_high']:.2f}; Diebold-Mariano z {f['dm_stat']:+.2f}, p "
+            f"{f['dm_p_value']:.2f}); the simple benchmark scores {b['mae']:.1f} (ratio "
+            f"{b['ratio']:.2f}). Its 50% and 90% intervals held {f['coverage50']:.0%} and "
+            f"{f['coverage']:.0%} of the cutoffs; its mean pinball loss is {f['pinball']:.2f} "
+            f"against {f['naive_pinball']:.2f} for the previous cutoff with its past errors."
         )
-    return " ".join(sentences) + (
-        " The forecaster's later design choices, among them the combination of candidate "
-        "forecasts, were selected on the validation period only."
-    )
+    return " ".join(sentences)

@@ -1,14 +1,57 @@
-"""Size effects: the change in cutoff per doubling of draw size, program by program."""
+"""Size effects: the change in cutoff per doubling of draw size, program by program.
+
+Every regression row has the same kind of interval: a 95% Newey-West (HAC)
+sandwich interval, for OLS as for the median regression and Huber's
+M-estimator, so the rows are comparable. Every row names the round that
+moves it most when left out, and the estimate without it.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ee_trends.events import regime_of
-from ee_trends.models.settings import MAIN_PROGRAMS, OUTLIER_ROUNDS
+from ee_trends.models.settings import (
+    DROP_ONE_LIMIT,
+    HEADLINE_ROUNDS,
+    MAIN_PROGRAMS,
+    POOL_SIZE_ROUNDS,
+)
+
+Z95 = 1.959963984540054
+
+ESTIMATES: dict[str, tuple[str, str]] = {
+    "within_regime": ("headline", "within the current regime (OLS)"),
+    "pool_implied": ("headline", "implied by the latest pool distribution"),
+    "full_sample": ("robustness", "all rounds since the program began (OLS)"),
+    "median": ("robustness", "all rounds, median regression"),
+    "huber": ("robustness", "all rounds, Huber regression"),
+    "pooled": ("robustness", "main programs pooled, with program effects (OLS)"),
+}
+"""Each kind of estimate of :func:`size_effects`: its role and its label in plain words."""
+
+COLUMNS = [
+    "program",
+    "estimate",
+    "role",
+    "label",
+    "effect_per_doubling",
+    "ci_low",
+    "ci_high",
+    "interval",
+    "n",
+    "first_date",
+    "last_date",
+    "influential_round",
+    "influential_date",
+    "without_influential",
+    "qualifies",
+    "note",
+]
 
 # --------------------------------------------------------------------------- data
 
@@ -18,7 +61,8 @@ def model_frame(draws: pd.DataFrame) -> pd.DataFrame:
 
     Adds ``log2_invitations``, ``days_since_previous`` (days since the
     previous round of the same program; NA for a program's first round),
-    ``log_days_since_previous`` and ``regime`` (:func:`ee_trends.events.regime_of`).
+    ``log_days_since_previous``, ``regime`` (:func:`ee_trends.events.regime_of`)
+    and ``cutoff`` (the CRS cutoff as a float).
     """
     frame = draws.sort_values(["draw_date", "draw_number"], kind="stable").reset_index(drop=True)
     frame = frame.assign(program=frame["program"].astype("string"))
@@ -33,9 +77,6 @@ def model_frame(draws: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-# --------------------------------------------------------------------------- size effects
-
-
 def _design(frame: pd.DataFrame, *, program_effects: bool = False) -> pd.DataFrame:
     """Regressors: constant, log2 size, log days since previous, regime (and program) dummies."""
     columns = {"const": 1.0, "log2_invitations": frame["log2_invitations"]}
@@ -47,205 +88,283 @@ def _design(frame: pd.DataFrame, *, program_effects: bool = False) -> pd.DataFra
     return design.loc[:, design.std(ddof=0).gt(1e-9) | (design.columns == "const")]
 
 
+def _usable(draws: pd.DataFrame) -> pd.DataFrame:
+    """Rounds with a previous round of their program, in a regime where it had 3 or more."""
+    frame = model_frame(draws).dropna(subset=["log_days_since_previous", "cutoff"])
+    counts = frame.groupby(["program", "regime"])["draw_id"].transform("size")
+    return frame[counts >= 3]
+
+
+# --------------------------------------------------------------------------- fits
+
+
 def _hac_lags(n: int) -> int:
     """Newey-West lag rule ``floor(4 (n/100)^(2/9))``."""
     return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
 
 
-def _fit_rows(frame: pd.DataFrame, program: str, *, program_effects: bool = False) -> list[dict]:
+def _hac_cov(scores: np.ndarray, bread: np.ndarray) -> np.ndarray:
+    """Sandwich ``B^-1 Omega B^-1``, Omega the Bartlett-weighted (Newey-West) sum of ``scores``."""
+    lags = _hac_lags(len(scores))
+    omega = scores.T @ scores
+    for lag in range(1, lags + 1):
+        gamma = scores[lag:].T @ scores[:-lag]
+        omega += (1 - lag / (lags + 1)) * (gamma + gamma.T)
+    inverse = np.linalg.pinv(bread)
+    return inverse @ omega @ inverse
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One slope estimate: the coefficient, its HAC interval, and its most influential round.
+
+    ``drop_one`` holds, per round, the slope without that round (exact for
+    OLS, the one-step influence approximation for the median and Huber fits).
+    """
+
+    slope: float
+    ci_low: float
+    ci_high: float
+    drop_one: np.ndarray
+
+
+def _fit(y: np.ndarray, x: pd.DataFrame, method: str) -> Fit:
+    """Slope on ``log2_invitations`` by ``method`` (``ols``, ``median``, ``huber``)."""
     import statsmodels.api as sm
 
-    y = frame["cutoff"]
-    x = _design(frame, program_effects=program_effects)
-    n = len(frame)
-    base = {
+    at = list(x.columns).index("log2_invitations")
+    xm = x.to_numpy(float)
+    if method == "ols":
+        params, *_ = np.linalg.lstsq(xm, y, rcond=None)
+        residual = y - xm @ params
+        scores = xm * residual[:, None]
+        bread = xm.T @ xm
+        inverse = np.linalg.pinv(bread)
+        leverage = np.einsum("ij,jk,ik->i", xm, inverse, xm)
+        change = (xm @ inverse)[:, at] * residual / np.maximum(1 - leverage, 1e-9)
+    elif method == "huber":
+        fit = sm.RLM(y, xm, M=sm.robust.norms.HuberT()).fit()
+        params, scale, k = fit.params, float(fit.scale), sm.robust.norms.HuberT().t
+        standard = (y - xm @ params) / scale
+        scores = xm * (np.clip(standard, -k, k) * scale)[:, None]
+        bread = xm.T @ (xm * (np.abs(standard) <= k)[:, None])
+        change = (scores @ np.linalg.pinv(bread))[:, at]
+    elif method == "median":
+        params = sm.QuantReg(y, xm).fit(q=0.5, max_iter=5000).params
+        residual = y - xm @ params
+        spread = min(np.std(residual), np.subtract(*np.percentile(residual, [75, 25])) / 1.34)
+        width = max(1.06 * spread * len(y) ** -0.2, 1e-6)
+        density = float(np.mean(np.exp(-0.5 * (residual / width) ** 2)) / (width * 2.5066))
+        scores = xm * (0.5 - (residual < 0))[:, None]
+        bread = density * (xm.T @ xm)
+        change = (scores @ np.linalg.pinv(bread))[:, at]
+    else:
+        raise ValueError(f"method must be 'ols', 'median' or 'huber', not {method!r}")
+    slope = float(params[at])
+    se = math.sqrt(max(_hac_cov(scores, bread)[at, at], 0.0))
+    return Fit(slope, slope - Z95 * se, slope + Z95 * se, slope - change)
+
+
+def _row(program: str, estimate: str, frame: pd.DataFrame, fit: Fit, note: str = "") -> dict:
+    moved = np.abs(fit.drop_one - fit.slope)
+    top = int(np.nanargmax(moved))
+    role, label = ESTIMATES[estimate]
+    return {
         "program": program,
-        "n": n,
+        "estimate": estimate,
+        "role": role,
+        "label": label,
+        "effect_per_doubling": fit.slope,
+        "ci_low": fit.ci_low,
+        "ci_high": fit.ci_high,
+        "interval": "95% HAC",
+        "n": len(frame),
         "first_date": frame["draw_date"].min(),
         "last_date": frame["draw_date"].max(),
+        "influential_round": str(frame["draw_id"].iloc[top]),
+        "influential_date": frame["draw_date"].iloc[top],
+        "without_influential": float(fit.drop_one[top]),
+        "qualifies": bool(moved[top] < DROP_ONE_LIMIT) if role == "headline" else False,
+        "note": note,
     }
-    rows = []
 
-    def add(spec: str, estimate, low, high, p_value, note: str = "", n_used: int = n) -> None:
-        rows.append(
-            {
-                **base,
-                "n": n_used,
-                "specification": spec,
-                "effect_per_doubling": float(estimate),
-                "ci_low": float(low),
-                "ci_high": float(high),
-                "p_value": float(p_value),
-                "note": note,
-            }
-        )
 
-    ols = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": _hac_lags(n)})
-    ci = ols.conf_int().loc["log2_invitations"]
-    spec = "ols_hac_program_effects" if program_effects else "ols_hac"
-    add(spec, ols.params["log2_invitations"], ci[0], ci[1], ols.pvalues["log2_invitations"])
-    if program_effects:
-        return rows
+def headline_window(part: pd.DataFrame) -> pd.DataFrame:
+    """A program's rounds in its current regime, extended back to :data:`HEADLINE_ROUNDS`.
 
-    influence = sm.OLS(y, x).fit().get_influence()
-    cooks = pd.Series(influence.cooks_distance[0], index=frame.index)
-    flagged = cooks > 4 / n
-    flagged |= frame["draw_id"].isin(OUTLIER_ROUNDS)
-    dropped = frame.loc[flagged]
-    most = frame.loc[cooks.idxmax()]
-    most_note = (
-        f"most influential round #{most['draw_id']} ({most['draw_date']:%Y-%m-%d}, "
-        f"{int(most['invitations']):,} at {int(most['crs_cutoff'])}, Cook's D {cooks.max():.2f})"
-    )
-    rows[-1]["note"] = most_note
+    Regimes are added newest first until the window holds
+    :data:`HEADLINE_ROUNDS` rounds; the pandemic regime (program-specific
+    rounds, mostly CEC and PNP) is never merged with the regimes after it, and
+    nothing before it is added once it is left out.
+    """
+    regimes = list(dict.fromkeys(part["regime"].iloc[::-1]))
+    chosen: list[str] = []
+    for regime in regimes:
+        if chosen and (regime == "pandemic" or "pandemic" in chosen):
+            break
+        chosen.append(regime)
+        if part["regime"].isin(chosen).sum() >= HEADLINE_ROUNDS:
+            break
+    return part[part["regime"].isin(chosen)]
 
-    try:
-        median = sm.QuantReg(y, x).fit(q=0.5, max_iter=5000)
-        ci = median.conf_int().loc["log2_invitations"]
-        add(
-            "quantreg_median",
-            median.params["log2_invitations"],
-            ci[0],
-            ci[1],
-            median.pvalues["log2_invitations"],
-        )
-    except (ValueError, np.linalg.LinAlgError) as err:  # singular design: shown, not hidden
-        add("quantreg_median", np.nan, np.nan, np.nan, np.nan, note=f"not estimable: {err}")
 
-    huber = sm.RLM(y, x, M=sm.robust.norms.HuberT()).fit()
-    ci = huber.conf_int().loc["log2_invitations"]
-    add(
-        "huber_rlm",
-        huber.params["log2_invitations"],
-        ci[0],
-        ci[1],
-        huber.pvalues["log2_invitations"],
+# --------------------------------------------------------------------------- the pool
+
+
+def pool_implied_effect(
+    draws: pd.DataFrame, pool: pd.DataFrame, program: str, *, distributions: int = 3
+) -> dict | None:
+    """The effect per doubling read off the latest published distributions: ``c(2N) - c(N)``.
+
+    ``N`` runs over the program's sizes in its last :data:`POOL_SIZE_ROUNDS`
+    rounds (from the smallest to half the largest, or the smallest alone);
+    the pool is scaled by the program's eligible share
+    (:func:`ee_trends.models.structural.eligible_share`, fitted on its rounds
+    with a distribution) and, except for PNP rounds, the 601+ block (the
+    provincial nominees) is left out. The estimate is the mean over sizes on
+    the newest distribution; the range is over sizes and the last
+    ``distributions`` distributions. None without a distribution or a
+    round of the program.
+    """
+    from ee_trends.models.structural import (
+        doubling_effect,
+        eligible_share,
+        pool_density,
+        shares_by_program,
     )
 
-    kept = frame.loc[~flagged]
-    if flagged.any() and len(kept) > x.shape[1] + 2:
-        xk = _design(kept)
-        trimmed = sm.OLS(kept["cutoff"], xk).fit(
-            cov_type="HAC", cov_kwds={"maxlags": _hac_lags(len(kept))}
-        )
-        ci = trimmed.conf_int().loc["log2_invitations"]
-        listed = ", ".join(f"#{i}" for i in dropped["draw_id"].head(8))
-        more = f" and {len(dropped) - 8} more" if len(dropped) > 8 else ""
-        add(
-            "ols_hac_without_influential",
-            trimmed.params["log2_invitations"],
-            ci[0],
-            ci[1],
-            trimmed.pvalues["log2_invitations"],
-            note=f"dropped {len(dropped)} rounds with Cook's D > 4/n or named: {listed}{more}",
-            n_used=len(kept),
-        )
-    return rows
+    own = draws[draws["program"].astype(str) == program]
+    if pool is None or pool.empty or own.empty:
+        return None
+    shares = shares_by_program(draws, pool)
+    share = eligible_share(shares.get(program, pd.DataFrame(columns=["realised_share", "crs_cutoff"])))
+    recent = own.sort_values("draw_date").tail(POOL_SIZE_ROUNDS)
+    lo, hi = float(recent["invitations"].min()), float(recent["invitations"].max())
+    sizes = np.geomspace(lo, max(lo, hi / 2), 7)
+    dated = pool.drop_duplicates("draw_id").sort_values("pool_as_of")
+    newest = list(dated["draw_id"].tail(distributions))[::-1]
+    effects = [
+        doubling_effect(pool_density(pool, d), share, sizes, nominees=program == "pnp")
+        for d in newest
+    ]
+    effects = np.asarray(effects)
+    if np.isnan(effects[0]).all():
+        return None
+    first = dated[dated["draw_id"] == newest[0]]
+    return {
+        "effect_per_doubling": float(np.nanmean(effects[0])),
+        "ci_low": float(np.nanmin(effects)),
+        "ci_high": float(np.nanmax(effects)),
+        "interval": f"range over sizes, last {len(newest)} distributions",
+        "n": 0,
+        "first_date": first["pool_as_of"].iloc[0],
+        "last_date": first["pool_as_of"].iloc[0],
+        "note": f"distribution of {first['pool_as_of'].iloc[0]:%Y-%m-%d} (round #{newest[0]}), "
+        f"{lo:,.0f} to {hi:,.0f} invitations",
+    }
+
+
+# --------------------------------------------------------------------------- size effects
 
 
 def size_effects(
     draws: pd.DataFrame,
+    pool: pd.DataFrame | None = None,
     *,
     programs: tuple[str, ...] | None = None,
-    min_rounds: int = 10,
-    since: str | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """The change in cutoff per doubling of draw size, per program, with robustness fits.
+    """The change in cutoff per doubling of draw size, per program: headlines first.
 
-    Main specification (``ols_hac``), within one program::
+    Regression within one program::
 
         cutoff = a + b log2(invitations) + g log(days since the previous round
                  of the program) + regime dummies + e
 
-    by OLS with Newey-West (HAC) standard errors (lags ``4 (n/100)^(2/9)``;
-    rounds are irregularly spaced, so the lags count rounds, not days). ``b``
-    is the change in cutoff points when the round is twice as large, other
-    things equal. Robustness rows: the median regression (``quantreg_median``),
-    Huber's M-estimator (``huber_rlm``), and OLS without the influential
-    rounds (``ols_hac_without_influential``: Cook's distance above 4/n, and
-    the rounds of :data:`OUTLIER_ROUNDS` such as the 27,332-invitation CEC
-    round of 2021-02-13 at CRS 75), whose note names the rounds dropped; the
-    main row's note names the most influential round. A last row, program
-    ``all``, pools the programs with program and regime effects
-    (``ols_hac_program_effects``): one common within-program slope, never a
-    slope across programs.
+    ``b`` is the change in cutoff points when the round is twice as large,
+    other things equal. Per program, two **headline** rows:
+
+    - ``within_regime``: OLS on the program's rounds of its current regime,
+      extended back to :data:`HEADLINE_ROUNDS` rounds (:func:`headline_window`);
+    - ``pool_implied`` (with ``pool``): ``c(2N) - c(N)`` read off the latest
+      published distribution (:func:`pool_implied_effect`);
+
+    and **robustness** rows on all the program's rounds: ``full_sample``
+    (OLS), ``median`` (median regression), ``huber`` (Huber's M-estimator),
+    and one ``pooled`` row (program ``all``: the main programs with program
+    and regime effects, one common within-program slope, never a slope
+    across programs).
+
+    Every regression row carries a 95% Newey-West (HAC) interval (lags
+    ``4 (n/100)^(2/9)``, counted in rounds), its rounds (``n``,
+    ``first_date``, ``last_date``), the round whose removal moves it most
+    (``influential_round``, ``influential_date``) and the estimate without it
+    (``without_influential``). ``qualifies`` is true for a headline row that
+    no single round moves by :data:`DROP_ONE_LIMIT` points or more; the
+    pool-implied row's interval is its range over sizes and distributions.
 
     A program's first round (no previous round to count days from) and the
     rounds of a regime in which the program had fewer than three rounds are
-    left out (a dummy would absorb them anyway).
-
-    Parameters
-    ----------
-    draws
-        Rounds as from :func:`ee_trends.load_draws`.
-    programs
-        Programs to fit; default every program with ``min_rounds`` usable rounds
-        (at least :data:`MAIN_PROGRAMS` on the full feed).
-    since
-        Only rounds on or after this date.
+    left out. The slopes are associations conditional on the pool: IRCC
+    chooses the size of a round knowing the pool.
 
     Returns
     -------
     pandas.DataFrame
-        One row per program and specification: ``program``, ``specification``,
-        ``effect_per_doubling``, ``ci_low``, ``ci_high`` (95%), ``p_value``,
-        ``n``, ``first_date``, ``last_date`` (the rounds the estimate rests on),
-        ``note``. The slopes are associations: IRCC sets the size of a round
-        knowing the pool.
+        Columns :data:`COLUMNS`, one row per program and estimate
+        (:data:`ESTIMATES`); programs default to :data:`MAIN_PROGRAMS` with
+        at least :data:`HEADLINE_ROUNDS` usable rounds.
     """
-    frame = model_frame(draws).dropna(subset=["log_days_since_previous", "cutoff"])
-    if since is not None:
-        frame = frame[frame["draw_date"] >= pd.Timestamp(since)]
-    counts = frame.groupby(["program", "regime"]).transform("size")
-    frame = frame[counts >= 3]
+    frame = _usable(draws)
     if programs is None:
         sizes = frame["program"].value_counts()
-        programs = tuple(p for p in sizes.index if sizes[p] >= min_rounds)
-        programs = tuple(sorted(programs, key=lambda p: (p not in MAIN_PROGRAMS, -sizes[p])))
+        programs = tuple(p for p in MAIN_PROGRAMS if sizes.get(p, 0) >= HEADLINE_ROUNDS)
     rows = []
     for program in programs:
         part = frame[frame["program"] == program]
-        if len(part) < 5:
-            continue
-        rows.extend(_fit_rows(part, program))
+        if len(part) < 8:
+            raise ValueError(f"program {program!r}: {len(part)} usable rounds, need 8")
+        window = headline_window(part)
+        rows.append(_row(program, "within_regime", window, _fit(window["cutoff"].to_numpy(), _design(window), "ols"),
+                         note="regimes: " + ", ".join(dict.fromkeys(window["regime"]))))
+        implied = pool_implied_effect(draws, pool, program) if pool is not None else None
+        if implied is not None:
+            role, label = ESTIMATES["pool_implied"]
+            rows.append(
+                {
+                    "program": program,
+                    "estimate": "pool_implied",
+                    "role": role,
+                    "label": label,
+                    **implied,
+                    "influential_round": pd.NA,
+                    "influential_date": pd.NaT,
+                    "without_influential": np.nan,
+                    "qualifies": True,
+                }
+            )
+        y, x = part["cutoff"].to_numpy(), _design(part)
+        for method, estimate in (("ols", "full_sample"), ("median", "median"), ("huber", "huber")):
+            rows.append(_row(program, estimate, part, _fit(y, x, method)))
     pooled = frame[frame["program"].isin(programs)]
     if pooled["program"].nunique() > 1:
-        rows.extend(_fit_rows(pooled, "all", program_effects=True))
-        rows[-1]["note"] = (
-            f"{pooled['program'].nunique()} programs pooled with program and regime effects"
-        )
-    columns = [
-        "program",
-        "specification",
-        "effect_per_doubling",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "n",
-        "first_date",
-        "last_date",
-        "note",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+        fit = _fit(pooled["cutoff"].to_numpy(), _design(pooled, program_effects=True), "ols")
+        rows.append(_row("all", "pooled", pooled, fit, note=f"{pooled['program'].nunique()} programs"))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.astype({"n": "int64", "qualifies": bool, "influential_round": "string"})
 
 
 def size_influence(draws: pd.DataFrame, program: str) -> pd.DataFrame:
-    """Each round's influence on the size slope of ``program`` (main specification).
+    """Each round's influence on the program's within-regime slope (the headline fit).
 
-    Returns ``draw_id``, ``draw_date``, ``invitations``, ``crs_cutoff``,
-    ``cooks_distance`` and ``slope_change`` (how much the slope per doubling
-    moves when the round is left out: DFBETA), most influential first.
+    Returns ``draw_id``, ``draw_date``, ``invitations``, ``crs_cutoff`` and
+    ``slope_without`` (the slope per doubling when the round is left out) and
+    ``slope_change`` (``slope_without`` minus the slope), largest change first.
     """
-    import statsmodels.api as sm
-
-    frame = model_frame(draws).dropna(subset=["log_days_since_previous", "cutoff"])
-    frame = frame[frame["program"] == program]
-    frame = frame[frame.groupby("regime")["draw_id"].transform("size") >= 3]
-    x = _design(frame)
-    influence = sm.OLS(frame["cutoff"], x).fit().get_influence()
-    slope_at = list(x.columns).index("log2_invitations")
-    out = frame[["draw_id", "draw_date", "invitations", "crs_cutoff"]].assign(
-        cooks_distance=influence.cooks_distance[0],
-        slope_change=-influence.dfbeta[:, slope_at],
+    frame = _usable(draws)
+    window = headline_window(frame[frame["program"] == program])
+    fit = _fit(window["cutoff"].to_numpy(), _design(window), "ols")
+    out = window[["draw_id", "draw_date", "invitations", "crs_cutoff"]].assign(
+        slope_without=fit.drop_one, slope_change=fit.drop_one - fit.slope
     )
-    return out.sort_values("cooks_distance", ascending=False, ignore_index=True)
+    order = out["slope_change"].abs().sort_values(ascending=False).index
+    return out.loc[order].reset_index(drop=True)

@@ -1,4 +1,24 @@
-"""The what-if forecaster: a combination of candidate forecasts with a conformal interval."""
+"""The what-if forecaster: a size-adjusted level with a predictive distribution.
+
+For a round of ``N`` invitations of program ``P`` on a date, from the rounds
+before it:
+
+1. **Size slope** ``b`` (points per doubling, never above 0): by default the
+   within-program slope pooled over the main programs, a Huber-weighted
+   regression of each program's cutoff changes on its log2 size changes
+   (program levels cancel); see :class:`ForecastSettings` for the others.
+2. **Level**: the program's size-adjusted cutoffs ``cutoff - b log2 N`` since
+   its last pause, ``w`` x the last one + ``(1 - w)`` x the mean of the last ``k``.
+3. **Expected cutoff** ``level + b log2 N``: more invitations never raise it.
+4. **Distribution**: the forecaster's own past out-of-sample errors on the
+   main programs (the last :data:`CALIBRATION_WINDOW`), each divided by its
+   program's error scale and widening at the time, rescaled to this forecast:
+   quantiles and ``prob_at_most``. It widens outside the sizes the program has
+   seen and with the time since its last round.
+
+The past forecasts are computed once per history (:func:`forecast_history`),
+cached on its content, and shared by the backtest and every what-if.
+"""
 
 from __future__ import annotations
 
@@ -8,62 +28,57 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ee_trends.models.cache import cached, content_key
 from ee_trends.models.effects import model_frame
 from ee_trends.models.settings import (
     CALIBRATION_WINDOW,
-    CANDIDATES,
-    COMBINATION_WINDOW,
+    CHOSEN,
     LEVEL,
     MAIN_PROGRAMS,
+    MAX_INVITATIONS,
+    MAX_TIME_WIDENING,
+    MIN_CALIBRATION,
     PAUSE_DAYS,
-    PROXIES,
-    REGRESSION_WINDOW,
+    POOL_SIZE_ROUNDS,
+    QUANTILES,
     SCALE_WINDOW,
+    SIZE_WIDENING,
     SLOPE_HALF_LIFE_DAYS,
     SLOPE_PRIOR_ROUNDS,
     SLOPE_WINDOW,
-    SMOOTHING_GRID,
-    SMOOTHING_WINDOW,
-    STRUCTURAL_PROGRAMS,
-    STRUCTURAL_RESIDUALS,
-    STRUCTURAL_WEIGHT,
-    WEIGHTING,
+    ForecastSettings,
 )
 
-# --------------------------------------------------------------------------- forecaster
+SLOPE_SOURCES: dict[str, str] = {
+    "pooled": "the within-program slope pooled over the main programs",
+    "own": "the program's own slope, shrunk toward the pooled within-program slope",
+    "pool": "the latest published pool distribution",
+}
+"""Where a forecast's size slope comes from, in plain words."""
+
+_NORMAL = None  # standard normal quantiles, made on first use
+
+
+class PredictionError(ValueError):
+    """A what-if that cannot be answered; the message names what is allowed."""
+
+
+class UnknownProgramError(PredictionError):
+    """The program is not one of the history's program keys."""
+
+
+class InvitationsError(PredictionError):
+    """The size is not a plausible number of invitations."""
+
+
+class DateError(PredictionError):
+    """The date is before the program's first round: nothing to forecast from."""
+
+
+# --------------------------------------------------------------------------- slopes
 
 
 @dataclass(frozen=True)
-class Prediction:
-    """A what-if forecast of the cutoff of one round.
-
-    ``estimate`` is the expected cutoff, ``low``-``high`` a ``level``
-    prediction interval (calibrated on the forecaster's own past
-    out-of-sample errors). ``based_on`` says which rounds it rests on;
-    ``components`` holds each candidate's forecast and weight and the
-    model's parts (last cutoff, size slope, smoothing weight, structural
-    estimate when a pool was given).
-    """
-
-    program: str
-    invitations: int
-    on: pd.Timestamp
-    estimate: float
-    low: float
-    high: float
-    level: float = LEVEL
-    based_on: str = ""
-    components: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return (
-            f"{self.program} round of {self.invitations:,} on {self.on:%Y-%m-%d}: "
-            f"expected cutoff {self.estimate:.0f} "
-            f"({self.level:.0%} interval {self.low:.0f} to {self.high:.0f})"
-        )
-
-
-@dataclass
 class _Series:
     """One program's rounds as arrays, oldest first."""
 
@@ -72,54 +87,30 @@ class _Series:
     cutoff: np.ndarray
 
 
-def _series(frame: pd.DataFrame) -> dict[str, _Series]:
-    out = {}
-    for program, part in frame.groupby("program", sort=False):
-        out[str(program)] = _Series(
-            part["draw_date"].to_numpy(),
-            part["log2_invitations"].to_numpy(float),
-            part["cutoff"].to_numpy(float),
-        )
-    return out
+def _slope_sums(s: _Series, upto: int, now: np.datetime64) -> tuple[float, float]:
+    """Huber-weighted sums ``(sxy, sxx)`` of cutoff changes on size changes of the first ``upto``.
 
-
-def _slope_stats(s: _Series, upto: int, now: np.datetime64) -> tuple[float, float]:
-    """Huber-weighted sums for the slope of cutoff changes on size changes: (sxy, sxx).
-
-    A few IRLS steps of Huber's M-estimator (k = 1.345, MAD scale) so that
-    one extraordinary round (27,332 invitations at CRS 75) does not set the
-    slope for years after it.
+    A few IRLS steps of Huber's M-estimator (k = 1.345, MAD scale), changes
+    across a pause left out, each change weighted by its age (half-life
+    :data:`SLOPE_HALF_LIFE_DAYS`), over the last :data:`SLOPE_WINDOW` rounds.
     """
     lo = max(0, upto - SLOPE_WINDOW)
     dx = np.diff(s.size[lo:upto])
     dy = np.diff(s.cutoff[lo:upto])
     keep = np.diff(s.dates[lo:upto]) <= np.timedelta64(PAUSE_DAYS, "D")
-    age = (now - s.dates[lo + 1 : upto]) / np.timedelta64(1, "D")
-    recency = 0.5 ** (age[keep] / SLOPE_HALF_LIFE_DAYS)
+    age = (now - s.dates[lo + 1 : upto][keep]) / np.timedelta64(1, "D")
+    recency = 0.5 ** (age / SLOPE_HALF_LIFE_DAYS)
     dx, dy = dx[keep], dy[keep]
     if len(dx) == 0:
         return 0.0, 0.0
-    weights = np.ones_like(dx)
-    slope = 0.0
+    weights, slope = recency, 0.0
     for _ in range(4):
         residual = dy - slope * dx
-        scale = 1.4826 * np.median(np.abs(residual - np.median(residual)))
-        scale = max(scale, 1.0)
+        scale = max(1.4826 * float(np.median(np.abs(residual - np.median(residual)))), 1.0)
         weights = recency * np.minimum(1.0, 1.345 * scale / np.maximum(np.abs(residual), 1e-9))
         sxx = float((weights * dx * dx).sum())
         slope = float((weights * dx * dy).sum()) / sxx if sxx > 0 else 0.0
     return float((weights * dx * dy).sum()), float((weights * dx * dx).sum())
-
-
-def _smooth(adjusted: np.ndarray, alpha: float) -> tuple[float, np.ndarray]:
-    """Exponentially weighted level of ``adjusted``: final level and one-step forecasts."""
-    level = adjusted[0]
-    forecasts = np.empty(len(adjusted))
-    forecasts[0] = np.nan
-    for i in range(1, len(adjusted)):
-        forecasts[i] = level
-        level = alpha * adjusted[i] + (1 - alpha) * level
-    return level, forecasts
 
 
 def _segment_start(dates: np.ndarray, n: int) -> int:
@@ -128,501 +119,518 @@ def _segment_start(dates: np.ndarray, n: int) -> int:
     return int(pauses[-1]) + 1 if len(pauses) else 0
 
 
-def _point(
-    series: dict[str, _Series],
-    counts: dict[str, int],
-    program: str,
-    size: float,
-    on,
-    structural: float = np.nan,
-) -> dict:
-    """Point forecast for ``program`` on ``on`` from the first ``counts[p]`` rounds of each.
+@dataclass(frozen=True)
+class _Slopes:
+    """The size slopes available for one forecast, by source (NaN when not available)."""
 
-    ``structural`` is the corrected structural estimate (:func:`_structural`);
-    when given, it takes :data:`STRUCTURAL_WEIGHT` of the forecast.
-    """
-    s = series[program]
-    n = counts[program]
-    on = np.datetime64(on, "ns")
-    # within-program slope on changes (program levels cancel), shrunk toward the pooled one
+    pooled: float
+    own: float
+    pool: float
+
+    def get(self, source: str) -> tuple[float, str]:
+        """The slope of ``source`` (capped at 0) and the source used: ``pooled`` when missing."""
+        value = getattr(self, source)
+        if not np.isfinite(value):
+            value, source = self.pooled, "pooled"
+        return min(float(value), 0.0), source
+
+
+def _slopes(series, counts, program: str, on: np.datetime64, pool_slope: float) -> _Slopes:
     sxy = sxx = 0.0
     for key in MAIN_PROGRAMS:
         if key in series and counts.get(key, 0) > 2:
-            a, b = _slope_stats(series[key], counts[key], on)
+            a, b = _slope_sums(series[key], counts[key], on)
             sxy, sxx = sxy + a, sxx + b
     pooled = sxy / sxx if sxx > 0 else 0.0
+    s, n = series[program], counts[program]
     start = _segment_start(s.dates, n)
-    own_xy, own_xx = _slope_stats(
-        _Series(*(x[start:n] for x in (s.dates, s.size, s.cutoff))), n - start, on
-    )
+    own_part = _Series(s.dates[start:n], s.size[start:n], s.cutoff[start:n])
+    own_xy, own_xx = _slope_sums(own_part, n - start, on)
     prior = SLOPE_PRIOR_ROUNDS * (own_xx / max(n - start - 1, 1) if own_xx > 0 else 1.0)
-    slope = (own_xy + prior * pooled) / (own_xx + prior)
-    slope = min(slope, 0.0)  # a priori: a larger round never raises the cutoff
-    source = program
-    proxy = PROXIES.get(program)
-    stale = on - s.dates[n - 1] > np.timedelta64(PAUSE_DAYS, "D")
-    if stale and proxy in series and counts.get(proxy, 0) > 0:
-        p = series[proxy]
-        if p.dates[counts[proxy] - 1] > s.dates[n - 1]:
-            # back after a long pause: start from the latest all-program round
-            s, n, start, source = p, counts[proxy], counts[proxy] - 1, proxy
+    return _Slopes(pooled, (own_xy + prior * pooled) / (own_xx + prior), pool_slope)
+
+
+# --------------------------------------------------------------------------- one forecast
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A point forecast and what it rests on."""
+
+    estimate: float
+    slope: float
+    slope_source: str
+    level: float  # size-adjusted level: the expected cutoff at 1 invitation, log2 N = 0
+    start: int  # first of the program's rounds the level uses
+    widening: float
+    scale: float
+
+
+def _level(s: _Series, start: int, n: int, slope: float, settings: ForecastSettings) -> float:
     adjusted = s.cutoff[start:n] - slope * s.size[start:n]
-    recent = adjusted[-SMOOTHING_WINDOW - 1 :]
-    best_alpha, best_error = 1.0, np.inf
-    if len(recent) >= 4:
-        for alpha in SMOOTHING_GRID:
-            _, forecasts = _smooth(recent, alpha)
-            error = np.nanmean(np.abs(forecasts[1:] - recent[1:]))
-            if error < best_error - 1e-9:
-                best_alpha, best_error = alpha, error
-    level, _ = _smooth(adjusted[-4 * SMOOTHING_WINDOW :], best_alpha)
+    recent = adjusted[-settings.rounds :]
+    return float(settings.last_weight * adjusted[-1] + (1 - settings.last_weight) * recent.mean())
+
+
+def _widening(s: _Series, n: int, size: float, on: np.datetime64) -> float:
+    """How much wider than usual: outside the seen sizes, and after a long gap."""
+    seen = s.size[max(0, n - SLOPE_WINDOW) : n]
+    outside = max(seen.min() - size, size - seen.max(), 0.0)
+    gaps = np.diff(s.dates[max(0, n - SCALE_WINDOW - 1) : n]) / np.timedelta64(1, "D")
+    usual = max(float(np.median(gaps)), 7.0) if len(gaps) else 30.0
+    gap = (on - s.dates[n - 1]) / np.timedelta64(1, "D")
+    time = min(math.sqrt(max(1.0, gap / usual)), MAX_TIME_WIDENING)
+    return (1 + SIZE_WIDENING * outside) * time
+
+
+def _scale(errors: np.ndarray, fallback: float) -> float:
+    """A program's error scale: the mean absolute value of its last :data:`SCALE_WINDOW`
+    forecast errors, at least 2 points; ``fallback`` with fewer than 4."""
+    errors = errors[np.isfinite(errors)][-SCALE_WINDOW:]
+    return max(float(np.mean(np.abs(errors))), 2.0) if len(errors) >= 4 else fallback
+
+
+def _fallback_scale(s: _Series, start: int, n: int) -> float:
     changes = np.abs(np.diff(s.cutoff[max(start, n - SCALE_WINDOW - 1) : n]))
-    fallback_scale = max(float(np.mean(changes)) if len(changes) else 10.0, 2.0)
-    model = float(level + slope * size)
-    if not np.isnan(structural):
-        estimate = STRUCTURAL_WEIGHT * structural + (1 - STRUCTURAL_WEIGHT) * model
-    else:
-        estimate = model
-    return {
-        "estimate": float(estimate),
-        "model_estimate": model,
-        "structural_corrected": float(structural),
-        "slope_per_doubling": float(slope),
-        "pooled_slope_per_doubling": float(pooled),
-        "smoothing": best_alpha,
-        "level_from": source,
-        "last_cutoff": float(series[program].cutoff[counts[program] - 1]),
-        "fallback_scale": fallback_scale,
-    }
+    return max(float(np.mean(changes)) if len(changes) else 10.0, 2.0)
 
 
-def _structural(frame: pd.DataFrame, pool: pd.DataFrame | None) -> np.ndarray:
-    """Per row of ``frame``: the structural forecast corrected by its program's recent residual.
+# --------------------------------------------------------------------------- the history
 
-    The structural forecast (:func:`ee_trends.structural.structural_forecasts`)
-    inverts the latest pool published before the round; its level is off by
-    the candidates who entered the pool since the snapshot, so the median of
-    the program's last :data:`STRUCTURAL_RESIDUALS` residuals (cutoff minus
-    structural forecast, on rounds dated before this one) is added. NaN for
-    programs outside :data:`STRUCTURAL_PROGRAMS`, without a pool or without
-    a past residual.
+
+@dataclass(frozen=True)
+class History:
+    """Every main-program round forecast from the rounds before it: computed once per history.
+
+    ``frame`` holds the rounds (model variables, oldest first); per row,
+    ``slopes`` are the available size slopes, ``counts`` the earlier rounds
+    of each program, and ``pool_slopes`` the pool-implied slope (NaN without
+    a pool). :meth:`run` gives the forecasts of one setting.
     """
+
+    frame: pd.DataFrame
+    series: dict
+    counts: list  # per row: program -> earlier rounds
+    slopes: list  # per row: _Slopes (None for a program's first round)
+    runs: dict = field(default_factory=dict, repr=False)  # settings -> Run, filled on use
+
+    def points(self, settings: ForecastSettings) -> list[_Point | None]:
+        """The point forecast of every row from the rounds before it (None for a first round)."""
+        out: list[_Point | None] = []
+        programs = self.frame["program"].to_numpy(object)
+        sizes = self.frame["log2_invitations"].to_numpy(float)
+        dates = self.frame["draw_date"].to_numpy()
+        for i, slopes in enumerate(self.slopes):
+            if slopes is None:
+                out.append(None)
+                continue
+            out.append(
+                _point(self.series, self.counts[i], programs[i], sizes[i], dates[i], slopes, settings)
+            )
+        return out
+
+    def run(self, settings: ForecastSettings) -> Run:
+        """Forecasts, errors and error scales of every row under ``settings`` (cached)."""
+        if settings not in self.runs:
+            self.runs[settings] = _run(self, settings)
+        return self.runs[settings]
+
+
+def _point(series, counts, program, size, on, slopes: _Slopes, settings) -> _Point:
+    s, n = series[program], counts[program]
+    slope, source = slopes.get(settings.slope)
+    start = _segment_start(s.dates, n)  # after a pause, the rounds since it; else all
+    level = _level(s, start, n, slope, settings)
+    return _Point(
+        estimate=level + slope * size,
+        slope=slope,
+        slope_source=source,
+        level=level,
+        start=start,
+        widening=_widening(s, n, size, np.datetime64(on, "ns")),
+        scale=_fallback_scale(s, start, n),
+    )
+
+
+@dataclass(frozen=True)
+class Run:
+    """One setting's forecasts of a :class:`History`: per row, NaN for a program's first round.
+
+    ``scale`` is the program's error scale at the time (mean absolute error of
+    its last :data:`SCALE_WINDOW` forecasts, else of its cutoff changes) and
+    ``standard_error`` the error over ``scale x widening``: the pieces a later
+    forecast's distribution is calibrated on.
+    """
+
+    estimate: np.ndarray
+    scale: np.ndarray
+    widening: np.ndarray
+    standard_error: np.ndarray
+    points: list
+
+
+def _run(history: History, settings: ForecastSettings) -> Run:
+    points = history.points(settings)
+    n = len(points)
+    estimate, scale, widening = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    programs = history.frame["program"].to_numpy(object)
+    actual = history.frame["cutoff"].to_numpy(float)
+    errors: dict[str, list[float]] = {}
+    for i, point in enumerate(points):
+        if point is None:
+            continue
+        estimate[i], widening[i] = point.estimate, point.widening
+        scale[i] = _scale(np.asarray(errors.setdefault(programs[i], [])), point.scale)
+        errors[programs[i]].append(actual[i] - point.estimate)
+    standard = (actual - estimate) / (scale * widening)
+    return Run(estimate, scale, widening, standard, points)
+
+
+def forecast_history(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> History:
+    """The :class:`History` of ``draws`` (with ``pool``: pool-implied slopes too), cached.
+
+    Rows: every round with a cutoff, oldest first; the slopes of the rounds of
+    the main programs (and of any program, for a what-if) are computed from
+    the rounds dated before each.
+    """
+    columns = ["draw_id", "draw_date", "draw_number", "program", "invitations", "crs_cutoff"]
+    key = content_key(draws[columns], pool)
+    return cached("forecast_history", key, lambda: _history(draws, pool))
+
+
+def _history(draws: pd.DataFrame, pool: pd.DataFrame | None) -> History:
+    frame = model_frame(draws)
+    frame = frame[frame["cutoff"].notna()].reset_index(drop=True)
+    series = {
+        str(p): _Series(
+            part["draw_date"].to_numpy(),
+            part["log2_invitations"].to_numpy(float),
+            part["cutoff"].to_numpy(float),
+        )
+        for p, part in frame.groupby("program", sort=False)
+    }
+    dates = frame["draw_date"].to_numpy()
+    programs = frame["program"].to_numpy(object)
+    pool_slopes = _pool_slopes(frame, draws, pool)
+    counts, slopes = [], []
+    for i in range(len(frame)):
+        own = {key: int(np.searchsorted(s.dates, dates[i])) for key, s in series.items()}
+        counts.append(own)
+        if own[programs[i]] == 0 or programs[i] not in MAIN_PROGRAMS:
+            slopes.append(None)
+            continue
+        slopes.append(_slopes(series, own, programs[i], dates[i], pool_slopes[i]))
+    return History(frame, series, counts, slopes)
+
+
+def _pool_slopes(frame: pd.DataFrame, draws: pd.DataFrame, pool) -> np.ndarray:
+    """Per row of ``frame``: :func:`pool_slope` on its date (NaN without a pool)."""
     out = np.full(len(frame), np.nan)
     if pool is None or pool.empty:
         return out
-    from ee_trends.structural import structural_forecasts
-
-    forecasts = structural_forecasts(frame, pool).set_index("draw_id")
-    estimate = forecasts["structural_estimate"].reindex(frame["draw_id"]).to_numpy(float)
-    residual = frame["crs_cutoff"].astype(float).to_numpy() - estimate
-    dates = frame["draw_date"].to_numpy()
-    for program in STRUCTURAL_PROGRAMS:
-        rows = np.flatnonzero((frame["program"] == program).to_numpy() & ~np.isnan(estimate))
-        for k, i in enumerate(rows):
-            past = rows[:k][dates[rows[:k]] < dates[i]]
-            past = residual[past][~np.isnan(residual[past])][-STRUCTURAL_RESIDUALS:]
-            if len(past):
-                out[i] = estimate[i] + float(np.median(past))
+    reader = _PoolReader(draws, pool)
+    for i, (program, on) in enumerate(zip(frame["program"], frame["draw_date"], strict=True)):
+        if program in MAIN_PROGRAMS:
+            out[i] = reader.slope(str(program), on)
     return out
 
 
-def _own_segment(dates: np.ndarray, n: int, on) -> int:
-    """First of a program's ``n`` earlier rounds in the segment of a round on ``on``.
+class _PoolReader:
+    """The published distributions and eligible shares of one history, read once."""
 
-    ``n`` (no own round to use) when the round comes after a pause longer than
-    :data:`PAUSE_DAYS`; else the first round after the last such pause.
-    """
-    if n == 0 or np.datetime64(on, "ns") - dates[n - 1] > np.timedelta64(PAUSE_DAYS, "D"):
-        return n
-    return _segment_start(dates, n)
+    def __init__(self, draws: pd.DataFrame, pool: pd.DataFrame) -> None:
+        from ee_trends.models.structural import shares_by_program
 
-
-def _candidates(
-    series: dict[str, _Series],
-    counts: dict[str, int],
-    program: str,
-    size: float,
-    on,
-    structural: float,
-) -> tuple[np.ndarray, dict, int]:
-    """The :data:`CANDIDATES` forecasts of one round, the model's parts, and its segment start.
-
-    ``model`` is :func:`_point`. The simple candidates use only the program's
-    rounds since its last pause (:func:`_own_segment`) and are NaN when there
-    is none; the three sized ones need 5 such rounds with different sizes.
-    Their slope is OLS of the cutoff on log2 size over the last
-    :data:`REGRESSION_WINDOW` of them, capped at 0 like the model's.
-    """
-    s = series[program]
-    n = counts[program]
-    point = _point(series, counts, program, size, on, structural)
-    start = _own_segment(s.dates, n, on)
-    y, x = s.cutoff[start:n], s.size[start:n]
-    out = np.full(len(CANDIDATES), np.nan)
-    out[0] = point["estimate"]
-    if len(y):
-        out[1] = y[-1]
-        out[2] = y[-3:].mean()
-        y_reg, x_reg = y[-REGRESSION_WINDOW:], x[-REGRESSION_WINDOW:]
-        if len(y_reg) >= 5 and np.ptp(x_reg) > 0:
-            slope = min(float(np.polyfit(x_reg, y_reg, 1)[0]), 0.0)
-            out[3] = y_reg.mean() + slope * (size - x_reg.mean())
-            out[4] = y[-5:].mean() + slope * (size - x[-5:].mean())
-            out[5] = y[-1] + slope * (size - x[-1])
-    return out, point, start
-
-
-@dataclass
-class _Table:
-    """Candidate forecasts of every round of some programs, each from the rounds before it."""
-
-    program: np.ndarray
-    dates: np.ndarray
-    cutoff: np.ndarray
-    main: np.ndarray  # in MAIN_PROGRAMS: its errors calibrate the intervals
-    counts: np.ndarray  # earlier rounds of its own program
-    start: np.ndarray  # segment start among them (_own_segment)
-    forecasts: np.ndarray  # rows x CANDIDATES, NaN when not available
-    fallback: np.ndarray  # error scale before the program has forecast errors
-    rows_of: dict  # program -> its rows, oldest first (row k is its round k)
-    series: dict
-
-
-def _table(frame: pd.DataFrame, pool: pd.DataFrame | None, programs) -> _Table:
-    """:func:`_candidates` of each round of ``frame`` in :data:`MAIN_PROGRAMS` or ``programs``."""
-    keep = frame["program"].isin(set(MAIN_PROGRAMS) | set(programs)).to_numpy()
-    structural = _structural(frame, pool)[keep]
-    series = _series(frame)
-    part = frame[keep]
-    program = part["program"].to_numpy(object)
-    dates = part["draw_date"].to_numpy()
-    size = part["log2_invitations"].to_numpy(float)
-    n = len(part)
-    counts = np.zeros(n, int)
-    start = np.zeros(n, int)
-    forecasts = np.full((n, len(CANDIDATES)), np.nan)
-    fallback = np.full(n, np.nan)
-    for i in range(n):
-        own = {key: int(np.searchsorted(s.dates, dates[i])) for key, s in series.items()}
-        counts[i] = own[program[i]]
-        if counts[i] == 0:
-            continue
-        forecasts[i], point, start[i] = _candidates(
-            series, own, program[i], size[i], dates[i], structural[i]
+        self.draws, self.pool = draws, pool
+        self.dated = (
+            pool.drop_duplicates("draw_id")[["draw_id", "pool_as_of"]].sort_values("pool_as_of")
         )
-        fallback[i] = point["fallback_scale"]
-    rows_of = {str(p): np.flatnonzero(program == p) for p in pd.unique(program)}
-    return _Table(
-        program,
-        dates,
-        part["cutoff"].to_numpy(float),
-        np.isin(program, MAIN_PROGRAMS),
-        counts,
-        start,
-        forecasts,
-        fallback,
-        rows_of,
-        series,
-    )
+        self.shares = shares_by_program(draws, pool)
+        self.densities: dict[str, np.ndarray] = {}
+
+    def slope(self, program: str, on: pd.Timestamp) -> float:
+        from ee_trends.models.structural import doubling_effect, eligible_share, pool_density
+
+        before = self.dated[self.dated["pool_as_of"] < on]
+        draws = self.draws
+        own = draws[(draws["program"].astype(str) == program) & (draws["draw_date"] < on)]
+        if before.empty or own.empty:
+            return np.nan
+        shares = self.shares.get(program, pd.DataFrame(columns=["draw_date", "realised_share", "crs_cutoff"]))
+        share = eligible_share(shares[shares["draw_date"] < on])
+        recent = own["invitations"].astype(float).tail(POOL_SIZE_ROUNDS)
+        sizes = np.geomspace(recent.min(), max(recent.min(), recent.max() / 2), 5)
+        newest = str(before["draw_id"].iloc[-1])
+        if newest not in self.densities:
+            self.densities[newest] = pool_density(self.pool, newest)
+        effects = doubling_effect(self.densities[newest], share, sizes, nominees=program == "pnp")
+        return float(np.mean(effects[np.isfinite(effects)])) if np.isfinite(effects).any() else np.nan
 
 
-def _weights(forecasts: np.ndarray, past: np.ndarray, actual: np.ndarray, weighting: str):
-    """Combination weights of the candidates from their past forecasts (rows) of the program.
+def pool_slope(draws: pd.DataFrame, pool: pd.DataFrame, program: str, on) -> float:
+    """The effect per doubling implied by the newest distribution published before ``on``.
 
-    A candidate counts when it has a forecast now and at least one past
-    forecast; with ``"inverse"`` its weight is ``1 / (MAE + 1)``, normalised,
-    with ``"best"`` the candidate of lowest MAE takes it all (the first in
-    :data:`CANDIDATES` on a tie). With no past forecast the model alone is used.
+    ``c(2N) - c(N)`` averaged over the program's sizes in its last
+    :data:`POOL_SIZE_ROUNDS` rounds before ``on``, with its eligible share
+    measured on its rounds before ``on``
+    (:func:`ee_trends.models.structural.doubling_effect`). NaN when nothing
+    was published before ``on``, the program has no round, or its eligible
+    pool is too small.
     """
-    errors = np.abs(past - actual[:, None])
-    seen = np.isfinite(errors).sum(axis=0)
-    mae = np.where(seen > 0, np.nansum(errors, axis=0) / np.maximum(seen, 1), np.nan)
-    usable = np.isfinite(forecasts) & np.isfinite(mae)
-    weights = np.zeros(len(forecasts))
-    if not usable.any():
-        weights[0] = 1.0
-    elif weighting == "best":
-        weights[int(np.argmin(np.where(usable, mae, np.inf)))] = 1.0
-    elif weighting == "inverse":
-        weights[usable] = 1 / (mae[usable] + 1)
-        weights /= weights.sum()
-    else:
-        raise ValueError(f"weighting must be 'inverse' or 'best', not {weighting!r}")
-    return weights
+    return _PoolReader(draws, pool).slope(program, pd.Timestamp(on))
 
 
-@dataclass
-class _Combined:
-    """The combined forecast of every row of a :class:`_Table` and its interval."""
-
-    estimate: np.ndarray
-    half: np.ndarray  # half-width of the interval
-    scaled_error: np.ndarray  # error over the program's error scale at the time
+# --------------------------------------------------------------------------- the distribution
 
 
-def _combine_one(
-    table: _Table,
-    combined: _Combined,
-    program: str,
-    on,
-    forecasts: np.ndarray,
-    counts: int,
-    start: int,
-    fallback: float,
-    window: int,
-    weighting: str,
-    level: float,
-):
-    """Combination and interval of one round from the table rows dated before ``on``.
+def calibration_errors(run: Run, history: History, on) -> np.ndarray:
+    """The standardised errors of the main-program forecasts dated before ``on`` (the last
+    :data:`CALIBRATION_WINDOW`), sorted; a normal sample when there are too few."""
+    before = int(np.searchsorted(history.frame["draw_date"].to_numpy(), np.datetime64(on, "ns")))
+    main = history.frame["program"].isin(MAIN_PROGRAMS).to_numpy()[:before]
+    values = run.standard_error[:before][main]
+    values = values[np.isfinite(values)][-CALIBRATION_WINDOW:]
+    if len(values) < MIN_CALIBRATION:
+        return _normal_errors()
+    return np.sort(values)
 
-    Returns ``(estimate, weights, half_width, factor, m, used, scale)``: ``m``
-    errors calibrate the interval, ``used`` past forecasts set the weights.
+
+def _normal_errors() -> np.ndarray:
+    """A normal sample of mean absolute value 1 (the unit of the error scale), as quantiles."""
+    global _NORMAL
+    if _NORMAL is None:
+        from scipy.stats import norm
+
+        _NORMAL = norm.ppf((np.arange(200) + 0.5) / 200) * math.sqrt(math.pi / 2)
+    return _NORMAL
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A what-if forecast of the cutoff of one round, with its predictive distribution.
+
+    ``estimate`` is the expected cutoff; ``low``-``high`` the central
+    ``level`` interval; :meth:`quantile` and :meth:`prob_at_most` read the
+    distribution (``estimate + spread x e`` over the past standardised
+    errors ``e``, ``spread = scale x widening``). ``slope_per_doubling`` is
+    the size slope used and ``slope_source`` where it comes from, in plain
+    words; ``sizes_seen`` the smallest and largest of the program's recent
+    rounds; ``last_round``, ``last_date``, ``last_invitations`` and
+    ``last_cutoff`` its latest round; ``level`` the size-adjusted level the
+    forecast started from, as the expected cutoff at the last round's size
+    (``start_cutoff``); ``widening`` how much wider than usual the
+    distribution is (outside the seen sizes, after a long gap).
     """
-    rows = table.rows_of.get(program, np.array([], int))
-    past = rows[start:counts]
-    past = past[table.counts[past] > 0][-window:]  # the program's first round has no forecast
-    weights = _weights(forecasts, table.forecasts[past], table.cutoff[past], weighting)
-    estimate = float(np.sum(weights * np.nan_to_num(forecasts)))
-    own_errors = table.cutoff[rows[:counts]] - combined.estimate[rows[:counts]]
-    own_errors = own_errors[np.isfinite(own_errors)][-SCALE_WINDOW:]
-    scale = max(float(np.abs(own_errors).mean()), 2.0) if len(own_errors) >= 4 else fallback
-    before = int(np.searchsorted(table.dates, np.datetime64(on, "ns")))
-    scaled = combined.scaled_error[:before][table.main[:before]]
-    values = np.abs(scaled[np.isfinite(scaled)])[-CALIBRATION_WINDOW:]
-    m = len(values)
-    rank = min(math.ceil((m + 1) * level), m)
-    factor = float(np.sort(values)[rank - 1]) if m >= 10 else 3.0  # few errors: a wide default
-    return estimate, weights, factor * scale, factor, m, len(past), scale
 
+    program: str
+    invitations: int
+    on: pd.Timestamp
+    estimate: float
+    low: float
+    high: float
+    level: float
+    slope_per_doubling: float
+    slope_source: str
+    sizes_seen: tuple[int, int]
+    rounds_used: int
+    last_round: str
+    last_date: pd.Timestamp
+    last_invitations: int
+    last_cutoff: int
+    start_cutoff: float
+    widening: float
+    spread: float
+    errors: np.ndarray
 
-def _combine(table: _Table, window: int, weighting: str, level: float) -> _Combined:
-    """:func:`_combine_one` of every row of ``table``, oldest first."""
-    n = len(table.dates)
-    combined = _Combined(np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan))
-    for i in range(n):
-        if table.counts[i] == 0:
-            continue
-        estimate, _, half, _, _, _, scale = _combine_one(
-            table,
-            combined,
-            table.program[i],
-            table.dates[i],
-            table.forecasts[i],
-            table.counts[i],
-            table.start[i],
-            table.fallback[i],
-            window,
-            weighting,
-            level,
+    def quantile(self, p: float) -> float:
+        """The ``p`` quantile of the cutoff (``0 < p < 1``)."""
+        if not 0 < p < 1:
+            raise ValueError(f"quantile p must be between 0 and 1, not {p}")
+        return float(self.estimate + self.spread * np.quantile(self.errors, p))
+
+    @property
+    def quantiles(self) -> dict[float, float]:
+        """The quantiles of :data:`QUANTILES`, by probability."""
+        return {p: self.quantile(p) for p in QUANTILES}
+
+    def prob_at_most(self, score: float) -> float:
+        """Probability that the cutoff is at or below ``score``: that ``score`` would be invited.
+
+        Tie-breaks aside; the cutoff is a whole score, so this is the
+        probability of a cutoff below ``score + 0.5``.
+        """
+        z = (float(score) + 0.5 - self.estimate) / self.spread
+        m = len(self.errors)
+        positions = (np.arange(m) + 0.5) / m
+        return float(np.interp(z, self.errors, positions, left=0.0, right=1.0))
+
+    def describe(self, score: float | None = None) -> str:
+        """The forecast in plain words (with ``score``: the chance it is invited)."""
+        lo, hi = self.sizes_seen
+        inside = lo <= self.invitations <= hi
+        text = (
+            f"A round of {self.invitations:,} invitations for {_label(self.program)} on "
+            f"{self.on:%Y-%m-%d}: expected cutoff {self.estimate:.0f} "
+            f"({self.level:.0%} interval {self.low:.0f} to {self.high:.0f}).\n"
+            f"It starts from the latest round, #{self.last_round} on {self.last_date:%Y-%m-%d} "
+            f"({self.last_invitations:,} invitations, cutoff {self.last_cutoff}), and the "
+            f"size-adjusted level of its last {self.rounds_used} rounds, which puts a round of "
+            f"{self.last_invitations:,} at {self.start_cutoff:.0f}.\n"
+            f"Each doubling of the round moves the cutoff by {self.slope_per_doubling:+.1f} "
+            f"points ({self.slope_source}).\n"
+            f"Its recent rounds had {lo:,} to {hi:,} invitations; "
+            + (
+                "this size is inside that range"
+                if inside
+                else "this size is outside that range, so the interval is wider"
+            )
+            + (
+                f" (interval {self.widening:.1f} times its usual width)."
+                if self.widening > 1.005
+                else "."
+            )
         )
-        combined.estimate[i], combined.half[i] = estimate, half
-        combined.scaled_error[i] = (table.cutoff[i] - estimate) / scale
-    return combined
+        if score is not None:
+            text += (
+                f"\nChance that the cutoff is {score:.0f} or lower (a candidate with "
+                f"{score:.0f} points invited, tie-breaks aside): {self.prob_at_most(score):.0%}."
+            )
+        return text
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+def _label(program: str) -> str:
+    from ee_trends.programs import program_label
+
+    return program_label(program)
+
+
+def _check_program(draws: pd.DataFrame, program: str) -> str:
+    keys = sorted(draws["program"].astype(str).unique())
+    match = [k for k in keys if k.lower() == str(program).strip().lower()]
+    if not match:
+        raise UnknownProgramError(f"unknown program {program!r}; one of: {', '.join(keys)}")
+    return match[0]
 
 
 def predict_cutoff(
-    history: pd.DataFrame,
+    draws: pd.DataFrame,
     *,
     program: str,
     invitations: int,
     on: str | pd.Timestamp,
     pool: pd.DataFrame | None = None,
     level: float = LEVEL,
-    window: int | None = None,
-    weighting: str | None = None,
+    settings: ForecastSettings = CHOSEN,
 ) -> Prediction:
-    """Expected cutoff, with a prediction interval, for a round of ``invitations`` in ``program``.
+    """Expected cutoff and predictive distribution of a round of ``invitations`` in ``program``.
 
-    Uses only the rounds of ``history`` dated before ``on`` (later rows,
-    including rounds on ``on`` itself, are ignored) and, when ``pool`` is
-    given, their published distributions.
+    Uses only the rounds of ``draws`` dated before ``on`` (later rows,
+    including rounds on ``on`` itself, are ignored) and, with ``pool``,
+    the distributions published before ``on``. The method is in the
+    module docstring; the settings (:data:`CHOSEN`) were selected on the
+    validation period. More invitations never raise the expected cutoff.
 
-    Method (settings: the module constants; protocol: the module docstring).
-    The estimate combines the forecasts of :data:`CANDIDATES`:
-
-    - ``model``: the smoothed, size-adjusted forecast below, with the
-      structural estimate for the programs drawn from the whole pool;
-    - ``naive`` (the program's last cutoff) and ``mean3`` (mean of its last 3);
-    - ``reg20``: OLS of the cutoff on log2 size over the program's last
-      :data:`REGRESSION_WINDOW` rounds, at the planned size;
-      ``mean5_sized`` and ``last_sized``: the mean of the last 5 cutoffs and
-      the last cutoff, moved by that slope for the size difference.
-
-    The weights are set per program by each candidate's mean absolute error
-    on the program's last ``window`` rounds (default
-    :data:`COMBINATION_WINDOW`), each forecast out of sample from the rounds
-    before it. With ``weighting="best"`` (the default, :data:`WEIGHTING`)
-    the single candidate with the lowest recent error is used alone; with
-    ``"inverse"`` the weights are ``1 / (MAE + 1)``, normalised. The
-    simple candidates and the weights use only the rounds since the
-    program's last pause of more than :data:`PAUSE_DAYS` days; with no such
-    round (a program's first rounds, a restart), the model alone is used.
-
-    The model:
-
-    1. **Size slope** ``b``: regression through the origin of the program's
-       cutoff changes on its log2 size changes over its last
-       :data:`SLOPE_WINDOW` rounds, shrunk toward the same slope pooled over
-       the main programs (worth :data:`SLOPE_PRIOR_ROUNDS` rounds), capped at 0.
-    2. **Level**: the size-adjusted cutoffs ``cutoff - b log2 N`` smoothed
-       exponentially, the weight of the last round chosen from
-       :data:`SMOOTHING_GRID` on the program's last :data:`SMOOTHING_WINDOW`
-       rounds; after a long pause CEC restarts from the latest all-program
-       round (:data:`PROXIES`).
-    3. **Estimate** ``level + b log2 N``; with ``pool``, for
-       :data:`STRUCTURAL_PROGRAMS`, :data:`STRUCTURAL_WEIGHT` of it is the
-       structural forecast (the latest distribution published before ``on``,
-       less the rounds drawn from it since, inverted at ``invitations``:
-       :mod:`ee_trends.structural`) corrected by the program's recent
-       structural residual (:func:`_structural`).
-
-    **Interval**: the combined forecast's own out-of-sample errors on the
-    last :data:`CALIBRATION_WINDOW` main-program rounds before ``on``, each
-    divided by its program's error scale at the time (mean absolute error of
-    its last :data:`SCALE_WINDOW` combined forecasts), give a conformal
-    quantile; the interval is the estimate plus or minus that quantile times
-    the program's current scale.
-
-    ``components`` holds each candidate's forecast (``forecasts``) and
-    weight (``weights``), the number of past forecasts the weights rest on
-    (``weight_rounds``), and the model's parts.
-
-    Limits: a forecast of a *choice* of IRCC's (the size) is taken as given;
-    the slopes are associations; a new category or a policy change (points
-    removed, a new regime) breaks the level, and the weights and the
-    interval adapt only after errors are seen.
+    Raises
+    ------
+    UnknownProgramError
+        ``program`` is not a program key of ``draws`` (matched ignoring case).
+    InvitationsError
+        ``invitations`` is not a whole number from 1 to :data:`MAX_INVITATIONS`.
+    DateError
+        ``on`` is not after the program's first round.
     """
-    return _predictions(
-        history,
-        program=program,
-        sizes=[invitations],
-        on=on,
-        pool=pool,
-        level=level,
-        window=window,
-        weighting=weighting,
-    )[0]
-
-
-def _predictions(
-    history: pd.DataFrame,
-    *,
-    program: str,
-    sizes: list[int],
-    on: str | pd.Timestamp,
-    pool: pd.DataFrame | None = None,
-    level: float = LEVEL,
-    window: int | None = None,
-    weighting: str | None = None,
-) -> list[Prediction]:
-    """:func:`predict_cutoff` at each of ``sizes``, the history's forecasts computed once."""
-    window = COMBINATION_WINDOW if window is None else window
-    weighting = WEIGHTING if weighting is None else weighting
+    program = _check_program(draws, program)
+    if isinstance(invitations, bool) or not float(invitations).is_integer():
+        raise InvitationsError(f"invitations must be a whole number, not {invitations!r}")
+    if not 1 <= invitations <= MAX_INVITATIONS:
+        raise InvitationsError(
+            f"invitations must be from 1 to {MAX_INVITATIONS:,} (the largest round so far "
+            f"invited {int(draws['invitations'].max()):,}), not {invitations:,}"
+        )
     on = pd.Timestamp(on)
-    frame = model_frame(history)
-    frame = frame[(frame["draw_date"] < on) & frame["cutoff"].notna()].reset_index(drop=True)
-    own = frame[frame["program"] == program]
-    if own.empty:
-        raise ValueError(f"no {program!r} round before {on:%Y-%m-%d} to forecast from")
-    if pool is not None:
-        pool = pool[pool["draw_id"].isin(frame["draw_id"]) & (pool["pool_as_of"] < on)]
-    # one what-if round per size, all on `on`: none of them sees the others
-    targets = pd.DataFrame(
-        {
-            "draw_id": [f"what-if-{k}" for k in range(len(sizes))],
-            "draw_number": frame["draw_number"].max() + 1,
-            "draw_date": on,
-            "program": program,
-            "invitations": sizes,
-            "pool_as_of": pd.NaT,
-        }
+    history = forecast_history(draws, pool if settings.slope == "pool" else None)
+    series = history.series[program]
+    n = int(np.searchsorted(series.dates, on.to_datetime64()))
+    if n == 0:
+        raise DateError(
+            f"no {program} round before {on:%Y-%m-%d}: its rounds start "
+            f"{pd.Timestamp(series.dates[0]):%Y-%m-%d}"
+        )
+    counts = {key: int(np.searchsorted(s.dates, on.to_datetime64())) for key, s in history.series.items()}
+    pool_value = np.nan
+    if settings.slope == "pool" and pool is not None:
+        pool_value = pool_slope(draws, pool, program, on)
+    slopes = _slopes(history.series, counts, program, on.to_datetime64(), pool_value)
+    size = math.log2(invitations)
+    point = _point(history.series, counts, program, size, on.to_datetime64(), slopes, settings)
+    run = history.run(settings)
+    own_rows = np.flatnonzero((history.frame["program"] == program).to_numpy())[:n]
+    own_errors = history.frame["cutoff"].to_numpy()[own_rows] - run.estimate[own_rows]
+    scale = _scale(own_errors, point.scale)
+    errors = calibration_errors(run, history, on)
+    spread = scale * point.widening
+    tail = (1 - level) / 2
+    seen = 2 ** series.size[max(0, n - SLOPE_WINDOW) : n]
+    last_size = float(series.size[n - 1])
+    last_row = history.frame.iloc[own_rows[-1]]
+    return Prediction(
+        program=program,
+        invitations=int(invitations),
+        on=on,
+        estimate=point.estimate,
+        low=float(point.estimate + spread * np.quantile(errors, tail)),
+        high=float(point.estimate + spread * np.quantile(errors, 1 - tail)),
+        level=level,
+        slope_per_doubling=point.slope,
+        slope_source=SLOPE_SOURCES[point.slope_source],
+        sizes_seen=(int(round(seen.min())), int(round(seen.max()))),
+        rounds_used=min(settings.rounds, n - point.start),
+        last_round=str(last_row["draw_id"]),
+        last_date=pd.Timestamp(last_row["draw_date"]),
+        last_invitations=int(last_row["invitations"]),
+        last_cutoff=int(last_row["crs_cutoff"]),
+        start_cutoff=point.level + point.slope * last_size,
+        widening=point.widening,
+        spread=spread,
+        errors=errors,
     )
-    structurals = _structural(pd.concat([frame, targets], ignore_index=True), pool)[-len(sizes) :]
-    table = _table(frame, pool, (program,))
-    combined = _combine(table, window, weighting, level)
-    counts = {key: len(s.dates) for key, s in table.series.items()}
-    predictions = []
-    for invitations, structural in zip(sizes, structurals, strict=True):
-        forecasts, point, start = _candidates(
-            table.series, counts, program, math.log2(invitations), on.to_datetime64(), structural
-        )
-        estimate, weights, half, factor, m, used, _ = _combine_one(
-            table,
-            combined,
-            program,
-            on.to_datetime64(),
-            forecasts,
-            counts[program],
-            start,
-            point["fallback_scale"],
-            window,
-            weighting,
-            level,
-        )
-        components = {
-            "forecasts": dict(zip(CANDIDATES, forecasts.tolist(), strict=True)),
-            "weights": dict(zip(CANDIDATES, weights.tolist(), strict=True)),
-            "weight_rounds": used,
-            **{key: value for key, value in point.items() if key != "estimate"},
-            "interval_factor": factor,
-            "calibration_errors": m,
-        }
-        based_on = (
-            f"{len(own)} {program} rounds {own['draw_date'].min():%Y-%m-%d} to "
-            f"{own['draw_date'].max():%Y-%m-%d} (last: #{own['draw_id'].iloc[-1]}, "
-            f"{int(own['invitations'].iloc[-1]):,} at {int(own['crs_cutoff'].iloc[-1])}); "
-            f"weights from its last {used} out-of-sample forecasts; "
-            f"interval from {m} past out-of-sample errors"
-        )
-        predictions.append(
-            Prediction(
-                program=program,
-                invitations=int(invitations),
-                on=on,
-                estimate=estimate,
-                low=estimate - half,
-                high=estimate + half,
-                level=level,
-                based_on=based_on,
-                components=components,
-            )
-        )
-    return predictions
 
 
 def predict_curve(
-    history: pd.DataFrame,
+    draws: pd.DataFrame,
     *,
     program: str,
     on: str | pd.Timestamp,
     invitations: list[int] | np.ndarray | None = None,
     pool: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """:func:`predict_cutoff` over a range of draw sizes: the what-if curve.
+    """:func:`predict_cutoff` over a range of sizes: the what-if curve.
 
-    ``pool`` is passed on (as ``ee-trends predict`` does), so the curve is
-    the command line's forecaster. Returns ``invitations``, ``estimate``,
-    ``low``, ``high``, ``model`` (the size-adjusted model candidate, which
-    responds to size even when the combination relies on a size-blind
-    candidate) and ``leading`` (the candidate of largest weight); by default
-    15 sizes spread (log scale) over the program's range of sizes in ``history``.
+    By default 25 sizes spread (log scale) from half the smallest to twice
+    the largest of the sizes the program has seen. Returns ``invitations``,
+    ``estimate``, ``low``, ``high`` (the 90% interval), ``q25``, ``q75`` and
+    ``seen_low``, ``seen_high`` (the sizes seen).
     """
-    on = pd.Timestamp(on)
-    own = history[(history["program"] == program) & (history["draw_date"] < on)]
+    first = predict_cutoff(draws, program=program, invitations=1000, on=on, pool=pool)
     if invitations is None:
-        lo, hi = own["invitations"].min(), own["invitations"].max()
-        invitations = np.unique(np.geomspace(lo, hi, 15).round().astype(int))
-    sizes = [int(n) for n in invitations]
-    predictions = _predictions(history, program=program, sizes=sizes, on=on, pool=pool)
+        lo, hi = first.sizes_seen
+        invitations = np.unique(np.geomspace(max(lo / 2, 1), min(hi * 2, MAX_INVITATIONS), 25).round())
+    predictions = [
+        predict_cutoff(draws, program=program, invitations=int(n), on=on, pool=pool)
+        for n in invitations
+    ]
     return pd.DataFrame(
         {
-            "invitations": sizes,
+            "invitations": [p.invitations for p in predictions],
             "estimate": [p.estimate for p in predictions],
             "low": [p.low for p in predictions],
             "high": [p.high for p in predictions],
-            "model": [p.components["forecasts"]["model"] for p in predictions],
-            "leading": [
-                max(p.components["weights"], key=p.components["weights"].get) for p in predictions
-            ],
+            "q25": [p.quantile(0.25) for p in predictions],
+            "q75": [p.quantile(0.75) for p in predictions],
+            "seen_low": first.sizes_seen[0],
+            "seen_high": first.sizes_seen[1],
         }
     )

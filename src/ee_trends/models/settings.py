@@ -1,62 +1,95 @@
 """Settings of the models: the programs modelled, the forecaster's parameters, the periods.
 
-Each was fixed a priori or selected as its docstring says (see :mod:`ee_trends.models`).
+Each was fixed a priori or selected on the validation period, as its
+docstring says (see :mod:`ee_trends.models`).
 """
 
-MAIN_PROGRAMS: tuple[str, ...] = ("general", "cec", "pnp", "french", "healthcare")
-"""The programs with enough rounds for a per-program model."""
+from __future__ import annotations
 
-OUTLIER_ROUNDS: tuple[str, ...] = ("176",)
-"""Rounds named as influential a priori: #176, 2021-02-13, 27,332 CEC invitations at CRS 75."""
+from dataclasses import dataclass
+
+MAIN_PROGRAMS: tuple[str, ...] = ("general", "cec", "pnp", "french", "healthcare")
+"""The programs with enough rounds for a per-program model; their errors calibrate the intervals."""
 
 LEVEL = 0.90
-"""Coverage of the prediction intervals."""
+"""Coverage of the main prediction interval."""
+QUANTILES: tuple[float, ...] = tuple(round(0.05 * k, 2) for k in range(1, 20))
+"""The quantiles a forecast carries (and the pinball loss is averaged over)."""
 
-# Forecaster settings of the first design (chosen while looking at the test period).
-SMOOTHING_GRID: tuple[float, ...] = (0.2, 0.35, 0.5, 0.7, 1.0)
-"""Candidate weights of the last round in the level; chosen per program on history only."""
-SMOOTHING_WINDOW = 20
-"""Last rounds of a program on which the smoothing weight is chosen."""
+# Size effects (fixed a priori, issue #8).
+HEADLINE_ROUNDS = 20
+"""A headline slope rests on at least this many rounds: the current regime, extended back."""
+DROP_ONE_LIMIT = 3.0
+"""A headline that leaving out one round moves by this many points per doubling is not one."""
+POOL_SIZE_ROUNDS = 10
+"""Last rounds of a program whose sizes the pool-implied effect is read over."""
+
+# The forecaster: fixed a priori.
 SLOPE_WINDOW = 40
 """Last rounds of a program whose changes estimate its size slope."""
 SLOPE_PRIOR_ROUNDS = 10.0
-"""Shrinkage: the pooled within-program slope counts as this many rounds."""
-CALIBRATION_WINDOW = 100
-"""Last out-of-sample errors (all main programs) that calibrate the intervals."""
-SCALE_WINDOW = 12
-"""Last forecast errors of a program (else cutoff changes) that set its error scale."""
+"""Shrinkage of a program's own slope: the pooled within-program slope counts as this many rounds."""
 SLOPE_HALF_LIFE_DAYS = 365.0
 """Weight of a cutoff change in the slope halves with each year of age."""
 PAUSE_DAYS = 180
-"""A program paused longer than this starts afresh: no change across the pause is used."""
-PROXIES: dict[str, str] = {"cec": "general", "fsw": "general", "fst": "general"}
-"""After a long pause, a program drawn from the all-program pool restarts from its latest round."""
+"""A program paused longer than this starts afresh: its level uses no round before the pause."""
+CALIBRATION_WINDOW = 100
+"""Last out-of-sample errors (all main programs) that calibrate the predictive distribution."""
+SCALE_WINDOW = 12
+"""Last forecast errors of a program (else cutoff changes) that set its error scale."""
+MIN_CALIBRATION = 20
+"""Fewer past errors than this: a normal distribution of the error scale instead."""
+SIZE_WIDENING = 0.25
+"""The interval widens by this share per doubling outside the sizes the program has seen."""
+MAX_TIME_WIDENING = 3.0
+"""Widening with the time since the program's last round: ``sqrt(gap / usual gap)``, capped."""
+MAX_INVITATIONS = 50_000
+"""No round this large has been run (the largest: 27,332); a larger what-if is refused."""
 
-# Selected on the validation period only (see the module docstring).
-STRUCTURAL_PROGRAMS: tuple[str, ...] = ("general", "cec")
-"""Programs drawn from the whole pool, whose forecast uses the latest published pool."""
-STRUCTURAL_WEIGHT = 0.7
-"""Weight of the corrected structural estimate in the forecast (the model has the rest)."""
-STRUCTURAL_RESIDUALS = 3
-"""Last structural residuals of a program whose median corrects its structural estimate."""
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    """The forecaster's level and slope: ``last_weight`` x last + the rest x mean of ``rounds``.
+
+    The level is a weighted mean of the program's size-adjusted cutoffs
+    (``cutoff - slope x log2 invitations``): ``last_weight`` on the last one,
+    the rest on the mean of the last ``rounds``. ``slope`` is where the size
+    slope comes from: ``pooled`` (within-program, pooled over the main
+    programs), ``own`` (the program's, shrunk toward the pooled one) or
+    ``pool`` (read off the latest published pool distribution).
+    """
+
+    last_weight: float
+    rounds: int
+    slope: str
+
+
+BENCHMARK = ForecastSettings(last_weight=0.3, rounds=8, slope="pooled")
+"""The simple shrinkage forecaster of issue #8, a benchmark row of every evaluation."""
+SETTINGS_GRID: tuple[ForecastSettings, ...] = tuple(
+    ForecastSettings(w, k, s)
+    for s in ("pooled", "own", "pool")
+    for w in (0.3, 0.5, 1.0)
+    for k in (4, 8, 12)
+)
+"""The settings compared on the validation period (:func:`ee_trends.models.select_settings`)."""
+CHOSEN = ForecastSettings(last_weight=0.3, rounds=4, slope="own")
+"""The setting of lowest validation MAE in :data:`SETTINGS_GRID` (checked by the test suite).
+
+On the feed to 2026-08-07: the program's own (shrunk) slope beat the pooled
+one, and the pool-implied slope lost to both, so it is not used."""
 
 VALIDATION: tuple[str, str] = ("2022-07-06", "2023-12-31")
-"""Validation period: design choices made since the first backtest are selected on it."""
+"""Validation period: every setting is selected on it."""
 VALIDATION_SINCE: dict[str, str] = {"pnp": "2019-01-01"}
 """Programs whose validation period starts earlier: 2022-07 to 2023 holds 5 PNP rounds."""
-
-# The combination of candidate forecasts (see predict_cutoff).
-CANDIDATES: tuple[str, ...] = ("model", "naive", "mean3", "reg20", "mean5_sized", "last_sized")
-"""The forecasts combined; ``model`` is the smoothed, size-adjusted (and structural) forecast."""
-REGRESSION_WINDOW = 20
-"""Last rounds of a program on which the simple candidates' size slope is fitted."""
-COMBINATION_WINDOW = 8
-"""Past forecasts of a program whose errors set the weights (selected on validation)."""
-WEIGHTING = "best"
-"""``inverse``: weights ``1 / (MAE + 1)``; ``best``: lowest MAE only (selected on validation)."""
+TEST_SINCE = "2024-01-01"
+"""Test period: from this date on, reported, never used to select."""
 GAIN_TARGET = 0.15
 """The aim on the test period: a mean absolute error 15% below the naive forecast's."""
 COVERAGE_AIM = (0.85, 0.95)
-"""The aim for the share of cutoffs inside the :data:`LEVEL` intervals."""
-TEST_SINCE = "2024-01-01"
-"""Test period (issue #4): from this date on, reported, never used to select."""
+"""The aim for the share of cutoffs inside the 90% intervals."""
+BOOTSTRAP_BLOCK = 5
+"""Consecutive rounds per block in the block bootstrap of the MAE ratio."""
+BOOTSTRAP_DRAWS = 2000
+"""Bootstrap resamples."""

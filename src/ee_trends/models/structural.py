@@ -39,7 +39,7 @@ round, on the rounds whose distribution was published.
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -194,7 +194,8 @@ def _latest(draws: pd.DataFrame, has: np.ndarray, density_of, upto: int):
     return density, str(last["draw_id"])
 
 
-class Share(NamedTuple):
+@dataclass(frozen=True)
+class Share:
     """``log f(c) = a + b (clamp(c, lo, hi) - 500) / 100``: the eligible share at score ``c``."""
 
     a: float
@@ -245,6 +246,43 @@ def invert_eligible(density: np.ndarray, target: float, share: Share) -> float:
 
 
 _SHARE_COLUMNS = ["realised_share", "crs_cutoff"]
+
+
+def doubling_effect(
+    density: np.ndarray, share: Share, sizes: np.ndarray, *, nominees: bool
+) -> np.ndarray:
+    """``c(2N) - c(N)`` for each ``N`` of ``sizes``: the effect of doubling a round, read off a pool.
+
+    ``share`` is the program's eligible share; without ``nominees`` (every
+    program but PNP) the 601+ block of the distribution is left out. NaN
+    where the eligible pool holds fewer than ``2 N`` candidates.
+    """
+    if not nominees:
+        density = density.copy()
+        density[601:] = 0.0
+    cutoffs = np.array([invert_eligible(density, n, share) for n in (*sizes, *(2 * sizes))])
+    cutoffs[cutoffs <= 0] = np.nan  # the eligible pool holds fewer than that: no answer
+    return cutoffs[len(sizes) :] - cutoffs[: len(sizes)]
+
+
+def shares_by_program(draws: pd.DataFrame, pool: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per program, the realised eligible shares of :func:`structural_check`, computed once.
+
+    Program -> its rounds with a distribution: ``draw_date``,
+    ``realised_share``, ``crs_cutoff`` (oldest first); the input of
+    :func:`eligible_share`. Cached on the content of ``draws`` and ``pool``.
+    """
+    from ee_trends.models.cache import cached, content_key
+
+    def compute() -> dict[str, pd.DataFrame]:
+        check = structural_check(draws, pool)
+        if check.empty:
+            return {}
+        columns = ["draw_date", "realised_share", "crs_cutoff"]
+        return {str(p): part[columns] for p, part in check.groupby("program", sort=False)}
+
+    key = content_key(draws[["draw_id", "draw_date", "program", "invitations", "crs_cutoff", "pool_as_of"]], pool)
+    return cached("shares_by_program", key, compute)
 
 
 def structural_check(draws: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
