@@ -130,15 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
     predict = sub.add_parser(
         "predict",
         parents=[source],
-        help="what if: expected cutoff and 90%% interval for a round of a given size",
+        help="what if: expected cutoff and its interval for a round of a given size",
         description="Forecast the cutoff of a round of PROGRAM with N invitations on DATE "
-        "from the rounds before DATE (ee_trends.models.predict_cutoff). The size effect is "
-        "an association, not a causal effect.",
+        "from the rounds before DATE (ee_trends.models.predict_cutoff): a size-adjusted level "
+        "plus the program's size slope, with a predictive distribution. The size effect is "
+        "an association conditional on the pool, not a causal effect.",
     )
     predict.add_argument("--program", required=True, help="program key, e.g. cec, pnp, french")
-    predict.add_argument("--invitations", type=int, required=True, metavar="N", help="draw size")
+    predict.add_argument(
+        "--invitations", type=int, required=True, metavar="N", help="draw size (1 to 50,000)"
+    )
     predict.add_argument(
         "--on", metavar="YYYY-MM-DD", help="date of the round (default: the day after the newest)"
+    )
+    predict.add_argument(
+        "--score", type=float, metavar="CRS", help="also print the chance a score is invited"
     )
     predict.add_argument("--json", action="store_true", help="print the prediction as JSON")
     predict.set_defaults(func=_cmd_predict)
@@ -255,43 +261,40 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ee_trends.load import load_tables
-    from ee_trends.models import predict_cutoff
+    from ee_trends.models import PredictionError, predict_cutoff
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
-    on = pd.Timestamp(args.on) if args.on else draws["draw_date"].max() + pd.Timedelta(days=1)
-    if args.invitations <= 0:
-        print("ee-trends: error: --invitations must be positive", file=sys.stderr)
+    try:
+        on = pd.Timestamp(args.on) if args.on else draws["draw_date"].max() + pd.Timedelta(days=1)
+    except ValueError:
+        print(f"ee-trends: error: --on must be a date (YYYY-MM-DD), not {args.on!r}", file=sys.stderr)
         return 2
     try:
         result = predict_cutoff(
             draws, program=args.program, invitations=args.invitations, on=on, pool=pool
         )
-    except ValueError as err:
+    except PredictionError as err:
         print(f"ee-trends: error: {err}", file=sys.stderr)
-        return 1
+        return 2
     if args.json:
         record = {
             "program": result.program,
             "invitations": result.invitations,
             "on": f"{result.on:%Y-%m-%d}",
-            "estimate": round(result.estimate, 1),
-            "low": round(result.low, 1),
-            "high": round(result.high, 1),
-            "level": result.level,
-            "based_on": result.based_on,
+            "expected_cutoff": round(result.estimate, 1),
+            "interval_90": [round(result.low, 1), round(result.high, 1)],
+            "quantiles": {f"{p:.2f}": round(q, 1) for p, q in result.quantiles.items()},
+            "slope_per_doubling": round(result.slope_per_doubling, 2),
+            "slope_source": result.slope_source,
+            "sizes_seen": list(result.sizes_seen),
+            "last_round": result.last_round,
+            "interval_widening": round(result.widening, 2),
         }
+        if args.score is not None:
+            record["prob_at_most_score"] = round(result.prob_at_most(args.score), 3)
         print(json.dumps(record, indent=1))
     else:
-        print(result)
-        print(f"based on {result.based_on}")
-        forecasts, weights = result.components["forecasts"], result.components["weights"]
-        print(
-            f"candidates (weight from their errors over the last "
-            f"{result.components['weight_rounds']} rounds): "
-            + ", ".join(
-                f"{name} {value:.0f} ({weights[name]:.2f})" for name, value in forecasts.items()
-            )
-        )
+        print(result.describe(args.score))
     return 0
 
 

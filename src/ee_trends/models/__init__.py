@@ -1,6 +1,107 @@
-"""How draw size relates to the cutoff (rewrite in progress)."""
+"""How draw size relates to the cutoff: effects, a what-if forecaster, its evaluation.
 
-from ee_trends.models.backtest import backtest, backtest_summary, backtest_text, evaluation, select_settings
-from ee_trends.models.effects import model_frame, size_effects, size_influence
-from ee_trends.models.forecast import Prediction, predict_cutoff, predict_curve
-from ee_trends.models.settings import MAIN_PROGRAMS, CHOSEN, BENCHMARK
+Three questions, three functions:
+
+- :func:`size_effects`: by how much does the cutoff move when a round of a
+  program is twice as large? Per program, the headline effect within the
+  current regime and the effect implied by the latest published pool, then
+  robustness rows; every regression row with a 95% Newey-West interval, its
+  rounds, its most influential round and the estimate without it.
+- :func:`predict_cutoff`: if IRCC invites ``N`` people in a round of program
+  ``P`` on a date, what cutoff should we expect, and how sure are we? A
+  size-adjusted level plus a size slope (more invitations never raise the
+  expected cutoff), with quantiles and :meth:`Prediction.prob_at_most`.
+- :func:`backtest`: each round of the validation and test periods forecast
+  from the rounds before it; :func:`evaluation` compares it with the previous
+  cutoff (block-bootstrap interval of the MAE ratio, Diebold-Mariano test,
+  calibration, pinball loss) and with the simple shrinkage :data:`BENCHMARK`.
+
+The slopes are associations conditional on the pool, not causal effects.
+The cutoff is an order statistic of the pool (:mod:`.structural`), and IRCC
+chooses the size of a round knowing the pool: a large round may be run
+*because* many candidates sit just under the last cutoff. Every estimate is
+within program (PNP rounds are small with cutoffs above 700, French rounds
+large with cutoffs near 400: a slope across programs would measure that).
+
+Evaluation protocol: **validation**, 2022-07-06 to 2023-12-31 (PNP from
+2019, :data:`VALIDATION_SINCE`), chooses every setting
+(:func:`select_settings`: :data:`CHOSEN` is the lowest validation MAE of
+:data:`SETTINGS_GRID`; a component is kept only if it wins there);
+**test**, 2024 on, is reported once, whatever it is.
+
+Modules: :mod:`.effects`, :mod:`.forecast`, :mod:`.backtest`, :mod:`.text`
+(findings in plain words), :mod:`.settings`, :mod:`.structural` (the pool
+inverted), :mod:`.plots`, :mod:`.section` (the report's section),
+:mod:`.cache`. statsmodels and matplotlib are imported inside the functions
+that need them.
+"""
+
+from ee_trends.models.backtest import (
+    backtest,
+    backtest_summary,
+    evaluation,
+    select_settings,
+)
+from ee_trends.models.effects import ESTIMATES, model_frame, size_effects, size_influence
+from ee_trends.models.forecast import (
+    DateError,
+    InvitationsError,
+    Prediction,
+    PredictionError,
+    UnknownProgramError,
+    pool_slope,
+    predict_cutoff,
+    predict_curve,
+)
+from ee_trends.models.section import report_section
+from ee_trends.models.settings import (
+    BENCHMARK,
+    CHOSEN,
+    COVERAGE_AIM,
+    GAIN_TARGET,
+    LEVEL,
+    MAIN_PROGRAMS,
+    MAX_INVITATIONS,
+    SETTINGS_GRID,
+    TEST_SINCE,
+    VALIDATION,
+    VALIDATION_SINCE,
+    ForecastSettings,
+)
+from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
+
+__all__ = [
+    "BENCHMARK",
+    "CAVEAT",
+    "CHOSEN",
+    "COVERAGE_AIM",
+    "ESTIMATES",
+    "GAIN_TARGET",
+    "LEVEL",
+    "MAIN_PROGRAMS",
+    "MAX_INVITATIONS",
+    "SETTINGS_GRID",
+    "TEST_SINCE",
+    "VALIDATION",
+    "VALIDATION_SINCE",
+    "DateError",
+    "ForecastSettings",
+    "InvitationsError",
+    "Prediction",
+    "PredictionError",
+    "UnknownProgramError",
+    "backtest",
+    "backtest_summary",
+    "effects_text",
+    "evaluation",
+    "evaluation_text",
+    "model_frame",
+    "pool_slope",
+    "predict_cutoff",
+    "predict_curve",
+    "report_section",
+    "robustness_text",
+    "select_settings",
+    "size_effects",
+    "size_influence",
+]

@@ -272,24 +272,3 @@ def select_settings(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> pd
             }
         )
     return pd.DataFrame(rows).sort_values("validation_mae", ignore_index=True, kind="stable")
-
-
-def backtest_text(table: pd.DataFrame) -> str:
-    """The :func:`evaluation` in plain words: the test figures first, then validation."""
-    sentences = []
-    for period, label in (("test", "On the test rounds (since 2024)"), ("validation", "On the validation rounds (mid-2022 to 2023; PNP from 2019)")):
-        rows = table[table["period"] == period].set_index("forecaster")
-        if rows.empty:
-            continue
-        f, b = rows.loc["forecaster"], rows.loc["benchmark"]
-        sentences.append(
-            f"{label}, {int(f['rounds'])} rounds, the forecaster misses the cutoff by "
-            f"{f['mae']:.1f} points on average against {f['naive_mae']:.1f} for the previous "
-            f"cutoff: a ratio of {f['ratio']:.2f} (90% bootstrap interval {f['ratio_low']:.2f} "
-            f"to {f['ratio_high']:.2f}; Diebold-Mariano z {f['dm_stat']:+.2f}, p "
-            f"{f['dm_p_value']:.2f}); the simple benchmark scores {b['mae']:.1f} (ratio "
-            f"{b['ratio']:.2f}). Its 50% and 90% intervals held {f['coverage50']:.0%} and "
-            f"{f['coverage']:.0%} of the cutoffs; its mean pinball loss is {f['pinball']:.2f} "
-            f"against {f['naive_pinball']:.2f} for the previous cutoff with its past errors."
-        )
-    return " ".join(sentences)

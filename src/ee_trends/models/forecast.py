@@ -485,7 +485,8 @@ class Prediction:
                 else "this size is outside that range, so the interval is wider"
             )
             + (
-                f" (interval {self.widening:.1f} times its usual width)."
+                f"; {(self.on - self.last_date).days} days after its latest round, the "
+                f"interval is {self.widening:.1f} times its usual width."
                 if self.widening > 1.005
                 else "."
             )

@@ -1,50 +1,134 @@
-"""The report's "Draw size and cutoff" section."""
+"""The report's "Draw size and cutoff" section, as content (:mod:`ee_trends.content`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ee_trends.models.backtest import backtest_periods, backtest_summary, backtest_text
+from ee_trends.content import Figure, Section, Table, Text
+from ee_trends.models.backtest import backtest, backtest_summary, evaluation
 from ee_trends.models.effects import size_effects
-from ee_trends.models.settings import MAIN_PROGRAMS
+from ee_trends.models.forecast import predict_cutoff, predict_curve
+from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
+from ee_trends.programs import program_label
 
-# --------------------------------------------------------------------------- report
+FORECASTERS = {
+    "forecaster": "size-aware forecaster",
+    "benchmark": "simple shrinkage benchmark",
+}
 
 
-def report_section(data):
-    """The report's "Draw size and cutoff" section (see :mod:`ee_trends.report`)."""
-    from ee_trends import model_plots, plots
-    from ee_trends.report import SectionResult, escape, table_html
-    from ee_trends.structural import structural_accuracy, structural_check
+def _names(programs: pd.Series) -> pd.Series:
+    return programs.map(lambda p: "all main programs" if p == "all" else program_label(p))
 
-    draws, pool = data.draws, data.pool
-    effects = size_effects(draws)
-    results = backtest_periods(draws, pool)
-    summary = backtest_summary(results)
-    check = structural_check(draws, pool) if not pool.empty else pd.DataFrame()
-    accuracy = structural_accuracy(check) if not check.empty else pd.DataFrame()
-    figures = {
-        "size_scatter": plots.plot_size_vs_cutoff(draws, programs=MAIN_PROGRAMS).figure,
-        "size_effects": model_plots.plot_size_effects(effects).figure,
-    }
-    if (draws["program"] == "cec").any():
-        on = draws["draw_date"].max() + pd.Timedelta(days=1)
-        figures["what_if_cec"] = model_plots.plot_what_if_panels(draws, ["cec"], on=on, pool=pool)
-    text = backtest_text(summary) + (
-        " Slopes are associations: IRCC chooses the size of a round knowing the pool."
+
+def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
+    """The "Draw size and cutoff" section: the size effects, a what-if, the forecaster's record."""
+    from ee_trends.models.plots import plot_size_effects, plot_what_if
+
+    pool = None if pool is None or pool.empty else pool
+    effects = size_effects(draws, pool)
+    results = backtest(draws, pool=pool)
+    table = evaluation(results)
+    blocks: list = [Text(effects_text(effects)), Text(CAVEAT)]
+    shown = effects.assign(
+        program_name=_names(effects["program"]),
+        firm=effects["qualifies"].map({True: "yes", False: "no"}).where(
+            effects["role"] == "headline", "robustness"
+        ),
     )
-    main = effects[effects["specification"].isin(["ols_hac", "ols_hac_program_effects"])]
-    columns = {
-        "program": "program",
-        "effect_per_doubling": "per doubling",
-        "ci_low": "95% low",
-        "ci_high": "95% high",
-        "n": "rounds",
-    }
-    html = "<p>" + escape(text) + "</p>" + table_html(main, columns=columns)
+    blocks.append(
+        Table(
+            "size_effects",
+            shown,
+            {
+                "program_name": ("Program", "text"),
+                "label": ("Estimate", "text"),
+                "effect_per_doubling": ("Per doubling", "points"),
+                "ci_low": ("Interval low", "points"),
+                "ci_high": ("Interval high", "points"),
+                "n": ("Rounds", "count"),
+                "first_date": ("From", "date"),
+                "last_date": ("To", "date"),
+                "influential_round": ("Most influential round", "text"),
+                "without_influential": ("Without it", "points"),
+                "firm": ("Survives dropping any round", "text"),
+            },
+            caption="Change in the cutoff when a round is twice as large. Intervals: 95% "
+            "Newey-West (HAC) for the regressions; for the pool-implied effect, its range over "
+            "the program's recent sizes and the last three published distributions.",
+        )
+    )
+    blocks.append(Text(robustness_text(effects)))
+    blocks.append(
+        Figure(
+            "size_effects",
+            plot_size_effects(effects).figure,
+            alt="Dots with horizontal bars: the change in cutoff per doubling of the round, "
+            "per program, headline estimates filled and robustness checks hollow.",
+            caption="Headline estimates and robustness checks, per program.",
+        )
+    )
+    if (draws["program"].astype(str) == "cec").any():
+        on = draws["draw_date"].max() + pd.Timedelta(days=1)
+        last = int(draws.loc[draws["program"].astype(str) == "cec", "invitations"].iloc[-1])
+        prediction = predict_cutoff(draws, program="cec", invitations=last, on=on, pool=pool)
+        blocks.append(Text(prediction.describe()))
+        curve = predict_curve(draws, program="cec", on=on, pool=pool)
+        blocks.append(
+            Figure(
+                "what_if_cec",
+                plot_what_if(curve, history=draws, program="cec").figure,
+                alt="A falling line with shaded bands: the expected cutoff of the next Canadian "
+                "Experience Class round against its size, with its recent rounds as points.",
+                caption=f"The next CEC round after {draws['draw_date'].max():%Y-%m-%d}: "
+                "expected cutoff and its 50% and 90% intervals by size.",
+            )
+        )
     if not results.empty:
-        html += table_html(summary.round(dict.fromkeys(summary.select_dtypes("number"), 3)))
-    tables = {"size_effects": effects, "backtest": results, "backtest_summary": summary}
-    if not accuracy.empty:
-        tables["structural_accuracy"] = accuracy
-    return SectionResult(figures=figures, tables=tables, html=html)
+        blocks.append(Text(evaluation_text(table)))
+        blocks.append(
+            Table(
+                "forecast_evaluation",
+                table.assign(name=table["forecaster"].map(FORECASTERS)),
+                {
+                    "period": ("Period", "text"),
+                    "name": ("Forecaster", "text"),
+                    "rounds": ("Rounds", "count"),
+                    "mae": ("Mean abs. error", "points"),
+                    "naive_mae": ("Previous cutoff", "points"),
+                    "ratio": ("Ratio", "ratio"),
+                    "ratio_low": ("Ratio 90% low", "ratio"),
+                    "ratio_high": ("Ratio 90% high", "ratio"),
+                    "dm_stat": ("Diebold-Mariano z", "ratio"),
+                    "coverage50": ("Inside 50% interval", "percent"),
+                    "coverage": ("Inside 90% interval", "percent"),
+                },
+                caption="Every round forecast from the rounds before it. The settings were "
+                "chosen on the validation period only.",
+            )
+        )
+        summary = backtest_summary(results)
+        blocks.append(
+            Table(
+                "forecast_by_program",
+                summary.assign(program_name=_names(summary["program"]).where(
+                    summary["program"] != "overall", "all")),
+                {
+                    "period": ("Period", "text"),
+                    "program_name": ("Program", "text"),
+                    "rounds": ("Rounds", "count"),
+                    "mae": ("Forecaster", "points"),
+                    "benchmark_mae": ("Benchmark", "points"),
+                    "naive_mae": ("Previous cutoff", "points"),
+                    "ratio": ("Ratio", "ratio"),
+                    "coverage": ("Inside 90% interval", "percent"),
+                },
+                caption="Mean absolute errors in CRS points, by program.",
+            )
+        )
+    return Section(
+        key="models",
+        title="Draw size and cutoff",
+        blocks=blocks,
+        data={"backtest": results},
+    )
