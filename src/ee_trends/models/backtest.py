@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ee_trends.models.forecast import calibration_errors, forecast_history
+from ee_trends.models.forecast import calibration_errors, error_quantile, forecast_history
 from ee_trends.models.settings import (
     BENCHMARK,
     BOOTSTRAP_BLOCK,
@@ -102,9 +102,9 @@ def backtest(
     for i in np.flatnonzero(chosen):
         errors = calibration_errors(run, history, dates[i])
         spread = run.scale[i] * run.widening[i]
-        quantiles = run.estimate[i] + spread * np.quantile(errors, _TAUS)
+        quantiles = run.estimate[i] + spread * error_quantile(errors, _TAUS)
         past = naive_errors[:i][main[:i] & np.isfinite(naive_errors[:i])][-CALIBRATION_WINDOW:]
-        naive_q = naive[i] + (np.quantile(past, _TAUS) if len(past) else 0.0)
+        naive_q = naive[i] + (error_quantile(np.sort(past), _TAUS) if len(past) else 0.0)
         q = dict(zip(QUANTILES, quantiles, strict=True))
         rows.append(
             {

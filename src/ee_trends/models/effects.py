@@ -256,7 +256,7 @@ def pool_implied_effect(
         "ci_low": float(np.nanmin(effects)),
         "ci_high": float(np.nanmax(effects)),
         "interval": f"range over sizes, last {len(newest)} distributions",
-        "n": 0,
+        "n": pd.NA,
         "first_date": first["pool_as_of"].iloc[0],
         "last_date": first["pool_as_of"].iloc[0],
         "note": f"distribution of {first['pool_as_of'].iloc[0]:%Y-%m-%d} (round #{newest[0]}), "
@@ -350,7 +350,7 @@ def size_effects(
         fit = _fit(pooled["cutoff"].to_numpy(), _design(pooled, program_effects=True), "ols")
         rows.append(_row("all", "pooled", pooled, fit, note=f"{pooled['program'].nunique()} programs"))
     out = pd.DataFrame(rows, columns=COLUMNS)
-    return out.astype({"n": "int64", "qualifies": bool, "influential_round": "string"})
+    return out.astype({"n": "Int64", "qualifies": bool, "influential_round": "string"})
 
 
 def size_influence(draws: pd.DataFrame, program: str) -> pd.DataFrame:

@@ -395,6 +395,13 @@ def calibration_errors(run: Run, history: History, on) -> np.ndarray:
     return np.sort(values)
 
 
+def error_quantile(errors: np.ndarray, p: float | np.ndarray) -> np.ndarray:
+    """The ``p`` quantile of sorted ``errors``, each at plotting position ``(k + 0.5) / m``:
+    the inverse of :meth:`Prediction.prob_at_most`."""
+    m = len(errors)
+    return np.interp(p, (np.arange(m) + 0.5) / m, errors)
+
+
 def _normal_errors() -> np.ndarray:
     """A normal sample of mean absolute value 1 (the unit of the error scale), as quantiles."""
     global _NORMAL
@@ -446,7 +453,7 @@ class Prediction:
         """The ``p`` quantile of the cutoff (``0 < p < 1``)."""
         if not 0 < p < 1:
             raise ValueError(f"quantile p must be between 0 and 1, not {p}")
-        return float(self.estimate + self.spread * np.quantile(self.errors, p))
+        return float(self.estimate + self.spread * error_quantile(self.errors, p))
 
     @property
     def quantiles(self) -> dict[float, float]:
@@ -582,8 +589,8 @@ def predict_cutoff(
         invitations=int(invitations),
         on=on,
         estimate=point.estimate,
-        low=float(point.estimate + spread * np.quantile(errors, tail)),
-        high=float(point.estimate + spread * np.quantile(errors, 1 - tail)),
+        low=float(point.estimate + spread * error_quantile(errors, tail)),
+        high=float(point.estimate + spread * error_quantile(errors, 1 - tail)),
         level=level,
         slope_per_doubling=point.slope,
         slope_source=SLOPE_SOURCES[point.slope_source],

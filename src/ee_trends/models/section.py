@@ -112,7 +112,7 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
             Table(
                 "forecast_by_program",
                 summary.assign(program_name=_names(summary["program"]).where(
-                    summary["program"] != "overall", "all")),
+                    summary["program"] != "overall", "every program")),
                 {
                     "period": ("Period", "text"),
                     "program_name": ("Program", "text"),

@@ -28,7 +28,8 @@ def effects_text(effects: pd.DataFrame) -> str:
         if "within_regime" in rows.index:
             r = rows.loc["within_regime"]
             parts.append(
-                f"when a {name} round is twice as large, its cutoff is {_points(r['effect_per_doubling'])}"
+                f"{name}: when a round is twice as large, its cutoff is "
+                f"{_points(r['effect_per_doubling'])}"
                 f" (95% interval {r['ci_low']:+.1f} to {r['ci_high']:+.1f}; "
                 f"{int(r['n'])} rounds from {r['first_date']:%Y-%m-%d} to {r['last_date']:%Y-%m-%d})"
             )
@@ -44,8 +45,7 @@ def effects_text(effects: pd.DataFrame) -> str:
                 f"the latest published pool implies {r['effect_per_doubling']:+.1f} per doubling"
             )
         if parts:
-            text = "; ".join(parts)
-            sentences.append(text[0].upper() + text[1:] + ".")
+            sentences.append("; ".join(parts) + ".")
     return " ".join(sentences)
 
 
