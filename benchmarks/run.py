@@ -92,23 +92,64 @@ def bench_merge_captures() -> None:
     print(f"revisions:                  {changes * 1000:8.1f} ms")
 
 
-def bench_backtest() -> None:
-    """Rolling-origin backtest of the cutoff forecaster (ee_trends.models), with its run time."""
-    import pandas as pd
+def _fresh_models_cache() -> None:
+    """Forget the results the models computed once per history (a cold start)."""
+    from ee_trends.models import cache
 
+    cache._STORE.clear()
+
+
+def bench_predict_cutoff() -> None:
+    """predict_cutoff with the pool (budget 0.3 s), cold (new history) and warm (cached)."""
     from ee_trends.load import load_tables
-    from ee_trends.models import backtest_periods, backtest_summary
+    from ee_trends.models import predict_cutoff
 
     draws, pool = load_tables(FEED, cache=False)
-    start = time.perf_counter()
-    results = backtest_periods(draws, pool)
-    seconds = time.perf_counter() - start
-    with pd.option_context("display.width", 200, "display.max_columns", None):
-        summary = backtest_summary(results)
-        print(
-            summary.round(dict.fromkeys(summary.select_dtypes("number"), 3)).to_string(index=False)
-        )
-    print(f"backtest of {len(results)} rounds: {seconds:.2f} s")
+
+    def once() -> None:
+        predict_cutoff(draws, program="cec", invitations=3000, on="2026-09-01", pool=pool)
+
+    def cold() -> None:
+        _fresh_models_cache()
+        once()
+
+    cold_seconds = best_of(cold, repeat=3)
+    warm_seconds = best_of(once)
+    print(f"predict_cutoff, cold:       {cold_seconds * 1000:8.1f} ms  (budget 300 ms)")
+    print(f"predict_cutoff, cached:     {warm_seconds * 1000:8.1f} ms")
+
+
+def bench_backtest() -> None:
+    """Backtest of all validation and test rounds, with its evaluation (budget 5 s)."""
+    from ee_trends.load import load_tables
+    from ee_trends.models import backtest, evaluation, evaluation_text
+
+    draws, pool = load_tables(FEED, cache=False)
+
+    def run() -> None:
+        _fresh_models_cache()
+        evaluation(backtest(draws, pool=pool))
+
+    seconds = best_of(run, repeat=3)
+    results = backtest(draws, pool=pool)
+    print(evaluation_text(evaluation(results)))
+    print(f"backtest of {len(results)} rounds:  {seconds:8.2f} s  (cold; budget 5 s)")
+
+
+def bench_notebook_03() -> None:
+    """Notebook 03 executed top to bottom in a fresh kernel (budget 15 s)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = REPO / "notebooks" / "03-draw-size-vs-cutoff.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("EE_TRENDS_SOURCE", str(FEED))
+        os.environ["EE_TRENDS_DATA_DIR"] = folder
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=600, kernel_name="python3").execute()
+        seconds = time.perf_counter() - start
+    print(f"notebook 03:                {seconds:8.1f} s  (budget 15 s, kernel start included)")
 
 
 def bench_report() -> None:
@@ -127,7 +168,9 @@ BENCHMARKS: list[Callable[[], None]] = [
     bench_import,
     bench_load_draws,
     bench_merge_captures,
+    bench_predict_cutoff,
     bench_backtest,
+    bench_notebook_03,
     bench_report,
 ]
 

@@ -123,7 +123,9 @@ def test_the_interval_widens_outside_the_sizes_seen_and_after_a_gap():
     on = TWO["draw_date"].max() + pd.Timedelta(days=10)
     seen = models.predict_cutoff(TWO, program="cec", invitations=2000, on=on)
     far = models.predict_cutoff(TWO, program="cec", invitations=40_000, on=on)
-    late = models.predict_cutoff(TWO, program="cec", invitations=2000, on=on + pd.Timedelta(days=300))
+    late = models.predict_cutoff(
+        TWO, program="cec", invitations=2000, on=on + pd.Timedelta(days=300)
+    )
     lo, hi = seen.sizes_seen
     assert lo <= 2000 <= hi < 40_000
     assert seen.widening == pytest.approx(1.0)

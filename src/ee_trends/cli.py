@@ -267,7 +267,9 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     try:
         on = pd.Timestamp(args.on) if args.on else draws["draw_date"].max() + pd.Timedelta(days=1)
     except ValueError:
-        print(f"ee-trends: error: --on must be a date (YYYY-MM-DD), not {args.on!r}", file=sys.stderr)
+        print(
+            f"ee-trends: error: --on must be a date (YYYY-MM-DD), not {args.on!r}", file=sys.stderr
+        )
         return 2
     try:
         result = predict_cutoff(

@@ -50,8 +50,8 @@ from ee_trends.models.forecast import (
     PredictionError,
     UnknownProgramError,
     pool_slope,
-    predict_cutoff,
     predict_curve,
+    predict_cutoff,
 )
 from ee_trends.models.section import report_section
 from ee_trends.models.settings import (

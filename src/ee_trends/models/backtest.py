@@ -48,7 +48,9 @@ def _pinball(quantiles: np.ndarray, actual: float) -> float:
 def _period(frame: pd.DataFrame) -> pd.Series:
     """``validation``, ``test`` or NA for each round (program, draw_date) of ``frame``."""
     dates = frame["draw_date"]
-    starts = pd.to_datetime(frame["program"].astype(str).map(VALIDATION_SINCE).fillna(VALIDATION[0]))
+    starts = pd.to_datetime(
+        frame["program"].astype(str).map(VALIDATION_SINCE).fillna(VALIDATION[0])
+    )
     validation = (dates >= starts) & (dates <= pd.Timestamp(VALIDATION[1]))
     test = dates >= pd.Timestamp(TEST_SINCE)
     out = pd.Series(pd.NA, index=frame.index, dtype="string")

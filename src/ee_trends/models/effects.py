@@ -237,7 +237,9 @@ def pool_implied_effect(
     if pool is None or pool.empty or own.empty:
         return None
     shares = shares_by_program(draws, pool)
-    share = eligible_share(shares.get(program, pd.DataFrame(columns=["realised_share", "crs_cutoff"])))
+    share = eligible_share(
+        shares.get(program, pd.DataFrame(columns=["realised_share", "crs_cutoff"]))
+    )
     recent = own.sort_values("draw_date").tail(POOL_SIZE_ROUNDS)
     lo, hi = float(recent["invitations"].min()), float(recent["invitations"].max())
     sizes = np.geomspace(lo, max(lo, hi / 2), 7)
@@ -324,8 +326,15 @@ def size_effects(
         if len(part) < 8:
             raise ValueError(f"program {program!r}: {len(part)} usable rounds, need 8")
         window = headline_window(part)
-        rows.append(_row(program, "within_regime", window, _fit(window["cutoff"].to_numpy(), _design(window), "ols"),
-                         note="regimes: " + ", ".join(dict.fromkeys(window["regime"]))))
+        rows.append(
+            _row(
+                program,
+                "within_regime",
+                window,
+                _fit(window["cutoff"].to_numpy(), _design(window), "ols"),
+                note="regimes: " + ", ".join(dict.fromkeys(window["regime"])),
+            )
+        )
         implied = pool_implied_effect(draws, pool, program) if pool is not None else None
         if implied is not None:
             role, label = ESTIMATES["pool_implied"]
@@ -348,7 +357,9 @@ def size_effects(
     pooled = frame[frame["program"].isin(programs)]
     if pooled["program"].nunique() > 1:
         fit = _fit(pooled["cutoff"].to_numpy(), _design(pooled, program_effects=True), "ols")
-        rows.append(_row("all", "pooled", pooled, fit, note=f"{pooled['program'].nunique()} programs"))
+        rows.append(
+            _row("all", "pooled", pooled, fit, note=f"{pooled['program'].nunique()} programs")
+        )
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.astype({"n": "Int64", "qualifies": bool, "influential_round": "string"})
 

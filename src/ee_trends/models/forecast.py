@@ -87,30 +87,44 @@ class _Series:
     cutoff: np.ndarray
 
 
-def _slope_sums(s: _Series, upto: int, now: np.datetime64) -> tuple[float, float]:
+_EPOCH = np.datetime64("2015-01-01", "ns")
+
+
+def _slope_sums(s: _Series, upto: int) -> tuple[float, float]:
     """Huber-weighted sums ``(sxy, sxx)`` of cutoff changes on size changes of the first ``upto``.
 
     A few IRLS steps of Huber's M-estimator (k = 1.345, MAD scale), changes
-    across a pause left out, each change weighted by its age (half-life
-    :data:`SLOPE_HALF_LIFE_DAYS`), over the last :data:`SLOPE_WINDOW` rounds.
+    across a pause left out, each change weighted by its recency (the weight
+    doubles every :data:`SLOPE_HALF_LIFE_DAYS` of date, so an older change
+    counts half as much per half-life of age), over the last
+    :data:`SLOPE_WINDOW` rounds. The weights are relative to a fixed date:
+    a common factor, which no slope made of these sums depends on, so the
+    sums of a program's first ``upto`` rounds are the same whenever asked.
     """
     lo = max(0, upto - SLOPE_WINDOW)
     dx = np.diff(s.size[lo:upto])
     dy = np.diff(s.cutoff[lo:upto])
     keep = np.diff(s.dates[lo:upto]) <= np.timedelta64(PAUSE_DAYS, "D")
-    age = (now - s.dates[lo + 1 : upto][keep]) / np.timedelta64(1, "D")
-    recency = 0.5 ** (age / SLOPE_HALF_LIFE_DAYS)
+    since = (s.dates[lo + 1 : upto][keep] - _EPOCH) / np.timedelta64(1, "D")
+    recency = 2.0 ** (since / SLOPE_HALF_LIFE_DAYS)
     dx, dy = dx[keep], dy[keep]
     if len(dx) == 0:
         return 0.0, 0.0
     weights, slope = recency, 0.0
     for _ in range(4):
         residual = dy - slope * dx
-        scale = max(1.4826 * float(np.median(np.abs(residual - np.median(residual)))), 1.0)
+        scale = max(1.4826 * _median(np.abs(residual - _median(residual))), 1.0)
         weights = recency * np.minimum(1.0, 1.345 * scale / np.maximum(np.abs(residual), 1e-9))
         sxx = float((weights * dx * dx).sum())
         slope = float((weights * dx * dy).sum()) / sxx if sxx > 0 else 0.0
     return float((weights * dx * dy).sum()), float((weights * dx * dx).sum())
+
+
+def _median(values: np.ndarray) -> float:
+    """The median of a short non-empty array (``np.median`` is slow on a few values)."""
+    ordered = np.sort(values)
+    n = len(ordered)
+    return float(ordered[(n - 1) // 2] + ordered[n // 2]) / 2
 
 
 def _segment_start(dates: np.ndarray, n: int) -> int:
@@ -135,17 +149,25 @@ class _Slopes:
         return min(float(value), 0.0), source
 
 
-def _slopes(series, counts, program: str, on: np.datetime64, pool_slope: float) -> _Slopes:
+def _slopes(series, counts, program: str, pool_slope: float, memo: dict | None = None) -> _Slopes:
+    """The slopes of a forecast of ``program`` from the first ``counts[key]`` rounds of each.
+
+    ``memo`` keeps each program's sums by its number of rounds, for a caller
+    that asks for many forecasts (the sums do not depend on the date).
+    """
+    memo = {} if memo is None else memo
     sxy = sxx = 0.0
     for key in MAIN_PROGRAMS:
         if key in series and counts.get(key, 0) > 2:
-            a, b = _slope_sums(series[key], counts[key], on)
+            if (key, counts[key]) not in memo:
+                memo[key, counts[key]] = _slope_sums(series[key], counts[key])
+            a, b = memo[key, counts[key]]
             sxy, sxx = sxy + a, sxx + b
     pooled = sxy / sxx if sxx > 0 else 0.0
     s, n = series[program], counts[program]
     start = _segment_start(s.dates, n)
     own_part = _Series(s.dates[start:n], s.size[start:n], s.cutoff[start:n])
-    own_xy, own_xx = _slope_sums(own_part, n - start, on)
+    own_xy, own_xx = _slope_sums(own_part, n - start)
     prior = SLOPE_PRIOR_ROUNDS * (own_xx / max(n - start - 1, 1) if own_xx > 0 else 1.0)
     return _Slopes(pooled, (own_xy + prior * pooled) / (own_xx + prior), pool_slope)
 
@@ -225,7 +247,9 @@ class History:
                 out.append(None)
                 continue
             out.append(
-                _point(self.series, self.counts[i], programs[i], sizes[i], dates[i], slopes, settings)
+                _point(
+                    self.series, self.counts[i], programs[i], sizes[i], dates[i], slopes, settings
+                )
             )
         return out
 
@@ -312,14 +336,14 @@ def _history(draws: pd.DataFrame, pool: pd.DataFrame | None) -> History:
     dates = frame["draw_date"].to_numpy()
     programs = frame["program"].to_numpy(object)
     pool_slopes = _pool_slopes(frame, draws, pool)
-    counts, slopes = [], []
+    counts, slopes, memo = [], [], {}
     for i in range(len(frame)):
         own = {key: int(np.searchsorted(s.dates, dates[i])) for key, s in series.items()}
         counts.append(own)
         if own[programs[i]] == 0 or programs[i] not in MAIN_PROGRAMS:
             slopes.append(None)
             continue
-        slopes.append(_slopes(series, own, programs[i], dates[i], pool_slopes[i]))
+        slopes.append(_slopes(series, own, programs[i], pool_slopes[i], memo))
     return History(frame, series, counts, slopes)
 
 
@@ -342,8 +366,8 @@ class _PoolReader:
         from ee_trends.models.structural import shares_by_program
 
         self.draws, self.pool = draws, pool
-        self.dated = (
-            pool.drop_duplicates("draw_id")[["draw_id", "pool_as_of"]].sort_values("pool_as_of")
+        self.dated = pool.drop_duplicates("draw_id")[["draw_id", "pool_as_of"]].sort_values(
+            "pool_as_of"
         )
         self.shares = shares_by_program(draws, pool)
         self.densities: dict[str, np.ndarray] = {}
@@ -356,7 +380,9 @@ class _PoolReader:
         own = draws[(draws["program"].astype(str) == program) & (draws["draw_date"] < on)]
         if before.empty or own.empty:
             return np.nan
-        shares = self.shares.get(program, pd.DataFrame(columns=["draw_date", "realised_share", "crs_cutoff"]))
+        shares = self.shares.get(
+            program, pd.DataFrame(columns=["draw_date", "realised_share", "crs_cutoff"])
+        )
         share = eligible_share(shares[shares["draw_date"] < on])
         recent = own["invitations"].astype(float).tail(POOL_SIZE_ROUNDS)
         sizes = np.geomspace(recent.min(), max(recent.min(), recent.max() / 2), 5)
@@ -364,7 +390,9 @@ class _PoolReader:
         if newest not in self.densities:
             self.densities[newest] = pool_density(self.pool, newest)
         effects = doubling_effect(self.densities[newest], share, sizes, nominees=program == "pnp")
-        return float(np.mean(effects[np.isfinite(effects)])) if np.isfinite(effects).any() else np.nan
+        return (
+            float(np.mean(effects[np.isfinite(effects)])) if np.isfinite(effects).any() else np.nan
+        )
 
 
 def pool_slope(draws: pd.DataFrame, pool: pd.DataFrame, program: str, on) -> float:
@@ -567,11 +595,13 @@ def predict_cutoff(
             f"no {program} round before {on:%Y-%m-%d}: its rounds start "
             f"{pd.Timestamp(series.dates[0]):%Y-%m-%d}"
         )
-    counts = {key: int(np.searchsorted(s.dates, on.to_datetime64())) for key, s in history.series.items()}
+    counts = {
+        key: int(np.searchsorted(s.dates, on.to_datetime64())) for key, s in history.series.items()
+    }
     pool_value = np.nan
     if settings.slope == "pool" and pool is not None:
         pool_value = pool_slope(draws, pool, program, on)
-    slopes = _slopes(history.series, counts, program, on.to_datetime64(), pool_value)
+    slopes = _slopes(history.series, counts, program, pool_value)
     size = math.log2(invitations)
     point = _point(history.series, counts, program, size, on.to_datetime64(), slopes, settings)
     run = history.run(settings)
@@ -625,7 +655,9 @@ def predict_curve(
     first = predict_cutoff(draws, program=program, invitations=1000, on=on, pool=pool)
     if invitations is None:
         lo, hi = first.sizes_seen
-        invitations = np.unique(np.geomspace(max(lo / 2, 1), min(hi * 2, MAX_INVITATIONS), 25).round())
+        invitations = np.unique(
+            np.geomspace(max(lo / 2, 1), min(hi * 2, MAX_INVITATIONS), 25).round()
+        )
     predictions = [
         predict_cutoff(draws, program=program, invitations=int(n), on=on, pool=pool)
         for n in invitations

@@ -96,10 +96,22 @@ def plot_what_if(
     x = curve["invitations"].astype(float)
     seen = (x >= curve["seen_low"].iloc[0]) & (x <= curve["seen_high"].iloc[0])
     ax.fill_between(x, curve["low"], curve["high"], color=color, alpha=0.12)
-    ax.fill_between(x.where(seen), curve["low"].where(seen), curve["high"].where(seen),
-                    color=color, alpha=0.18, label="90% interval")
-    ax.fill_between(x.where(seen), curve["q25"].where(seen), curve["q75"].where(seen),
-                    color=color, alpha=0.3, label="50% interval")
+    ax.fill_between(
+        x.where(seen),
+        curve["low"].where(seen),
+        curve["high"].where(seen),
+        color=color,
+        alpha=0.18,
+        label="90% interval",
+    )
+    ax.fill_between(
+        x.where(seen),
+        curve["q25"].where(seen),
+        curve["q75"].where(seen),
+        color=color,
+        alpha=0.3,
+        label="50% interval",
+    )
     ax.plot(x, curve["estimate"], color=color, lw=2, label="expected cutoff")
     own = history[history["program"].astype(str) == program]
     own = own[own["draw_date"] >= own["draw_date"].max() - pd.Timedelta(days=730)]
@@ -132,14 +144,21 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
     part = results[results["program"] == program]
     color = PROGRAM_COLORS.get(program, "#1f77b4")
     dates = part["draw_date"]
-    ax.fill_between(dates, part["low"], part["high"], color=color, alpha=0.2, step="mid",
-                    label="90% interval")
+    ax.fill_between(
+        dates, part["low"], part["high"], color=color, alpha=0.2, step="mid", label="90% interval"
+    )
     ax.plot(dates, part["estimate"], "o-", color=color, ms=3, lw=1, label="forecast")
     ax.plot(dates, part["naive"], "x", color="0.5", ms=4, label="previous cutoff")
     ax.plot(dates, part["crs_cutoff"], "k.", ms=5, label="actual cutoff")
     missed = part[~part["covered"]]
-    ax.scatter(missed["draw_date"], missed["crs_cutoff"], s=50, facecolors="none",
-               edgecolors="red", label="outside the interval")
+    ax.scatter(
+        missed["draw_date"],
+        missed["crs_cutoff"],
+        s=50,
+        facecolors="none",
+        edgecolors="red",
+        label="outside the interval",
+    )
     test = part.loc[part["period"] == "test", "draw_date"]
     if not test.empty and (part["period"] == "validation").any():
         ax.axvline(test.min(), color="0.6", ls="--", lw=1, label="test period from here")

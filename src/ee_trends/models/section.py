@@ -7,7 +7,7 @@ import pandas as pd
 from ee_trends.content import Figure, Section, Table, Text
 from ee_trends.models.backtest import backtest, backtest_summary, evaluation
 from ee_trends.models.effects import size_effects
-from ee_trends.models.forecast import predict_cutoff, predict_curve
+from ee_trends.models.forecast import predict_curve, predict_cutoff
 from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
 from ee_trends.programs import program_label
 
@@ -32,9 +32,9 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     blocks: list = [Text(effects_text(effects)), Text(CAVEAT)]
     shown = effects.assign(
         program_name=_names(effects["program"]),
-        firm=effects["qualifies"].map({True: "yes", False: "no"}).where(
-            effects["role"] == "headline", "robustness"
-        ),
+        firm=effects["qualifies"]
+        .map({True: "yes", False: "no"})
+        .where(effects["role"] == "headline", "robustness"),
     )
     blocks.append(
         Table(
@@ -111,8 +111,11 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         blocks.append(
             Table(
                 "forecast_by_program",
-                summary.assign(program_name=_names(summary["program"]).where(
-                    summary["program"] != "overall", "every program")),
+                summary.assign(
+                    program_name=_names(summary["program"]).where(
+                        summary["program"] != "overall", "every program"
+                    )
+                ),
                 {
                     "period": ("Period", "text"),
                     "program_name": ("Program", "text"),

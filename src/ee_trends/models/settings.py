@@ -28,7 +28,7 @@ POOL_SIZE_ROUNDS = 10
 SLOPE_WINDOW = 40
 """Last rounds of a program whose changes estimate its size slope."""
 SLOPE_PRIOR_ROUNDS = 10.0
-"""Shrinkage of a program's own slope: the pooled within-program slope counts as this many rounds."""
+"""Shrinkage of a program's own slope: the pooled within-program slope counts as this many."""
 SLOPE_HALF_LIFE_DAYS = 365.0
 """Weight of a cutoff change in the slope halves with each year of age."""
 PAUSE_DAYS = 180

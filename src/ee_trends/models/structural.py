@@ -251,7 +251,7 @@ _SHARE_COLUMNS = ["realised_share", "crs_cutoff"]
 def doubling_effect(
     density: np.ndarray, share: Share, sizes: np.ndarray, *, nominees: bool
 ) -> np.ndarray:
-    """``c(2N) - c(N)`` for each ``N`` of ``sizes``: the effect of doubling a round, read off a pool.
+    """``c(2N) - c(N)`` for each ``N`` of ``sizes``: the effect of doubling a round, off a pool.
 
     ``share`` is the program's eligible share; without ``nominees`` (every
     program but PNP) the 601+ block of the distribution is left out. NaN
@@ -281,7 +281,9 @@ def shares_by_program(draws: pd.DataFrame, pool: pd.DataFrame) -> dict[str, pd.D
         columns = ["draw_date", "realised_share", "crs_cutoff"]
         return {str(p): part[columns] for p, part in check.groupby("program", sort=False)}
 
-    key = content_key(draws[["draw_id", "draw_date", "program", "invitations", "crs_cutoff", "pool_as_of"]], pool)
+    key = content_key(
+        draws[["draw_id", "draw_date", "program", "invitations", "crs_cutoff", "pool_as_of"]], pool
+    )
     return cached("shares_by_program", key, compute)
 
 

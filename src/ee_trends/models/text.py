@@ -19,7 +19,7 @@ def _points(value: float) -> str:
 
 
 def effects_text(effects: pd.DataFrame) -> str:
-    """The headline size effects of :func:`ee_trends.models.size_effects`, one sentence a program."""
+    """The headline effects of :func:`ee_trends.models.size_effects`, a sentence per program."""
     sentences = []
     for program, rows in effects[effects["role"] == "headline"].groupby("program", sort=False):
         rows = rows.set_index("estimate")
@@ -31,7 +31,8 @@ def effects_text(effects: pd.DataFrame) -> str:
                 f"{name}: when a round is twice as large, its cutoff is "
                 f"{_points(r['effect_per_doubling'])}"
                 f" (95% interval {r['ci_low']:+.1f} to {r['ci_high']:+.1f}; "
-                f"{int(r['n'])} rounds from {r['first_date']:%Y-%m-%d} to {r['last_date']:%Y-%m-%d})"
+                f"{int(r['n'])} rounds from {r['first_date']:%Y-%m-%d} "
+                f"to {r['last_date']:%Y-%m-%d})"
             )
             if not r["qualifies"]:
                 parts[-1] += (
