@@ -96,7 +96,7 @@ def _fresh_models_cache() -> None:
     """Forget the results the models computed once per history (a cold start)."""
     from ee_trends.models import cache
 
-    cache._STORE.clear()
+    cache.clear()
 
 
 def bench_predict_cutoff() -> None:

@@ -16,10 +16,12 @@ history, :func:`ee_trends.models.forecast.forecast_history`). Compared with:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ee_trends.models.effects import hac_lags
 from ee_trends.models.forecast import calibration_errors, error_quantile, forecast_history
 from ee_trends.models.settings import (
     BENCHMARK,
@@ -189,20 +191,32 @@ def _block_bootstrap_ratio(model: np.ndarray, naive: np.ndarray, seed: int = 8) 
     return model[index].sum(axis=1) / np.maximum(naive[index].sum(axis=1), 1e-9)
 
 
-def _diebold_mariano(model: np.ndarray, naive: np.ndarray) -> tuple[float, float]:
-    """Diebold-Mariano statistic of absolute-error differences (Newey-West variance), p-value."""
-    from scipy.stats import norm
+@dataclass(frozen=True)
+class DieboldMariano:
+    """A Diebold-Mariano test: ``stat`` (negative: the first forecast is better), ``p_value``."""
 
-    from ee_trends.models.effects import _hac_lags
+    stat: float
+    p_value: float
+
+
+def diebold_mariano(model: np.ndarray, naive: np.ndarray) -> DieboldMariano:
+    """Diebold-Mariano test of absolute-error differences, Newey-West variance (two-sided).
+
+    NaN when the two forecasts' errors are identical.
+    """
+    from scipy.stats import norm
 
     d = model - naive
     n = len(d)
+    lags = hac_lags(n)
     centred = d - d.mean()
     variance = float(centred @ centred) / n
-    for lag in range(1, _hac_lags(n) + 1):
-        variance += 2 * (1 - lag / (_hac_lags(n) + 1)) * float(centred[lag:] @ centred[:-lag]) / n
-    z = float(d.mean() / math.sqrt(variance / n)) if variance > 0 else np.nan
-    return z, float(2 * norm.sf(abs(z)))
+    for lag in range(1, lags + 1):
+        variance += 2 * (1 - lag / (lags + 1)) * float(centred[lag:] @ centred[:-lag]) / n
+    if variance <= 1e-12:
+        return DieboldMariano(np.nan, np.nan)
+    z = float(d.mean() / math.sqrt(variance / n))
+    return DieboldMariano(z, float(2 * norm.sf(abs(z))))
 
 
 def evaluation(results: pd.DataFrame) -> pd.DataFrame:
@@ -225,7 +239,7 @@ def evaluation(results: pd.DataFrame) -> pd.DataFrame:
         for name, column in (("forecaster", "error"), ("benchmark", "benchmark_error")):
             model = part[column].abs().to_numpy()
             ratios = _block_bootstrap_ratio(model, naive)
-            z, p = _diebold_mariano(model, naive)
+            test = diebold_mariano(model, naive)
             rows.append(
                 {
                     "period": period,
@@ -236,8 +250,8 @@ def evaluation(results: pd.DataFrame) -> pd.DataFrame:
                     "ratio": model.mean() / naive.mean(),
                     "ratio_low": float(np.quantile(ratios, 0.05)),
                     "ratio_high": float(np.quantile(ratios, 0.95)),
-                    "dm_stat": z,
-                    "dm_p_value": p,
+                    "dm_stat": test.stat,
+                    "dm_p_value": test.p_value,
                     "coverage50": part["covered50"].mean() if name == "forecaster" else np.nan,
                     "coverage": part["covered"].mean() if name == "forecaster" else np.nan,
                     "pinball": part["pinball"].mean() if name == "forecaster" else np.nan,

@@ -45,3 +45,8 @@ def cached(name: str, key: tuple, compute: Callable[[], Any]) -> Any:
     while len(_STORE) > SIZE:
         _STORE.popitem(last=False)
     return value
+
+
+def clear() -> None:
+    """Forget every stored result (the next call computes afresh)."""
+    _STORE.clear()

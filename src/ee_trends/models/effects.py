@@ -98,14 +98,14 @@ def _usable(draws: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- fits
 
 
-def _hac_lags(n: int) -> int:
+def hac_lags(n: int) -> int:
     """Newey-West lag rule ``floor(4 (n/100)^(2/9))``."""
     return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
 
 
 def _hac_cov(scores: np.ndarray, bread: np.ndarray) -> np.ndarray:
     """Sandwich ``B^-1 Omega B^-1``, Omega the Bartlett-weighted (Newey-West) sum of ``scores``."""
-    lags = _hac_lags(len(scores))
+    lags = hac_lags(len(scores))
     omega = scores.T @ scores
     for lag in range(1, lags + 1):
         gamma = scores[lag:].T @ scores[:-lag]

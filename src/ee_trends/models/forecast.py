@@ -90,7 +90,15 @@ class _Series:
 _EPOCH = np.datetime64("2015-01-01", "ns")
 
 
-def _slope_sums(s: _Series, upto: int) -> tuple[float, float]:
+@dataclass(frozen=True)
+class _Sums:
+    """Weighted sums of cutoff changes on size changes: ``xy`` and ``xx``."""
+
+    xy: float
+    xx: float
+
+
+def _slope_sums(s: _Series, upto: int) -> _Sums:
     """Huber-weighted sums ``(sxy, sxx)`` of cutoff changes on size changes of the first ``upto``.
 
     A few IRLS steps of Huber's M-estimator (k = 1.345, MAD scale), changes
@@ -109,7 +117,7 @@ def _slope_sums(s: _Series, upto: int) -> tuple[float, float]:
     recency = 2.0 ** (since / SLOPE_HALF_LIFE_DAYS)
     dx, dy = dx[keep], dy[keep]
     if len(dx) == 0:
-        return 0.0, 0.0
+        return _Sums(0.0, 0.0)
     weights, slope = recency, 0.0
     for _ in range(4):
         residual = dy - slope * dx
@@ -117,7 +125,7 @@ def _slope_sums(s: _Series, upto: int) -> tuple[float, float]:
         weights = recency * np.minimum(1.0, 1.345 * scale / np.maximum(np.abs(residual), 1e-9))
         sxx = float((weights * dx * dx).sum())
         slope = float((weights * dx * dy).sum()) / sxx if sxx > 0 else 0.0
-    return float((weights * dx * dy).sum()), float((weights * dx * dx).sum())
+    return _Sums(float((weights * dx * dy).sum()), float((weights * dx * dx).sum()))
 
 
 def _median(values: np.ndarray) -> float:
@@ -161,15 +169,15 @@ def _slopes(series, counts, program: str, pool_slope: float, memo: dict | None =
         if key in series and counts.get(key, 0) > 2:
             if (key, counts[key]) not in memo:
                 memo[key, counts[key]] = _slope_sums(series[key], counts[key])
-            a, b = memo[key, counts[key]]
-            sxy, sxx = sxy + a, sxx + b
+            sums = memo[key, counts[key]]
+            sxy, sxx = sxy + sums.xy, sxx + sums.xx
     pooled = sxy / sxx if sxx > 0 else 0.0
     s, n = series[program], counts[program]
     start = _segment_start(s.dates, n)
     own_part = _Series(s.dates[start:n], s.size[start:n], s.cutoff[start:n])
-    own_xy, own_xx = _slope_sums(own_part, n - start)
-    prior = SLOPE_PRIOR_ROUNDS * (own_xx / max(n - start - 1, 1) if own_xx > 0 else 1.0)
-    return _Slopes(pooled, (own_xy + prior * pooled) / (own_xx + prior), pool_slope)
+    own = _slope_sums(own_part, n - start)
+    prior = SLOPE_PRIOR_ROUNDS * (own.xx / max(n - start - 1, 1) if own.xx > 0 else 1.0)
+    return _Slopes(pooled, (own.xy + prior * pooled) / (own.xx + prior), pool_slope)
 
 
 # --------------------------------------------------------------------------- one forecast

@@ -38,7 +38,6 @@ round, on the rounds whose distribution was published.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,29 +168,6 @@ def _depleted(density: np.ndarray, rounds: pd.DataFrame, since: pd.Timestamp) ->
     for cutoff, invitations in zip(rounds["crs_cutoff"], rounds["invitations"], strict=True):
         density = deplete(density, float(cutoff), float(invitations))
     return density
-
-
-def _has_pool(draws: pd.DataFrame, pool: pd.DataFrame) -> np.ndarray:
-    """Which rounds of ``draws`` have a published distribution in ``pool``."""
-    ids = pool["draw_id"].astype(str).unique()
-    return (draws["draw_id"].astype(str).isin(ids) & draws["pool_as_of"].notna()).to_numpy()
-
-
-def _latest(draws: pd.DataFrame, has: np.ndarray, density_of, upto: int):
-    """The newest pool published with the first ``upto`` rounds, less the rounds drawn from it.
-
-    ``draws`` is ordered and snapshot-dated (:func:`_ordered`), ``has`` its
-    :func:`_has_pool`, ``density_of(draw_id)`` a round's density. For a
-    forecast: the distribution published with the last round is dated before
-    it, so every round since that date has already invited from it. Returns
-    the density and the round whose distribution it is, or None.
-    """
-    with_pool = np.flatnonzero(has[:upto])
-    if len(with_pool) == 0:
-        return None
-    last = draws.iloc[with_pool[-1]]
-    density = _depleted(density_of(last["draw_id"]), draws.iloc[:upto], last["pool_as_of"])
-    return density, str(last["draw_id"])
 
 
 @dataclass(frozen=True)
@@ -369,62 +345,6 @@ def structural_accuracy(check: pd.DataFrame) -> pd.DataFrame:
     table = scored.groupby("program", observed=True, sort=False).apply(summary)
     table.loc["overall"] = summary(scored)
     return table.reset_index().rename(columns={"index": "program"})
-
-
-def structural_forecasts(draws: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
-    """The structural forecast of every round from what was published before its date.
-
-    For a round dated ``d``: the newest distribution published with a round
-    dated before ``d``, less the rounds drawn from it since (:func:`_latest`
-    of the rounds before ``d``), and the eligible share of the round's program
-    measured on its rounds before ``d`` (:func:`structural_check`). Unlike
-    :func:`structural_check` this is a forecast: the round's own distribution
-    is not used. A round without a cutoff (a what-if) is forecast too.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per round, oldest first: ``draw_id``, ``draw_date``,
-        ``program``, ``invitations``, ``crs_cutoff``, ``structural_estimate``
-        (NaN when no distribution was published before the round),
-        ``pool_of_round`` (the round whose distribution was used).
-    """
-    draws = _ordered(draws, pool)
-    check = structural_check(draws[draws["crs_cutoff"].notna()], pool)
-    shares = {key: part for key, part in check.groupby("program", observed=True)}
-    has = _has_pool(draws, pool)
-    density_of = functools.cache(lambda draw_id: pool_density(pool, draw_id))
-    dates = draws["draw_date"].to_numpy()
-    rows = []
-    for position, row in enumerate(draws.itertuples(index=False)):
-        latest = _latest(draws, has, density_of, int(np.searchsorted(dates, dates[position])))
-        estimate, source = np.nan, None
-        if latest is not None:
-            density, source = latest
-            own = shares.get(row.program, check.iloc[:0])
-            own = own[own["draw_date"] < row.draw_date]
-            estimate = invert_eligible(density, float(row.invitations), eligible_share(own))
-        rows.append(
-            (
-                row.draw_id,
-                row.draw_date,
-                row.program,
-                row.invitations,
-                row.crs_cutoff,
-                estimate,
-                source,
-            )
-        )
-    columns = [
-        "draw_id",
-        "draw_date",
-        "program",
-        "invitations",
-        "crs_cutoff",
-        "structural_estimate",
-        "pool_of_round",
-    ]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def _ordered(draws: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
