@@ -95,23 +95,18 @@ def plot_what_if(
     color = PROGRAM_COLORS.get(program, "#1f77b4")
     x = curve["invitations"].astype(float)
     seen = (x >= curve["seen_low"].iloc[0]) & (x <= curve["seen_high"].iloc[0])
-    ax.fill_between(x, curve["low"], curve["high"], color=color, alpha=0.12)
     ax.fill_between(
-        x.where(seen),
-        curve["low"].where(seen),
-        curve["high"].where(seen),
-        color=color,
-        alpha=0.18,
-        label="90% interval",
+        x, curve["low"], curve["high"], color=color, alpha=0.1, label="90% interval, other sizes"
     )
-    ax.fill_between(
-        x.where(seen),
-        curve["q25"].where(seen),
-        curve["q75"].where(seen),
-        color=color,
-        alpha=0.3,
-        label="50% interval",
-    )
+    for low, high, alpha, label in (("low", "high", 0.18, "90%"), ("q25", "q75", 0.3, "50%")):
+        ax.fill_between(
+            x.where(seen),
+            curve[low].where(seen),
+            curve[high].where(seen),
+            color=color,
+            alpha=alpha,
+            label=f"{label} interval",
+        )
     ax.plot(x, curve["estimate"], color=color, lw=2, label="expected cutoff")
     own = history[history["program"].astype(str) == program]
     own = own[own["draw_date"] >= own["draw_date"].max() - pd.Timedelta(days=730)]
@@ -121,7 +116,7 @@ def plot_what_if(
         s=16,
         color="0.25",
         alpha=0.7,
-        label="its rounds of the last two years",
+        label="rounds, last two years",
         zorder=3,
     )
     for edge in (curve["seen_low"].iloc[0], curve["seen_high"].iloc[0]):
