@@ -102,7 +102,7 @@ def test_cli_predict(newest_feed, capsys):
     code = main([*arguments, "--program", "CEC", "--invitations", "3000", "--score", "510"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "A round of 3,000 invitations for Canadian Experience Class on 2026-08-20" in out
+    assert "Canadian Experience Class, a round of 3,000 invitations on 2026-08-20" in out
     assert "Chance that the cutoff is 510 or lower" in out
     assert main([*arguments, "--program", "nope", "--invitations", "3000"]) == 2
     assert "unknown program 'nope'; one of:" in capsys.readouterr().err

@@ -223,8 +223,9 @@ def pool_implied_effect(
     with a distribution) and, except for PNP rounds, the 601+ block (the
     provincial nominees) is left out. The estimate is the mean over sizes on
     the newest distribution; the range is over sizes and the last
-    ``distributions`` distributions. None without a distribution or a
-    round of the program.
+    ``distributions`` distributions; NaN (with a note saying so) where the
+    eligible pool holds fewer than twice the round. None without a
+    distribution or a round of the program.
     """
     from ee_trends.models.structural import (
         doubling_effect,
@@ -250,19 +251,19 @@ def pool_implied_effect(
         for d in newest
     ]
     effects = np.asarray(effects)
-    if np.isnan(effects[0]).all():
-        return None
+    readable = np.isfinite(effects[0]).any()
     first = dated[dated["draw_id"] == newest[0]]
     return {
-        "effect_per_doubling": float(np.nanmean(effects[0])),
-        "ci_low": float(np.nanmin(effects)),
-        "ci_high": float(np.nanmax(effects)),
+        "effect_per_doubling": float(np.nanmean(effects[0])) if readable else np.nan,
+        "ci_low": float(np.nanmin(effects)) if readable else np.nan,
+        "ci_high": float(np.nanmax(effects)) if readable else np.nan,
         "interval": f"range over sizes, last {len(newest)} distributions",
         "n": pd.NA,
         "first_date": first["pool_as_of"].iloc[0],
         "last_date": first["pool_as_of"].iloc[0],
         "note": f"distribution of {first['pool_as_of'].iloc[0]:%Y-%m-%d} (round #{newest[0]}), "
-        f"{lo:,.0f} to {hi:,.0f} invitations",
+        f"{lo:,.0f} to {hi:,.0f} invitations"
+        + ("" if readable else ": the eligible pool is too small to read a doubling off"),
     }
 
 
@@ -348,7 +349,7 @@ def size_effects(
                     "influential_round": pd.NA,
                     "influential_date": pd.NaT,
                     "without_influential": np.nan,
-                    "qualifies": True,
+                    "qualifies": bool(np.isfinite(implied["effect_per_doubling"])),
                 }
             )
         y, x = part["cutoff"].to_numpy(), _design(part)

@@ -512,7 +512,7 @@ class Prediction:
         lo, hi = self.sizes_seen
         inside = lo <= self.invitations <= hi
         text = (
-            f"A round of {self.invitations:,} invitations for {_label(self.program)} on "
+            f"{_label(self.program)}, a round of {self.invitations:,} invitations on "
             f"{self.on:%Y-%m-%d}: expected cutoff {self.estimate:.0f} "
             f"({self.level:.0%} interval {self.low:.0f} to {self.high:.0f}).\n"
             f"It starts from the latest round, #{self.last_round} on {self.last_date:%Y-%m-%d} "
@@ -521,15 +521,11 @@ class Prediction:
             f"{self.last_invitations:,} at {self.start_cutoff:.0f}.\n"
             f"Each doubling of the round moves the cutoff by {self.slope_per_doubling:+.1f} "
             f"points ({self.slope_source}).\n"
-            f"Its recent rounds had {lo:,} to {hi:,} invitations; "
+            f"Its recent rounds had {lo:,} to {hi:,} invitations (this size is "
+            f"{'inside' if inside else 'outside'} that range) and its latest round was "
+            f"{(self.on - self.last_date).days} days before"
             + (
-                "this size is inside that range"
-                if inside
-                else "this size is outside that range, so the interval is wider"
-            )
-            + (
-                f"; {(self.on - self.last_date).days} days after its latest round, the "
-                f"interval is {self.widening:.1f} times its usual width."
+                f": the interval is {self.widening:.1f} times its usual width."
                 if self.widening > 1.005
                 else "."
             )

@@ -40,7 +40,7 @@ def effects_text(effects: pd.DataFrame) -> str:
                     f"{r['without_influential']:+.1f}, more than {DROP_ONE_LIMIT:.0f} points, "
                     "so it is not a firm figure"
                 )
-        if "pool_implied" in rows.index:
+        if "pool_implied" in rows.index and rows.loc["pool_implied", "qualifies"]:
             r = rows.loc["pool_implied"]
             parts.append(
                 f"the latest published pool implies {r['effect_per_doubling']:+.1f} per doubling"
