@@ -34,7 +34,8 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         program_name=_names(effects["program"]),
         firm=effects["qualifies"]
         .map({True: "yes", False: "no"})
-        .where(effects["role"] == "headline", "robustness"),
+        .where(effects["role"] == "headline", "robustness check")
+        .where(effects["estimate"] != "pool_implied", "not a fit to rounds"),
     )
     blocks.append(
         Table(
