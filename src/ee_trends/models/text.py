@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ee_trends.models.settings import DROP_ONE_LIMIT
+from ee_trends.models.settings import COVERAGE_AIM, DROP_ONE_LIMIT, GAIN_TARGET
 from ee_trends.programs import program_label
 
 CAVEAT = (
@@ -90,4 +90,14 @@ def evaluation_text(table: pd.DataFrame) -> str:
             f"{f['coverage']:.0%} of the cutoffs; its mean pinball loss is {f['pinball']:.2f} "
             f"against {f['naive_pinball']:.2f} for the previous cutoff with its past errors."
         )
+        if period == "test":
+            low, high = COVERAGE_AIM
+            ratio_met = f["ratio"] <= 1 - GAIN_TARGET
+            coverage_met = low <= f["coverage"] <= high
+            sentences.append(
+                f"The aim was a ratio of {1 - GAIN_TARGET:.2f} or less with {low:.0%} to "
+                f"{high:.0%} of the cutoffs inside the 90% intervals: the ratio "
+                f"{'meets' if ratio_met else 'misses'} it, the coverage "
+                f"{'meets' if coverage_met else 'misses'} it."
+            )
     return " ".join(sentences)
