@@ -112,7 +112,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-
 def _common_options() -> argparse.ArgumentParser:
     """Options accepted before or after the subcommand.
 

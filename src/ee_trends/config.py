@@ -16,7 +16,7 @@ SOURCE_ENV = "EE_TRENDS_SOURCE"
 DATA_DIR_ENV = "EE_TRENDS_DATA_DIR"
 
 SNAPSHOT_DIR = Path(__file__).with_name("snapshot")
-"""Package data: one capture of the feed (with its provenance), the offline default of last resort."""
+"""Package data: one capture of the feed and its provenance, the offline default of last resort."""
 
 OFFLINE_HINT = (
     "offline, set EE_TRENDS_SOURCE or pass --source (a saved feed file, a folder of captures), "

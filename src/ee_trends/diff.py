@@ -35,8 +35,10 @@ REVISION_COLUMNS: tuple[str, ...] = (
 )
 
 _POOL_SUBTOTALS = {
-    total: (min(LEAF_RANGES[leaf][0] for leaf in leaves if leaf in LEAF_RANGES),
-            max(LEAF_RANGES[leaf][1] for leaf in leaves if leaf in LEAF_RANGES))
+    total: (
+        min(LEAF_RANGES[leaf][0] for leaf in leaves if leaf in LEAF_RANGES),
+        max(LEAF_RANGES[leaf][1] for leaf in leaves if leaf in LEAF_RANGES),
+    )
     for total, leaves in SUMS
     if total != "dd18"
 }
@@ -210,7 +212,8 @@ def _left_aligned(table: pd.DataFrame) -> str:
         [f"{column:>9}" for column in table.columns],
         *([f"{value:>9}" for value in row] for row in table.itertuples(index=False)),
     ]
-    return "\n".join(f"{label:<{size}}" + "".join(row) for label, row in zip(labels, rows, strict=True))
+    lines = zip(labels, rows, strict=True)
+    return "\n".join(f"{label:<{size}}" + "".join(row) for label, row in lines)
 
 
 def _wrap(text: str, width: int) -> str:
