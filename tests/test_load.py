@@ -195,7 +195,7 @@ def test_cli_reports_a_bad_feed_cleanly(tmp_path, capsys):
 
     bad = tmp_path / "bad.json"
     bad.write_text(pd.io.json.ujson_dumps(make_feed(make_round("9", drawCRS="n/a"))))
-    assert main(["--data-dir", str(tmp_path), "info", "--source", str(bad)]) == 1
+    assert main(["--data-dir", str(tmp_path), "info", "--source", str(bad)]) == 2
     assert "round 9: field 'drawCRS'" in capsys.readouterr().err
 
 

@@ -37,8 +37,9 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     Raises
     ------
     NotADirectoryError
-        If ``data_dir`` is an empty path, or the folder found exists but is
-        not a folder (never a silent fall-back to another folder).
+        If ``data_dir`` is an empty path, or the folder found, or the
+        nearest of its parents that exists, is not a folder (never a silent
+        fall-back to another folder).
     """
     if data_dir is not None:
         if not os.fspath(data_dir):
@@ -50,8 +51,10 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         folder = checkout / "data"
     else:
         folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ee_trends"
-    if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(f"the data folder {folder} is a file, not a folder")
+    existing = next(path for path in (folder, *folder.absolute().parents) if path.exists())
+    if not existing.is_dir():
+        where = "" if existing == folder else f" ({existing} is a file)"
+        raise NotADirectoryError(f"the data folder {folder} is not a folder{where}")
     return folder
 
 
