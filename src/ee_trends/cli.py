@@ -502,7 +502,7 @@ def _fetch_for_report(args: argparse.Namespace) -> str | None:
     """``report --fetch``: keep a new capture of the live feed when the source is the data
     folder; the source to report on (the shipped snapshot when the fetch failed and no
     capture is kept, so the live feed is not tried twice)."""
-    from ee_trends.config import OFFLINE_HINT, resolve_source, shipped_snapshot
+    from ee_trends.config import OFFLINE_SOURCES, resolve_source, shipped_snapshot
     from ee_trends.fetch import fetch_capture
 
     if args.source is not None or os.environ.get("EE_TRENDS_SOURCE"):
@@ -518,7 +518,7 @@ def _fetch_for_report(args: argparse.Namespace) -> str | None:
         else:
             going_on = f"going on with the captures kept in {resolved.location}"
             source = None
-        warnings.warn(f"{err}; {going_on}; {OFFLINE_HINT}", stacklevel=1)
+        warnings.warn(f"{err}; {going_on}; {OFFLINE_SOURCES}", stacklevel=1)
         return source
     print(("unchanged: " if result.unchanged else "kept ") + str(result.path), file=sys.stderr)
     return None

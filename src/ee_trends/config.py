@@ -18,12 +18,17 @@ DATA_DIR_ENV = "EE_TRENDS_DATA_DIR"
 SNAPSHOT_DIR = Path(__file__).with_name("snapshot")
 """Package data: one capture of the feed and its provenance, the offline default of last resort."""
 
-OFFLINE_HINT = (
-    "offline, set EE_TRENDS_SOURCE or pass --source (a saved feed file, a folder of captures), "
-    "or keep a saved feed with `ee-trends fetch --from FILE`; with none of these, the snapshot "
-    "shipped with ee_trends is used"
+OFFLINE_SOURCES = (
+    "offline, read a saved feed file or folder of captures: EE_TRENDS_SOURCE=PATH, "
+    "--source PATH, or keep it with `ee-trends fetch --from PATH`"
 )
 """The offline options, named in every message about a failed live fetch."""
+
+OFFLINE_HINT = (
+    f"{OFFLINE_SOURCES}; with no source given and no capture kept, the snapshot shipped "
+    "with ee_trends is read"
+)
+"""The offline options and the last resort, for errors about a failed live fetch."""
 
 
 def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:

@@ -11,7 +11,13 @@ from typing import Any
 import pandas as pd
 
 from ee_trends.captures import list_captures
-from ee_trends.config import OFFLINE_HINT, Source, resolve_source, shipped_snapshot
+from ee_trends.config import (
+    OFFLINE_HINT,
+    OFFLINE_SOURCES,
+    Source,
+    resolve_source,
+    shipped_snapshot,
+)
 from ee_trends.errors import FeedError
 from ee_trends.feed import ROUND_FIELDS, check_feed, read_feed_file
 
@@ -75,7 +81,8 @@ def _fetch_or_snapshot(source: Source, *, data_dir: str | os.PathLike | None) ->
             raise FeedError(f"{err}; {OFFLINE_HINT}") from err
         snapshot = shipped_snapshot()
         warnings.warn(
-            f"{err}; using {snapshot.describe()}: run `ee-trends fetch` when online to update it",
+            f"{err}; using {snapshot.describe()}: `ee-trends fetch` updates it when online; "
+            f"{OFFLINE_SOURCES}",
             SnapshotWarning,
             stacklevel=2,
         )
