@@ -83,7 +83,6 @@ def test_summary_counts_by_field():
     assert summary.loc["dd1", "rounds"] == 1
 
 
-@pytest.mark.shared_data
 def test_real_captures(vintages):
     table = revisions(vintages)
     flip = table[(table["draw_id"] == "246") & (table["field"] == "drawDate")]
@@ -129,7 +128,6 @@ def test_cli_list_wraps_and_names_fields_in_words(tmp_path, capsys):
     assert max(len(line) for line in out.splitlines()) <= 100
 
 
-@pytest.mark.shared_data
 def test_cli_revisions(vintages, capsys):
     assert main(["revisions", "--source", str(vintages)]) == 0
     out = capsys.readouterr().out
