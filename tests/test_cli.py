@@ -56,6 +56,7 @@ BAD = {
         ["fetch", "--timeout", "inf"],
         ["fetch", "--timeout", "0"],
         ["fetch", "--retries", "-1"],
+        ["fetch", "--timeout", "1e300"],
         ["fetch", "--from", "{DIR}/missing.json"],
         ["fetch", "--from", "{GARBAGE}"],
         ["fetch", "--source", "{FEED}"],
@@ -80,6 +81,7 @@ BAD = {
         ["predict", "--source", "{FEED}", "--program", "nope", "--invitations", "3"],
         ["predict", "--source", "{FEED}", "--program", "cec", "--invitations", "0"],
         ["predict", "--source", "{FEED}", "--program", "cec", "--invitations", "9" * 30 + "x"],
+        ["predict", "--source", "{FEED}", "--program", "cec", "--invitations", "9" * 30],
         ["predict", "--source", "{FEED}", "--program", "cec", "--invitations", "3", "--on", "x"],
         [
             "predict",

@@ -6,7 +6,6 @@ import json
 import re
 
 import pandas as pd
-import pytest
 
 from conftest import make_feed, make_round, no_distribution
 from ee_trends import revisions

@@ -44,34 +44,34 @@ def _date(text: str) -> dt.date:
     return day
 
 
-def _count(text: str, *, least: int) -> int:
+def _count(text: str, *, least: int, most: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < least:
-        raise argparse.ArgumentTypeError(f"{value}: give a number >= {least}")
+    if not least <= value <= most:
+        raise argparse.ArgumentTypeError(f"{value}: give a number from {least} to {most:,}")
     return value
 
 
 def _positive(text: str) -> int:
-    """A whole number >= 1."""
-    return _count(text, least=1)
+    """A whole number from 1 to 1,000,000 (no round ever invited 30,000)."""
+    return _count(text, least=1, most=1_000_000)
 
 
-def _non_negative(text: str) -> int:
-    """A whole number >= 0."""
-    return _count(text, least=0)
+def _retries(text: str) -> int:
+    """A whole number from 0 to 100."""
+    return _count(text, least=0, most=100)
 
 
 def _seconds(text: str) -> float:
-    """A finite number of seconds > 0."""
+    """A finite number of seconds > 0, at most a day."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text}: give a finite number of seconds > 0")
+    if not (math.isfinite(value) and 0 < value <= 86_400):
+        raise argparse.ArgumentTypeError(f"{text}: give a number of seconds > 0, at most 86400")
     return value
 
 
@@ -166,7 +166,7 @@ def _add_fetch(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         "--timeout", type=_seconds, default=30.0, metavar="S", help="network timeout in seconds"
     )
     fetch.add_argument(
-        "--retries", type=_non_negative, default=3, metavar="N", help="retries on transient errors"
+        "--retries", type=_retries, default=3, metavar="N", help="retries on transient errors"
     )
     fetch.set_defaults(func=_cmd_fetch)
 
