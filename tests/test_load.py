@@ -86,7 +86,7 @@ def test_pool_has_15_leaves_for_each_of_217_rounds(pool, draws):
     assert draws.loc[draws["pool_total"].isna(), "pool_as_of"].isna().all()
 
 
-@pytest.mark.shared_data
+@pytest.mark.slow
 def test_every_capture_loads(vintages):
     files = list_captures(vintages)
     assert len(files) == 97

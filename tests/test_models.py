@@ -214,6 +214,7 @@ def test_backtest_until(real_draws, real_backtest):
     assert np.allclose(results["estimate"], longer)
 
 
+@pytest.mark.slow
 def test_pool_used_without_leakage(real_tables):
     # quirk: pool rows of rounds on or after `on` (and rows dated on or after it) change
     # nothing; the pool does change a CEC forecast (structural component)
