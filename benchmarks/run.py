@@ -144,8 +144,29 @@ def bench_report() -> None:
     print(f"ee-trends report:           {seconds:8.1f} s  ({figures} figures, PNG + SVG)")
 
 
+def bench_cli_errors() -> None:
+    """Time to a one-line error from ee-trends (a fresh process): bad arguments, a bad source."""
+    exe = Path(sys.executable).with_name("ee-trends")
+    with tempfile.TemporaryDirectory() as folder:
+        garbage = Path(folder, "garbage.json")
+        garbage.write_text("<html>not a feed</html>")
+        cases = {
+            "bad argument (--program nope)": ["predict", "--program", "nope", "--invitations", "1"],
+            "bad feed file (info --source)": ["info", "--source", str(garbage)],
+        }
+        for name, args in cases.items():
+            seconds = best_of(
+                lambda args=args: subprocess.run(
+                    [exe, "--data-dir", folder, *args], capture_output=True, check=False
+                ),
+                repeat=3,
+            )
+            print(f"{name:30s} {seconds * 1000:8.1f} ms  (best of 3)")
+
+
 BENCHMARKS: list[Callable[[], None]] = [
     bench_import,
+    bench_cli_errors,
     bench_load_draws,
     bench_merge_captures,
     bench_backtest,
