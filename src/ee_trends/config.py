@@ -122,9 +122,8 @@ def resolve_source(
 
     if list_captures(raw):
         return Source("folder", str(raw), "captures in the data folder")
-    return Source(
-        "url", FEED_URL, "no capture kept yet: the live feed, else the shipped snapshot", True
-    )
+    why = "no capture kept yet: the live feed, else the shipped snapshot"
+    return Source("url", FEED_URL, why, fallback=True)
 
 
 @dataclass(frozen=True)
