@@ -173,3 +173,13 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("EE_TRENDS_")}
     return {**env, "EE_TRENDS_DATA_DIR": str(tmp_path / "data")}
+
+
+def test_programs_are_exported_with_their_names():
+    """``help(load_draws)`` says "see PROGRAMS": ``ee_trends.PROGRAMS`` maps the keys to names."""
+    import ee_trends
+    from ee_trends.programs import PROGRAM_KEYS
+
+    assert tuple(ee_trends.PROGRAMS) == PROGRAM_KEYS
+    assert ee_trends.PROGRAMS["cec"] == "Canadian Experience Class"
+    assert "PROGRAMS" in dir(ee_trends)
