@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make report   set up, then regenerate every chart and table into reports/
+#   make report   set up, fetch the feed, then regenerate every chart and table into reports/
 #   make test     set up, then run the linter and the whole test suite
 # Both create .venv/ and install the project into it the first time.
 
@@ -12,12 +12,18 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# The first run says what it installs and how long that takes, shows pip's
+# progress, and sums up; later runs skip it (until pyproject.toml changes).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
-	touch $(STAMP)
+	@echo "make: setting up $(VENV)/ once: ee_trends and about 130 packages it needs (pandas,"
+	@echo "make: statsmodels, matplotlib, JupyterLab, pytest, ...), about 1 GB; 2 to 5 minutes"
+	@start=$$(date +%s) && \
+	$(PYTHON) -m venv $(VENV) && \
+	$(BIN)/pip install --quiet --upgrade pip && \
+	$(BIN)/pip install -e '.[dev]' && \
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null && \
+	touch $(STAMP) && \
+	echo "make: $(VENV)/ ready in $$(( $$(date +%s) - start )) s ($$($(BIN)/pip list 2>/dev/null | tail -n +3 | wc -l) packages)"
 
 # Headless Chromium for the report's browser test (Debian's package).
 browser:
@@ -25,8 +31,10 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium > /dev/null; }
 
+# Keeps a new capture of the live feed first (`ee-trends fetch`); offline, that
+# is one warning and the report uses the captures kept, else the shipped snapshot.
 report: setup
-	$(BIN)/ee-trends report --out reports/
+	$(BIN)/ee-trends report --fetch --out reports/
 
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks notebooks

@@ -70,14 +70,32 @@ def shared_data_dir() -> Path:
     return Path(os.environ.get("EE_TRENDS_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
+SLOW_FIXTURES = frozenset({"real_report", "real_backtest"})
+"""Fixtures that take seconds to build: a test using one is marked ``slow``."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the real captures ``shared_data`` (through any fixture that
+    depends on :func:`shared_data`), and every test using a :data:`SLOW_FIXTURES` ``slow``."""
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        if "shared_data" in needs:
+            item.add_marker(pytest.mark.shared_data)
+        if needs & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real captures; skipped where absent, but a failure in CI."""
     folder = shared_data_dir()
-    if not (folder / "ee_rounds_123_en.json").is_file():
-        message = f"the real feed captures are not at {folder}"
+    if not (folder / "ee_rounds_123_en.json").is_file() or not (folder / "vintages").is_dir():
+        message = (
+            f"the real feed captures are not at {folder}: set EE_TRENDS_SHARED_DATA to a folder "
+            "holding ee_rounds_123_en.json and vintages/"
+        )
         if os.environ.get("EE_TRENDS_REQUIRE_SHARED_DATA") or os.environ.get("CI"):
-            pytest.fail(message)
+            pytest.fail(message + " (required: EE_TRENDS_REQUIRE_SHARED_DATA or CI is set)")
         pytest.skip(message)
     return folder
 

@@ -237,12 +237,5 @@ def test_cli_context_json(newest_feed, capsys):
 def test_cli_context_text_and_unknown_round(newest_feed, capsys):
     assert main(["context", "384", "--source", str(newest_feed)]) == 0
     assert "16.8 months" in capsys.readouterr().out
-    assert main(["context", "9999", "--source", str(newest_feed)]) == 1
+    assert main(["context", "9999", "--source", str(newest_feed)]) == 2
     assert "9999" in capsys.readouterr().err
-
-
-def test_cli_help(capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["context", "--help"])
-    assert exit_.value.code == 0
-    assert "--json" in capsys.readouterr().out

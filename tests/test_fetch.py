@@ -556,15 +556,6 @@ def test_bad_arguments(tmp_path):
 # ---------------------------------------------------------------- the command
 
 
-def test_cli_fetch_help(capsys):
-    with pytest.raises(SystemExit) as info:
-        cli.main(["fetch", "--help"])
-    assert info.value.code == 0
-    out = capsys.readouterr().out
-    for option in ("--from", "--force", "--timeout", "--retries"):
-        assert option in out
-
-
 def test_cli_fetch_end_to_end(server, tmp_path, raw, capsys):
     body = feed_bytes(302, 301)
     url = server.serve("/feed.json", Reply(body))
@@ -583,9 +574,9 @@ def test_cli_fetch_end_to_end(server, tmp_path, raw, capsys):
     assert list_captures(raw) == [path]
 
 
-def test_cli_fetch_bad_feed_exits_1(server, tmp_path, raw, kept, capsys):
+def test_cli_fetch_bad_feed_exits_2(server, tmp_path, raw, kept, capsys):
     url = server.serve("/bad", Reply(b"\n"))
-    assert cli.main(["--data-dir", str(tmp_path), "fetch", "--from", url]) == 1
+    assert cli.main(["--data-dir", str(tmp_path), "fetch", "--from", url]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ee-trends: error:")
     assert url in err
@@ -596,13 +587,13 @@ def test_cli_fetch_fewer_rounds_and_force(tmp_path, raw, kept, capsys):
     source = tmp_path / "shrunk.json"
     source.write_bytes(feed_bytes(301))
     args = ["--data-dir", str(tmp_path), "fetch", "--from", str(source)]
-    assert cli.main(args) == 1
+    assert cli.main(args) == 2
     assert "--force" in capsys.readouterr().err
     assert cli.main([*args, "--force"]) == 0
     assert "wrote" in capsys.readouterr().out
 
 
-def test_cli_fetch_missing_file_exits_1(tmp_path, capsys):
+def test_cli_fetch_missing_file_exits_2(tmp_path, capsys):
     args = ["--data-dir", str(tmp_path), "fetch", "--from", str(tmp_path / "nothere.json")]
-    assert cli.main(args) == 1
+    assert cli.main(args) == 2
     assert "nothere.json" in capsys.readouterr().err

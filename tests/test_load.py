@@ -86,7 +86,7 @@ def test_pool_has_15_leaves_for_each_of_217_rounds(pool, draws):
     assert draws.loc[draws["pool_total"].isna(), "pool_as_of"].isna().all()
 
 
-@pytest.mark.shared_data
+@pytest.mark.slow
 def test_every_capture_loads(vintages):
     files = list_captures(vintages)
     assert len(files) == 97
@@ -195,7 +195,7 @@ def test_cli_reports_a_bad_feed_cleanly(tmp_path, capsys):
 
     bad = tmp_path / "bad.json"
     bad.write_text(pd.io.json.ujson_dumps(make_feed(make_round("9", drawCRS="n/a"))))
-    assert main(["--data-dir", str(tmp_path), "info", "--source", str(bad)]) == 1
+    assert main(["--data-dir", str(tmp_path), "info", "--source", str(bad)]) == 2
     assert "round 9: field 'drawCRS'" in capsys.readouterr().err
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
-import pytest
 
 from conftest import make_feed, make_round, no_distribution
 from ee_trends import revisions
 from ee_trends.cli import main
-from ee_trends.diff import REVISION_COLUMNS, summarize_revisions
+from ee_trends.diff import FIELD_NAMES, REVISION_COLUMNS, summarize_revisions
+from ee_trends.feed import ROUND_FIELDS
 
 FIRST = "ee_rounds_123_en_20230413T030157Z.json.gz"
 SECOND = "ee_rounds_123_en_20240406T095537Z.json.gz"
@@ -79,7 +82,6 @@ def test_summary_counts_by_field():
     assert summary.loc["dd1", "rounds"] == 1
 
 
-@pytest.mark.shared_data
 def test_real_captures(vintages):
     table = revisions(vintages)
     flip = table[(table["draw_id"] == "246") & (table["field"] == "drawDate")]
@@ -97,15 +99,36 @@ def test_real_captures(vintages):
     assert int(table["cosmetic"].sum()) == 6
 
 
-@pytest.mark.shared_data
+def test_every_field_has_a_name_in_words():
+    assert set(FIELD_NAMES) == set(ROUND_FIELDS)
+    assert FIELD_NAMES["drawSize"] == "invitations"
+    assert FIELD_NAMES["dd8"] == "pool 451\u2013460"
+    assert FIELD_NAMES["dd3"] == "pool 451\u2013500 subtotal"
+    assert FIELD_NAMES["drawText2"] == "programs covered"
+
+
+def test_cli_single_capture_has_nothing_to_compare(tmp_path, capsys):
+    feed = tmp_path / FIRST.removesuffix(".gz")
+    feed.write_text(json.dumps(make_feed(make_round("1"))))
+    assert main(["revisions", "--source", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"nothing to compare: only {feed.name}.")
+    assert "no changes" not in out
+
+
+def test_cli_list_wraps_and_names_fields_in_words(tmp_path, capsys):
+    for label, feed in _feeds():
+        (tmp_path / label.removesuffix(".gz")).write_text(json.dumps(feed))
+    assert main(["revisions", "--source", str(tmp_path), "--list", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "round 246, draw date: '12-04-2023' \u2192 '2023-04-12'" in out
+    assert "pool total" in out and "program name" in out
+    assert not re.search(r"\b(dd\d+|draw[A-Z]\w*)\b", out.replace(".json", ""))
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
 def test_cli_revisions(vintages, capsys):
     assert main(["revisions", "--source", str(vintages)]) == 0
     out = capsys.readouterr().out
-    assert "cosmetic-only hidden" in out and "drawName" in out
-
-
-def test_cli_help(capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["revisions", "--help"])
-    assert exit_.value.code == 0
-    assert "--all" in capsys.readouterr().out
+    assert "cosmetic-only hidden" in out
+    assert re.search(r"^program name +23 +23 +1$", out, re.MULTILINE)

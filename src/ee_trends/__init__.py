@@ -5,11 +5,15 @@ fast and imports neither matplotlib nor statsmodels::
 
     from ee_trends import load_draws, load_pool
     draws = load_draws()          # source from the resolution rule
+
+``PROGRAMS`` maps each program key of the ``program`` column to its readable
+name (``{"cec": "Canadian Experience Class", ...}``).
 """
 
 from __future__ import annotations
 
 import importlib
+from types import MappingProxyType
 from typing import Any
 
 from ee_trends.errors import FeedError
@@ -24,12 +28,18 @@ _LAZY = {
     "draw_context": "ee_trends.context",
 }
 
-__all__ = ["FeedError", "__version__", *_LAZY]
+_RENAMED = {"PROGRAMS": ("ee_trends.programs", "PROGRAM_LABELS")}
+"""Lazy exports whose name differs in their module: name -> (module, attribute)."""
+
+__all__ = ["FeedError", "__version__", *_LAZY, *_RENAMED]
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _RENAMED:
+        module, attribute = _RENAMED[name]
+        return MappingProxyType(getattr(importlib.import_module(module), attribute))
     raise AttributeError(f"module 'ee_trends' has no attribute {name!r}")
 
 

@@ -1,39 +1,150 @@
 """The ``ee-trends`` command: fetch, build, info, and the analysis commands.
 
-Each subcommand is one ``_cmd_*`` function registered in :func:`build_parser`;
-the work itself lives in the package's modules.
+Each subcommand is one ``_add_*`` function (its options) and one ``_cmd_*``
+function (its work, which lives in the package's modules), registered in
+:data:`SUBCOMMANDS`. Arguments are checked when parsed; every failure is one
+line on stderr naming what is wrong and what to do, with exit status 2 (130
+after Ctrl-C), never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
+import logging
+import math
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from ee_trends import __version__
 from ee_trends.errors import FeedError
 
+ERROR = 2
+"""Exit status of every failure: bad arguments, bad input, missing permissions."""
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ee-trends",
-        description="Study Canada's Express Entry rounds of invitations.",
-    )
-    parser.add_argument(
+INTERRUPTED = 130
+"""Exit status after Ctrl-C."""
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def _date(text: str) -> dt.date:
+    """A day ``YYYY-MM-DD`` between 1990 and 2100."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+    if not 1990 <= day.year <= 2100:
+        raise argparse.ArgumentTypeError(f"{text}: give a date between 1990 and 2100")
+    return day
+
+
+def _count(text: str, *, least: int, most: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not least <= value <= most:
+        raise argparse.ArgumentTypeError(f"{value}: give a number from {least} to {most:,}")
+    return value
+
+
+def _positive(text: str) -> int:
+    """A whole number from 1 to 1,000,000 (no round ever invited 30,000)."""
+    return _count(text, least=1, most=1_000_000)
+
+
+def _retries(text: str) -> int:
+    """A whole number from 0 to 100."""
+    return _count(text, least=0, most=100)
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds > 0, at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= 86_400):
+        raise argparse.ArgumentTypeError(f"{text}: give a number of seconds > 0, at most 86400")
+    return value
+
+
+def _program(text: str) -> str:
+    """A program key, in any case (``CEC`` is ``cec``)."""
+    from ee_trends.programs import PROGRAM_KEYS
+
+    key = text.strip().lower()
+    if key not in PROGRAM_KEYS:
+        raise argparse.ArgumentTypeError(
+            f"unknown program {text!r}: give one of {', '.join(PROGRAM_KEYS)}"
+        )
+    return key
+
+
+def _output_dir(text: str) -> Path:
+    """A folder that is, or can be created, writable (checked before any work)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path: name a folder")
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{path} is a file, not a folder")
+    existing = next(folder for folder in (path, *path.absolute().parents) if folder.exists())
+    if not existing.is_dir():
+        raise argparse.ArgumentTypeError(f"{path}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{path}: no permission to write in {existing}")
+    return path
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line saying where the options are listed."""
+
+    def error(self, message: str):
+        self.exit(ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand.
+
+    Their default is "not given" (absent from the namespace), so a value
+    given before the subcommand is not reset by the subcommand's parser.
+    """
+    common = _Parser(add_help=False)
+    common.add_argument(
         "--data-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
         help="data folder holding raw/ and processed/ "
         "(default: $EE_TRENDS_DATA_DIR, else the checkout's data/, else a user cache)",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    source = argparse.ArgumentParser(add_help=False)
-    source.add_argument(
+    common.add_argument(
         "--source",
-        help="feed file (.json, .json.gz), folder of captures or URL "
-        "(default: $EE_TRENDS_SOURCE, else the captures in the data folder, else the live feed)",
+        default=argparse.SUPPRESS,
+        metavar="PATH_OR_URL",
+        help="feed file (.json, .json.gz), folder of captures or URL (default: "
+        "$EE_TRENDS_SOURCE, else the captures in the data folder, else the live feed, "
+        "else the snapshot shipped with ee_trends)",
     )
+    return common
 
+
+Subparsers = argparse._SubParsersAction
+Adder = Callable[[Subparsers, argparse.ArgumentParser], None]
+
+
+def _add_fetch(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     fetch = sub.add_parser(
         "fetch",
+        parents=[common],
         help="download the feed (or read a saved one) and keep it as a new dated capture",
         description="Fetch the Express Entry rounds feed, check it, and keep it in "
         "<data dir>/raw/ as a new dated capture with its provenance. A feed that is not "
@@ -42,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument(
         "--from",
-        dest="source",
+        dest="feed",
         metavar="PATH_OR_URL",
         help="saved feed file (.json or .json.gz) or http(s) URL (default: the live IRCC feed)",
     )
@@ -52,26 +163,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the feed even if it has fewer rounds than the newest capture kept",
     )
     fetch.add_argument(
-        "--timeout", type=float, default=30.0, metavar="S", help="network timeout in seconds"
+        "--timeout", type=_seconds, default=30.0, metavar="S", help="network timeout in seconds"
     )
     fetch.add_argument(
-        "--retries", type=int, default=3, metavar="N", help="retries on transient errors"
+        "--retries", type=_retries, default=3, metavar="N", help="retries on transient errors"
     )
     fetch.set_defaults(func=_cmd_fetch)
 
+
+def _add_info(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     info = sub.add_parser(
-        "info", parents=[source], help="show what is loaded: captures, rounds, dates, programs"
+        "info", parents=[common], help="show what is loaded: captures, rounds, dates, programs"
     )
     info.set_defaults(func=_cmd_info)
 
+
+def _add_build(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     build = sub.add_parser(
-        "build", parents=[source], help="rebuild the processed cache from the raw captures"
+        "build", parents=[common], help="rebuild the processed cache from the raw captures"
     )
     build.set_defaults(func=_cmd_build)
 
+
+def _add_report(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     report = sub.add_parser(
         "report",
-        parents=[source],
+        parents=[common],
         help="regenerate every chart (PNG, SVG), its tables (CSV) and index.html",
         description="Regenerate the report: every chart as PNG and SVG, the tables behind "
         "them as CSV, and one self-contained index.html. The folder is written whole into a "
@@ -79,24 +196,37 @@ def build_parser() -> argparse.ArgumentParser:
         "never replaced.",
     )
     report.add_argument(
-        "--out", default="reports", metavar="DIR", help="report folder (default: reports/)"
+        "--out",
+        type=_output_dir,
+        default="reports",
+        metavar="DIR",
+        help="report folder (default: reports/)",
     )
     report.add_argument(
         "--docs",
+        type=_output_dir,
         metavar="DIR",
         help="also write the README's charts as small PNGs into DIR (e.g. docs/)",
     )
+    report.add_argument(
+        "--fetch",
+        action="store_true",
+        help="first keep a new capture of the live feed (as `ee-trends fetch`) when the "
+        "source is the data folder; if that fails, warn and go on with the captures kept, "
+        "else the shipped snapshot",
+    )
     report.set_defaults(func=_cmd_report)
 
+
+def _add_revisions(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     revisions = sub.add_parser(
         "revisions",
+        parents=[common],
         help="list the changes IRCC made to published rounds between captures",
-        description="Compare consecutive captures and summarise every change to a published "
-        "round: field, old value, new value, and the capture it was first seen in.",
-    )
-    revisions.add_argument(
-        "--source",
-        help="folder of captures (default: $EE_TRENDS_SOURCE, else the data folder's raw/)",
+        description="Compare consecutive captures (--source: a folder of captures; default: "
+        "$EE_TRENDS_SOURCE, else the data folder's raw/) and summarise every change to a "
+        "published round: what changed, from what to what, and the capture it was first "
+        "seen in.",
     )
     revisions.add_argument(
         "--all",
@@ -108,9 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     revisions.set_defaults(func=_cmd_revisions)
 
+
+def _add_context(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     context = sub.add_parser(
         "context",
-        parents=[source],
+        parents=[common],
         help="one round against its history: size rank, larger rounds before it, cutoff, pool",
         description="Put one round in context, to check a claim such as 'the largest draw "
         "in 16 months': its rank by size, the last earlier round at least as large (within "
@@ -121,65 +253,149 @@ def build_parser() -> argparse.ArgumentParser:
         "draw_id", nargs="?", metavar="DRAW_ID", help="the round, e.g. 384 or 91a (default: newest)"
     )
     context.add_argument("--json", action="store_true", help="print the context as JSON")
-    context.add_argument("--since", metavar="YYYY-MM-DD", help="also rank the round since this day")
     context.add_argument(
-        "--recent", type=int, default=5, metavar="N", help="previous rounds for the cutoff median"
+        "--since", type=_date, metavar="YYYY-MM-DD", help="also rank the round since this day"
+    )
+    context.add_argument(
+        "--recent",
+        type=_positive,
+        default=5,
+        metavar="N",
+        help="previous rounds for the cutoff median (default: 5)",
     )
     context.set_defaults(func=_cmd_context)
 
+
+def _add_predict(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     predict = sub.add_parser(
         "predict",
-        parents=[source],
+        parents=[common],
         help="what if: expected cutoff and its interval for a round of a given size",
         description="Forecast the cutoff of a round of PROGRAM with N invitations on DATE "
         "from the rounds before DATE (ee_trends.models.predict_cutoff): a size-adjusted level "
         "plus the program's size slope, with a predictive distribution. The size effect is "
         "an association conditional on the pool, not a causal effect.",
     )
-    predict.add_argument("--program", required=True, help="program key, e.g. cec, pnp, french")
     predict.add_argument(
-        "--invitations", type=int, required=True, metavar="N", help="draw size (1 to 50,000)"
+        "--program",
+        type=_program,
+        required=True,
+        help="program key, e.g. cec, pnp, french (any case)",
     )
     predict.add_argument(
-        "--on", metavar="YYYY-MM-DD", help="date of the round (default: the day after the newest)"
+        "--invitations", type=_positive, required=True, metavar="N", help="draw size"
+    )
+    predict.add_argument(
+        "--on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="date of the round (default: the day after the newest)",
     )
     predict.add_argument(
         "--score", type=float, metavar="CRS", help="also print the chance a score is invited"
     )
     predict.add_argument("--json", action="store_true", help="print the prediction as JSON")
     predict.set_defaults(func=_cmd_predict)
+
+
+SUBCOMMANDS: tuple[Adder, ...] = (
+    _add_fetch,
+    _add_info,
+    _add_build,
+    _add_report,
+    _add_revisions,
+    _add_context,
+    _add_predict,
+)
+"""The subcommands, in ``--help`` order. Add one with an ``_add_*`` and a ``_cmd_*`` function."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = _Parser(
+        prog="ee-trends",
+        parents=[common],
+        description="Study Canada's Express Entry rounds of invitations. --data-dir and "
+        "--source go before or after the command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub, common)
     return parser
 
 
+# --------------------------------------------------------------------------- running
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command; return its exit status (0, :data:`ERROR` or :data:`INTERRUPTED`)."""
     try:
-        return args.func(args) or 0
-    except (FeedError, FileNotFoundError) as err:
-        print(f"ee-trends: error: {err}", file=sys.stderr)
-        return 1
+        with _one_line_messages():
+            args = build_parser().parse_args(argv)
+            args.data_dir = getattr(args, "data_dir", None)
+            args.source = getattr(args, "source", None)
+            return args.func(args) or 0
+    except KeyboardInterrupt:
+        print("\nee-trends: interrupted", file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:  # output piped into a command that stopped reading (| head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return ERROR
+    except (FeedError, OSError, ValueError) as err:
+        print(f"ee-trends: error: {_explain(err)}", file=sys.stderr)
+        return ERROR
+
+
+def _explain(err: Exception) -> str:
+    """One line naming what is wrong and, where the error does not, what to do."""
+    if isinstance(err, PermissionError):
+        return f"no permission: {err.filename or err} (check its permissions, or use --data-dir)"
+    if isinstance(err, FileNotFoundError) and err.filename is not None:
+        return f"not found: {err.filename}"
+    if isinstance(err, OSError) and err.filename is not None:
+        return f"{err.strerror or err}: {err.filename}"
+    return " ".join(str(err).split())
+
+
+@contextlib.contextmanager
+def _one_line_messages():
+    """Warnings as ``ee-trends: warning: ...`` and log records as ``ee-trends: ...``, one line."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = " ".join(str(message).split())
+        print(f"ee-trends: warning: {text}", file=file or sys.stderr)
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("ee-trends: %(message)s"))
+    package = logging.getLogger("ee_trends")
+    package.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = show
+            yield
+    finally:
+        package.removeHandler(handler)
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    from ee_trends.config import OFFLINE_HINT, is_url
     from ee_trends.fetch import fetch_capture
 
+    if args.source is not None:
+        raise ValueError("fetch reads --from PATH_OR_URL, not --source")
     try:
         result = fetch_capture(
-            args.source,
+            args.feed,
             data_dir=args.data_dir,
             force=args.force,
             timeout=args.timeout,
             retries=args.retries,
         )
-    except FeedError:
-        raise  # network and feed errors: reported by main()
-    except (OSError, ValueError) as err:  # the disk, or a bad --timeout/--retries
-        print(f"ee-trends: error: {err}", file=sys.stderr)
-        return 1
+    except FeedError as err:
+        if args.feed is None or is_url(args.feed):
+            raise FeedError(f"{err}; {OFFLINE_HINT}") from err
+        raise
     summary = f"{result.rounds} rounds, sha256 {result.sha256[:12]}"
     if result.unchanged:
         print(f"unchanged since {result.path.name}: {result.path} ({summary})")
@@ -205,47 +421,27 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from ee_trends.diff import capture_feeds, format_revisions, revisions
 
-    from ee_trends.diff import revisions, summarize_revisions
-
-    table = revisions(args.source, data_dir=args.data_dir)
-    hidden = int(table["cosmetic"].sum()) if not args.all else 0
-    shown = table if args.all else table[~table["cosmetic"]]
-    if shown.empty:
-        print("no changes to published rounds" + (f" ({hidden} cosmetic hidden)" if hidden else ""))
-        return 0
-    print(
-        f"{len(shown)} changes to {shown['draw_id'].nunique()} rounds, first seen in "
-        f"{shown['first_seen_in'].nunique()} captures"
-        + (f" ({hidden} cosmetic-only hidden; --all shows them)" if hidden else "")
-    )
-    print()
-    summary = summarize_revisions(shown)
-    print((summary if args.all else summary.drop(columns="cosmetic")).to_string())
-    print()
-    by_capture = shown.groupby("first_seen_in", sort=False).agg(
-        changes=("field", "size"), rounds=("draw_id", "nunique")
-    )
-    print(by_capture.to_string())
-    if args.list:
-        print()
-        with pd.option_context("display.max_rows", None, "display.max_colwidth", 60):
-            print(shown.drop(columns="first_seen_at").to_string(index=False))
+    feeds = capture_feeds(args.source, data_dir=args.data_dir)
+    labels = [label for label, _ in feeds]
+    print(format_revisions(revisions(feeds), labels, cosmetic=args.all, every_change=args.list))
     return 0
 
 
 def _cmd_context(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from ee_trends.context import draw_context
     from ee_trends.load import load_tables
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
     draw_id = args.draw_id if args.draw_id is not None else draws["draw_id"].iloc[-1]
+    since = pd.Timestamp(args.since) if args.since is not None else None
     try:
-        context = draw_context(draws, draw_id, pool=pool, since=args.since, recent=args.recent)
+        context = draw_context(draws, draw_id, pool=pool, since=since, recent=args.recent)
     except KeyError as err:
-        print(f"ee-trends: error: {err.args[0]}", file=sys.stderr)
-        return 1
+        raise ValueError(f"{err.args[0]}") from None
     if args.json:
         print(context.to_json(indent=1))
     else:
@@ -261,23 +457,13 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ee_trends.load import load_tables
-    from ee_trends.models import PredictionError, predict_cutoff
+    from ee_trends.models import predict_cutoff
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
-    try:
-        on = pd.Timestamp(args.on) if args.on else draws["draw_date"].max() + pd.Timedelta(days=1)
-    except ValueError:
-        print(
-            f"ee-trends: error: --on must be a date (YYYY-MM-DD), not {args.on!r}", file=sys.stderr
-        )
-        return 2
-    try:
-        result = predict_cutoff(
-            draws, program=args.program, invitations=args.invitations, on=on, pool=pool
-        )
-    except PredictionError as err:
-        print(f"ee-trends: error: {err}", file=sys.stderr)
-        return 2
+    on = pd.Timestamp(args.on) if args.on else draws["draw_date"].max() + pd.Timedelta(days=1)
+    result = predict_cutoff(
+        draws, program=args.program, invitations=args.invitations, on=on, pool=pool
+    )
     if args.json:
         record = {
             "program": result.program,
@@ -303,13 +489,39 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from ee_trends.report import ReportError, write_report
 
+    source = _fetch_for_report(args) if args.fetch else args.source
     try:
-        index = write_report(args.out, source=args.source, data_dir=args.data_dir, docs=args.docs)
+        index = write_report(args.out, source=source, data_dir=args.data_dir, docs=args.docs)
     except ReportError as err:
-        print(f"ee-trends: error: {err}", file=sys.stderr)
-        return 1
+        raise ValueError(str(err)) from None
     print(index)
     return 0
+
+
+def _fetch_for_report(args: argparse.Namespace) -> str | None:
+    """``report --fetch``: keep a new capture of the live feed when the source is the data
+    folder; the source to report on (the shipped snapshot when the fetch failed and no
+    capture is kept, so the live feed is not tried twice)."""
+    from ee_trends.config import OFFLINE_SOURCES, resolve_source, shipped_snapshot
+    from ee_trends.fetch import fetch_capture
+
+    if args.source is not None or os.environ.get("EE_TRENDS_SOURCE"):
+        return args.source
+    try:
+        result = fetch_capture(data_dir=args.data_dir)
+    except FeedError as err:
+        resolved = resolve_source(data_dir=args.data_dir)
+        if resolved.fallback:
+            snapshot = shipped_snapshot()
+            going_on = f"going on with {snapshot.describe()}"
+            source = str(snapshot.path)
+        else:
+            going_on = f"going on with the captures kept in {resolved.location}"
+            source = None
+        warnings.warn(f"{err}; {going_on}; {OFFLINE_SOURCES}", stacklevel=1)
+        return source
+    print(("unchanged: " if result.unchanged else "kept ") + str(result.path), file=sys.stderr)
+    return None
 
 
 if __name__ == "__main__":

@@ -15,6 +15,21 @@ FEED_URL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_
 SOURCE_ENV = "EE_TRENDS_SOURCE"
 DATA_DIR_ENV = "EE_TRENDS_DATA_DIR"
 
+SNAPSHOT_DIR = Path(__file__).with_name("snapshot")
+"""Package data: one capture of the feed and its provenance, the offline default of last resort."""
+
+OFFLINE_SOURCES = (
+    "offline, read a saved feed file or folder of captures: EE_TRENDS_SOURCE=PATH, "
+    "--source PATH, or keep it with `ee-trends fetch --from PATH`"
+)
+"""The offline options, named in every message about a failed live fetch."""
+
+OFFLINE_HINT = (
+    f"{OFFLINE_SOURCES}; with no source given and no capture kept, the snapshot shipped "
+    "with ee_trends is read"
+)
+"""The offline options and the last resort, for errors about a failed live fetch."""
+
 
 def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """Return the data folder (holding ``raw/`` and ``processed/``).
@@ -23,16 +38,29 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     ``data/`` folder of the ee_trends checkout that holds the current
     directory; then a per-user cache folder (``$XDG_CACHE_HOME/ee_trends``,
     by default ``~/.cache/ee_trends``). The folder is not created here.
+
+    Raises
+    ------
+    NotADirectoryError
+        If ``data_dir`` is an empty path, or the folder found, or the
+        nearest of its parents that exists, is not a folder (never a silent
+        fall-back to another folder).
     """
     if data_dir is not None:
-        return Path(data_dir).expanduser()
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV]).expanduser()
-    checkout = find_checkout(Path.cwd())
-    if checkout is not None:
-        return checkout / "data"
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "ee_trends"
+        if not os.fspath(data_dir):
+            raise NotADirectoryError("the data folder is an empty path: name a folder")
+        folder = Path(data_dir).expanduser()
+    elif os.environ.get(DATA_DIR_ENV):
+        folder = Path(os.environ[DATA_DIR_ENV]).expanduser()
+    elif (checkout := find_checkout(Path.cwd())) is not None:
+        folder = checkout / "data"
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ee_trends"
+    existing = next(path for path in (folder, *folder.absolute().parents) if path.exists())
+    if not existing.is_dir():
+        where = "" if existing == folder else f" ({existing} is a file)"
+        raise NotADirectoryError(f"the data folder {folder} is not a folder{where}")
+    return folder
 
 
 def find_checkout(start: Path) -> Path | None:
@@ -56,6 +84,9 @@ class Source:
     kind: str
     location: str
     why: str
+    fallback: bool = False
+    """True for the live feed of the resolution's last step: when its fetch
+    fails, :func:`ee_trends.read.source_files` reads the shipped snapshot."""
 
     @property
     def path(self) -> Path:
@@ -73,7 +104,14 @@ def resolve_source(
 
     An explicit ``source`` wins; then ``EE_TRENDS_SOURCE`` (a path or URL of
     a feed, or a folder of captures); then the captures kept in the data
-    folder's ``raw/``; then the live IRCC feed (:data:`FEED_URL`).
+    folder's ``raw/``; then the live IRCC feed (:data:`FEED_URL`), with the
+    snapshot shipped with the package (:func:`shipped_snapshot`) as the
+    fallback when that fetch fails.
+
+    Raises
+    ------
+    FileNotFoundError
+        If an explicit or ``EE_TRENDS_SOURCE`` path does not exist.
     """
     if source is not None:
         return _classify(str(source), "argument")
@@ -84,7 +122,39 @@ def resolve_source(
 
     if list_captures(raw):
         return Source("folder", str(raw), "captures in the data folder")
-    return Source("url", FEED_URL, "no capture kept yet: the live feed")
+    why = "no capture kept yet: the live feed, else the shipped snapshot"
+    return Source("url", FEED_URL, why, fallback=True)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The capture of the feed shipped with the package.
+
+    ``rounds`` is its number of rounds; ``newest_draw`` and ``newest_date``
+    name its newest round as published (``"434"``, ``"2026-08-07"``).
+    """
+
+    path: Path
+    rounds: int
+    newest_draw: str
+    newest_date: str
+
+    def describe(self) -> str:
+        return (
+            f"the snapshot shipped with ee_trends ({self.rounds} rounds, newest "
+            f"#{self.newest_draw} of {self.newest_date})"
+        )
+
+
+def shipped_snapshot() -> Snapshot:
+    """The snapshot of the feed shipped as package data (read on each call)."""
+    from ee_trends.captures import list_captures
+    from ee_trends.feed import read_feed_file
+
+    path = list_captures(SNAPSHOT_DIR)[-1]
+    rounds = read_feed_file(path)["rounds"]
+    newest = rounds[0]
+    return Snapshot(path, len(rounds), newest["drawNumber"].strip(), newest["drawDate"].strip())
 
 
 def _classify(text: str, why: str) -> Source:

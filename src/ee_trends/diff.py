@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.captures import capture_time
+from ee_trends.clean import LEAF_RANGES, SUMS
 from ee_trends.config import resolve_source
 from ee_trends.feed import ROUND_FIELDS
 from ee_trends.merge import stack_captures
@@ -31,6 +33,32 @@ REVISION_COLUMNS: tuple[str, ...] = (
     "first_seen_at",
     "cosmetic",
 )
+
+_POOL_SUBTOTALS = {
+    total: (
+        min(LEAF_RANGES[leaf][0] for leaf in leaves if leaf in LEAF_RANGES),
+        max(LEAF_RANGES[leaf][1] for leaf in leaves if leaf in LEAF_RANGES),
+    )
+    for total, leaves in SUMS
+    if total != "dd18"
+}
+FIELD_NAMES: dict[str, str] = {
+    "drawNumber": "round number",
+    "drawDate": "draw date",
+    "drawDateFull": "draw date in words",
+    "drawDateTime": "time of the round",
+    "drawName": "program name",
+    "drawSize": "invitations",
+    "drawCRS": "CRS cutoff",
+    "drawText2": "programs covered",
+    "drawCutOff": "tie-break time",
+    "drawDistributionAsOn": "pool date",
+    **{field: f"pool {low}\u2013{high}" for field, (low, high) in LEAF_RANGES.items()},
+    **{field: f"pool {low}\u2013{high} subtotal" for field, (low, high) in _POOL_SUBTOTALS.items()},
+    "dd18": "pool total",
+}
+"""Each field of a round (:data:`~ee_trends.feed.ROUND_FIELDS`) in words, for messages."""
+
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 Captures = (
@@ -78,7 +106,7 @@ def revisions(
         cosmetic       bool                 only whitespace or thousands separators changed
         =============  ===================  ==============================================
     """
-    feeds = _feeds(captures, data_dir=data_dir)
+    feeds = capture_feeds(captures, data_dir=data_dir)
     table = _changes(feeds)
     if not cosmetic:
         table = table[~table["cosmetic"]].reset_index(drop=True)
@@ -102,7 +130,10 @@ def summarize_revisions(table: pd.DataFrame) -> pd.DataFrame:
     return summary.astype("int64")
 
 
-def _feeds(captures: Captures, *, data_dir) -> list[tuple[str, Mapping[str, Any]]]:
+def capture_feeds(
+    captures: Captures = None, *, data_dir: str | os.PathLike | None = None
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """The ``(label, feed)`` pairs :func:`revisions` compares, oldest first."""
     if captures is None or isinstance(captures, str | os.PathLike):
         source = resolve_source(captures, data_dir=data_dir)
         return read_files(source_files(source, data_dir=data_dir))
@@ -113,6 +144,80 @@ def _feeds(captures: Captures, *, data_dir) -> list[tuple[str, Mapping[str, Any]
     if all(capture_time(path) is not None for path in paths):
         paths.sort(key=lambda path: (capture_time(path), path.name))
     return read_files(paths)
+
+
+def format_revisions(
+    table: pd.DataFrame,
+    captures: Sequence[str],
+    *,
+    cosmetic: bool = False,
+    every_change: bool = False,
+    width: int = 100,
+) -> str:
+    """A :func:`revisions` table as text for people, fields named in words (:data:`FIELD_NAMES`).
+
+    ``captures`` are the labels of the captures compared, oldest first. The
+    text counts the changes by field and by capture; ``every_change`` adds one
+    wrapped paragraph per change; ``cosmetic`` keeps the cosmetic-only ones.
+    """
+    if len(captures) < 2:
+        found = f"only {captures[0]}" if captures else "no capture"
+        return _wrap(
+            f"nothing to compare: {found}. Revisions are the changes between consecutive "
+            "captures of the feed: keep more with `ee-trends fetch` over time, or give a "
+            "folder of captures with --source.",
+            width,
+        )
+    hidden = 0 if cosmetic else int(table["cosmetic"].sum())
+    shown = table if cosmetic else table[~table["cosmetic"]]
+    compared = f"{len(captures)} captures, {captures[0]} to {captures[-1]}"
+    hint = f" ({hidden} cosmetic-only hidden; --all shows them)" if hidden else ""
+    if shown.empty:
+        return _wrap(f"no changes to published rounds between the {compared}{hint}", width)
+    lines = [
+        _wrap(
+            f"{len(shown)} changes to {shown['draw_id'].nunique()} published rounds, first "
+            f"seen in {shown['first_seen_in'].nunique()} of the {compared}{hint}",
+            width,
+        ),
+        "",
+    ]
+    summary = summarize_revisions(shown).drop(columns=[] if cosmetic else ["cosmetic"])
+    summary.index = summary.index.map(FIELD_NAMES).rename("what changed")
+    by_capture = shown.groupby("first_seen_in", sort=False).agg(
+        changes=("field", "size"), rounds=("draw_id", "nunique")
+    )
+    by_capture.index.name = "first seen in"
+    lines += [_left_aligned(summary), "", _left_aligned(by_capture)]
+    if every_change:
+        lines.append("")
+        lines += [
+            _wrap(
+                f"round {row.draw_id}, {FIELD_NAMES[row.field]}: {row.old_value.strip()!r} "
+                f"\u2192 {row.new_value.strip()!r}"
+                + (" (cosmetic)" if row.cosmetic else "")
+                + f", first seen in {row.first_seen_in}",
+                width,
+            )
+            for row in shown.itertuples()
+        ]
+    return "\n".join(lines)
+
+
+def _left_aligned(table: pd.DataFrame) -> str:
+    """A table with a text index as text: the index left-aligned, its name as a header."""
+    labels = [table.index.name, *table.index]
+    size = max(len(label) for label in labels)
+    rows = [
+        [f"{column:>9}" for column in table.columns],
+        *([f"{value:>9}" for value in row] for row in table.itertuples(index=False)),
+    ]
+    lines = zip(labels, rows, strict=True)
+    return "\n".join(f"{label:<{size}}" + "".join(row) for label, row in lines)
+
+
+def _wrap(text: str, width: int) -> str:
+    return textwrap.fill(text, width=width, subsequent_indent="    ", break_on_hyphens=False)
 
 
 def _changes(feeds: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.DataFrame:

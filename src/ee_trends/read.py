@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,14 @@ from typing import Any
 import pandas as pd
 
 from ee_trends.captures import list_captures
-from ee_trends.config import Source, resolve_source
+from ee_trends.config import (
+    OFFLINE_HINT,
+    OFFLINE_SOURCES,
+    Source,
+    resolve_source,
+    shipped_snapshot,
+)
+from ee_trends.errors import FeedError
 from ee_trends.feed import ROUND_FIELDS, check_feed, read_feed_file
 
 FeedLike = str | os.PathLike | Mapping[str, Any] | None
@@ -37,7 +45,14 @@ def read_files(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def source_files(source: Source, *, data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """The capture files behind a resolved source (a URL is fetched first)."""
+    """The capture files behind a resolved source (a URL is fetched first).
+
+    When the live feed of the resolution's last step cannot be fetched, the
+    snapshot shipped with the package is read instead, with a
+    :class:`SnapshotWarning` naming its newest round and how to update it; a
+    URL given explicitly that cannot be fetched raises a :class:`FeedError`
+    naming the offline options.
+    """
     if source.kind == "file":
         return [source.path]
     if source.kind == "folder":
@@ -47,9 +62,31 @@ def source_files(source: Source, *, data_dir: str | os.PathLike | None = None) -
                 f"no captures (*_<YYYYmmddTHHMMSSZ>.json[.gz]) in {source.path}"
             )
         return files
+    return [_fetch_or_snapshot(source, data_dir=data_dir)]
+
+
+class SnapshotWarning(UserWarning):
+    """The live feed could not be fetched: the snapshot shipped with the package is read."""
+
+
+def _fetch_or_snapshot(source: Source, *, data_dir: str | os.PathLike | None) -> Path:
+    """Fetch a URL source; for the live feed of the resolution's last step, fall back to the
+    shipped snapshot (with a :class:`SnapshotWarning`) when the fetch fails."""
     from ee_trends.fetch import fetch_feed
 
-    return [fetch_feed(source.location, data_dir=data_dir)]
+    try:
+        return fetch_feed(source.location, data_dir=data_dir)
+    except FeedError as err:
+        if not source.fallback:
+            raise FeedError(f"{err}; {OFFLINE_HINT}") from err
+        snapshot = shipped_snapshot()
+        warnings.warn(
+            f"{err}; using {snapshot.describe()}: `ee-trends fetch` updates it when online; "
+            f"{OFFLINE_SOURCES}",
+            SnapshotWarning,
+            stacklevel=2,
+        )
+        return snapshot.path
 
 
 def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:
