@@ -36,6 +36,10 @@ def _points(value: Any) -> str:
     return f"{float(value):+.1f}".replace("-", "−")
 
 
+def _decimal(value: Any) -> str:
+    return f"{float(value):.1f}"
+
+
 def _percent(value: Any) -> str:
     return f"{100 * float(value):.1f}%"
 
@@ -60,6 +64,7 @@ FORMATS: Mapping[str, Callable[[Any], str]] = {
     "count": _count,  # a number of rounds, invitations or candidates: 1,234
     "score": _score,  # a CRS score: 481
     "points": _points,  # a signed CRS difference or slope: +2.5, −9.7
+    "decimal": _decimal,  # an unsigned quantity with one decimal, e.g. a mean error: 19.8
     "percent": _percent,  # a share in [0, 1]: 12.3%
     "ratio": _ratio,  # a unitless ratio: 0.87
     "date": _date,  # 2026-08-07
