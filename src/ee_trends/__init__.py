@@ -22,6 +22,7 @@ _LAZY = {
     "fetch_feed": "ee_trends.fetch",
     "revisions": "ee_trends.diff",
     "draw_context": "ee_trends.context",
+    "standing": "ee_trends.score_standing",
 }
 
 __all__ = ["FeedError", "__version__", *_LAZY]
