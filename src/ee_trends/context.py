@@ -384,6 +384,5 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-
 def _int(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)

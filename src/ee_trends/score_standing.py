@@ -122,9 +122,7 @@ class Standing:
                 f"scored {self.score} or more{share}."
             )
             if not count.exact and count.low is not None:
-                lines.append(
-                    "  (a range: the published CRS ranges do not split at this score)"
-                )
+                lines.append("  (a range: the published CRS ranges do not split at this score)")
         if self.as_of is not None:
             lines.append(f"Rounds from {self.window_start} to {self.as_of}, by program:")
         for p in self.programs:
@@ -148,7 +146,9 @@ def check_score(score: Any) -> int:
         if text.lstrip("+").isdigit():
             score = int(text)
     if isinstance(score, bool) or not isinstance(score, numbers.Integral):
-        raise ValueError(f"the CRS score must be a whole number from 0 to {MAX_SCORE}, not {score!r}")
+        raise ValueError(
+            f"the CRS score must be a whole number from 0 to {MAX_SCORE}, not {score!r}"
+        )
     if not 0 <= int(score) <= MAX_SCORE:
         raise ValueError(f"the CRS score must be from 0 to {MAX_SCORE}, not {score}")
     return int(score)
@@ -240,4 +240,3 @@ def standing_table(
 
 def _share(count: int | None, total: int | None) -> float | None:
     return None if count is None or not total else count / total
-
