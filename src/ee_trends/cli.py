@@ -88,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(func=_cmd_report)
 
+    standing = sub.add_parser(
+        "standing",
+        parents=[source],
+        help="where a CRS score stands: the pool at or above it, recent rounds it reached",
+        description="From the newest published pool distribution: the candidates scoring at "
+        "or above SCORE (a range when SCORE falls inside a published CRS range) and their "
+        "share of the pool; for each program with a round in the last 12 months, how many "
+        "of its rounds had a cutoff at or below SCORE, and the latest of them.",
+    )
+    standing.add_argument("score", type=_score, metavar="SCORE", help="a CRS score, 0 to 1200")
+    standing.add_argument("--json", action="store_true", help="print the result as JSON")
+    standing.set_defaults(func=_cmd_standing)
+
     revisions = sub.add_parser(
         "revisions",
         help="list the changes IRCC made to published rounds between captures",
@@ -292,6 +305,25 @@ def _cmd_predict(args: argparse.Namespace) -> int:
                 f"{name} {value:.0f} ({weights[name]:.2f})" for name, value in forecasts.items()
             )
         )
+    return 0
+
+
+def _score(text: str) -> int:
+    from ee_trends.score_standing import check_score
+
+    try:
+        return check_score(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _cmd_standing(args: argparse.Namespace) -> int:
+    from ee_trends.load import load_tables
+    from ee_trends.score_standing import standing
+
+    draws, pool = load_tables(args.source, data_dir=args.data_dir)
+    result = standing(args.score, draws, pool)
+    print(result.to_json(indent=1) if args.json else result.to_text())
     return 0
 
 

@@ -143,7 +143,7 @@ def check_score(score: Any) -> int:
     """``score`` as an int, or a ValueError saying what a CRS score is."""
     if isinstance(score, str):
         text = score.strip()
-        if text.lstrip("+").isdigit():
+        if text.lstrip("+-").isdigit() and text[1:].isdigit() or text.isdigit():
             score = int(text)
     if isinstance(score, bool) or not isinstance(score, numbers.Integral):
         raise ValueError(
