@@ -66,7 +66,7 @@ FONT = {"title": 13.5, "label": 11, "tick": 10, "legend": 10, "caption": 9}
 
 _CAPTION_COLOR = "0.3"
 _GAP_DAYS = 180  # a program's line is broken where it had no round for longer
-_CAPTION_WIDTH = 150  # characters per caption line on a 10-inch figure
+_CAPTION_WIDTH = 135  # characters per caption line on a 10-inch figure
 _PARTIAL = {"hatch": "////", "alpha": 0.45}
 
 
@@ -687,7 +687,7 @@ def plot_size_vs_cutoff(
     annotate_above: int = 20_000,
     caption: str | bool = True,
 ) -> Axes:
-    """Draw size (invitations, log scale) against CRS cutoff, one colour per program.
+    """Draw size (invitations, log scale) against CRS cutoff, one colour per main program.
 
     ``since`` keeps the rounds from that date on; rounds larger than
     ``annotate_above`` (the 27,332-invitation CEC round of 2021-02-13) are labelled.
@@ -697,19 +697,16 @@ def plot_size_vs_cutoff(
         draws = draws[draws["draw_date"] >= pd.Timestamp(since)]
     keys = _programs(draws, programs)
     shown = draws[draws["program"].isin(keys)]
-    counts = shown["program"].astype(str).value_counts()
-    names = {key: f"{program_label(key)} ({counts.get(key, 0)})" for key in keys}
-    sns.scatterplot(
-        x=shown["invitations"].astype("float64"),
-        y=shown["crs_cutoff"].astype("float64"),
-        hue=shown["program"].astype(str).map(names),
-        hue_order=list(names.values()),
-        palette={names[key]: PROGRAM_COLORS[key] for key in keys},
-        s=18,
-        alpha=0.7,
-        linewidth=0,
-        ax=ax,
-    )
+    for key in sorted(keys, key=_is_main):  # the grey points first, under the colours
+        rows = shown[shown["program"] == key]
+        ax.scatter(
+            rows["invitations"].astype("float64"),
+            rows["crs_cutoff"].astype("float64"),
+            s=20 if _is_main(key) else 12,
+            color=PROGRAM_COLORS[key],
+            alpha=0.7,
+            linewidths=0,
+        )
     for _, row in shown[shown["invitations"] > annotate_above].iterrows():
         ax.annotate(
             f"#{row['draw_id']} {row['draw_date']:%Y-%m-%d}\n"
@@ -718,12 +715,12 @@ def plot_size_vs_cutoff(
             xytext=(-10, 20),
             textcoords="offset points",
             ha="right",
-            fontsize=8,
+            fontsize=FONT["caption"],
             arrowprops={"arrowstyle": "-", "color": "0.4"},
         )
     ax.set_xscale("log")
     _thousands(ax, "x")
-    _legend(ax, title="Program (rounds)")
+    _legend(ax, _program_handles(keys, line=False), title="Program")
     return _finish(
         ax,
         title="Draw size against CRS cutoff",

@@ -85,7 +85,7 @@ class Capture:
     files: int = 1
     """Captures merged."""
     dated_by: str = "captured"
-    """``captured`` (the time is in the capture's name) or ``file dated`` (its modification time)."""
+    """``captured`` (time from the capture's name) or ``file dated`` (its modification time)."""
 
     def text(self) -> str:
         what = self.name if self.files == 1 else f"{self.files} captures, newest {self.name}"
@@ -121,20 +121,27 @@ def now_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
             f"CRS cutoff {int(newest['crs_cutoff'])}."
         )
     )
-    lines = []
-    for row in changes.itertuples():
-        label = program_label(row.program)
-        if pd.isna(row.previous_draw_id):
-            lines.append(f"#{row.draw_id} {label}: the first round of its program.")
-            continue
-        lines.append(
-            f"#{row.draw_id} {label} ({row.draw_date:%b %d}): cutoff {int(row.crs_cutoff)}, "
-            f"{_signed(row.cutoff_change)} since #{row.previous_draw_id} on "
-            f"{row.previous_date:%Y-%m-%d} ({int(row.previous_cutoff)}); "
-            f"{int(row.invitations):,} invitations against {int(row.previous_invitations):,}."
+    changes["program_label"] = changes["program"].map(program_label)
+    blocks.append(
+        Table(
+            "latest_changes",
+            changes,
+            {
+                "draw_id": ("Round", "text"),
+                "draw_date": ("Date", "date"),
+                "program_label": ("Program", "text"),
+                "crs_cutoff": ("CRS cutoff", "score"),
+                "cutoff_change": ("Change", "points"),
+                "previous_draw_id": ("Previous round of the program", "text"),
+                "previous_date": ("On", "date"),
+                "previous_cutoff": ("Its cutoff", "score"),
+                "invitations": ("Invitations", "count"),
+                "previous_invitations": ("Previously", "count"),
+            },
+            caption=f"What changed: the rounds of the week to {newest['draw_date']:%Y-%m-%d}, "
+            "each against the previous round of its program.",
         )
-    blocks.append(Text(f"The rounds of the week to {newest['draw_date']:%Y-%m-%d}:"))
-    blocks += [Text(line) for line in lines]
+    )
     recent = stats.recent_rounds(draws, 20)
     recent["program_label"] = recent["program"].map(program_label)
     blocks.append(
@@ -398,10 +405,6 @@ SECTIONS: tuple[Builder, ...] = (
     models_section,
 )
 """The section builders, in page order."""
-
-
-def _signed(value: Any) -> str:
-    return MISSING if pd.isna(value) else f"{int(value):+d}".replace("-", "−")
 
 
 def _int_or_none(value: Any) -> int | None:
