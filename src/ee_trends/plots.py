@@ -818,7 +818,7 @@ def plot_pool_heatmap(
     return _finish(
         ax,
         title="Where the pool's candidates score, and the cutoffs of the rounds",
-        xlabel="",
+        xlabel="Date of the pool distribution (dots: date of the round)",
         ylabel="CRS score",
         caption=caption,
         date=table["pool_as_of"].max(),

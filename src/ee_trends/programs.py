@@ -58,14 +58,14 @@ PROGRAMS: tuple[Program, ...] = (
         "cec",
         r"canadian experience class",
         "Canadian Experience Class",
-        "#0072B2",  # blue
+        "#0072b2",  # blue
         "'Canadian Experience Class'",
     ),
     Program(
         "pnp",
         r"provincial nominee program",
         "Provincial Nominee Program",
-        "#D55E00",  # vermillion
+        "#d55e00",  # vermillion
         "'Provincial Nominee Program'",
     ),
     Program(
@@ -86,7 +86,7 @@ PROGRAMS: tuple[Program, ...] = (
         "french",
         r"french[- ]language proficiency",
         "French-language proficiency",
-        "#009E73",  # bluish green
+        "#009e73",  # bluish green
         "'French language proficiency (2023-1)', "
         "'(Version 1)', 'French-Language proficiency 2026-Version 2'",
     ),
@@ -94,7 +94,7 @@ PROGRAMS: tuple[Program, ...] = (
         "healthcare",
         r"healthcare( and social services)? occupations",
         "Healthcare occupations",
-        "#CC79A7",  # reddish purple
+        "#cc79a7",  # reddish purple
         "'Healthcare occupations (2023-1)', "
         "'Healthcare and social services occupations (Version 2)', '... 2026-Version 3'",
     ),
@@ -102,21 +102,21 @@ PROGRAMS: tuple[Program, ...] = (
         "stem",
         r"stem occupations",
         "STEM occupations",
-        "#56B4E9",  # sky blue
+        "#56b4e9",  # sky blue
         "'STEM occupations (2023-1)', '(Version 1)'",
     ),
     Program(
         "trades",
         r"trades? occupations",
         "Trades occupations",
-        "#E69F00",  # orange
+        "#e69f00",  # orange
         "'Trade occupations (Version 1)', 'Trades Occupations, 2026-Version 3'",
     ),
     Program(
         "transport",
         r"transport occupations",
         "Transport occupations",
-        "#F0E442",  # yellow
+        "#f0e442",  # yellow
         "'Transport occupations (2023-1)', 'Transport Occupations, 2026-Version 2'",
     ),
     Program(
