@@ -114,7 +114,7 @@ def test_report_on_the_real_feed(real_report):
 def test_cec_interval_is_points_and_shares_are_percent(real_report):
     page = real_report.read_text()
     row = re.search(
-        r"<tr><td>Canadian Experience Class</td>(.*?)</tr>", page.split('id="models"')[1]
+        r"<tr><td class=wrap>Canadian Experience Class</td>(.*?)</tr>", page.split('id="models"')[1]
     )
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
     assert cells[2] == "+0.6"  # the 95% high of the CEC slope: CRS points, never "60.1%"

@@ -422,7 +422,7 @@ def _share_text(low: Any, high: Any) -> str:
 def _example_standing(draws: pd.DataFrame, pool: pd.DataFrame) -> str:
     from ee_trends.score_standing import standing
 
-    return "For example, " + standing(480, draws, pool).to_text().splitlines()[0]
+    return "Example, a score of 480. " + standing(480, draws, pool).to_text().splitlines()[0]
 
 
 # --------------------------------------------------------------------------- loading
@@ -682,13 +682,13 @@ def _table_html(block: Table) -> str:
     shown = block.formatted()
     kinds = [kind for _, kind in block.columns.values()]
     head = "".join(
-        f"<th{' class=num' if kind in NUMERIC_FORMATS else ''}>{escape(header)}</th>"
+        f"<th{_cell_class(kind, header=True)}>{escape(header)}</th>"
         for header, kind in zip(shown.columns, kinds, strict=True)
     )
     rows = []
     for record in shown.itertuples(index=False):
         cells = "".join(
-            f"<td{' class=num' if kind in NUMERIC_FORMATS else ''}>{escape(value)}</td>"
+            f"<td{_cell_class(kind)}>{escape(value)}</td>"
             for value, kind in zip(record, kinds, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -699,6 +699,13 @@ def _table_html(block: Table) -> str:
         f'</div><p class="csv"><a href="tables/{escape(block.name)}.csv">'
         f"{escape(block.name)}.csv</a></p>"
     )
+
+
+def _cell_class(kind: str, *, header: bool = False) -> str:
+    """Numbers right-aligned; text cells may wrap (so a narrow screen shows more columns)."""
+    if kind in NUMERIC_FORMATS:
+        return " class=num"
+    return " class=wrap" if kind == "text" and not header else ""
 
 
 def _figure_html(block: Figure, folder: Path) -> str:
@@ -723,6 +730,7 @@ caption { caption-side: bottom; text-align: left; padding-top: 0.3rem; }
 table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left;
          white-space: nowrap; vertical-align: top; }
+td.wrap { white-space: normal; min-width: 9em; }
 th { background: #f6f6f6; } .num { text-align: right; font-variant-numeric: tabular-nums; }
 .csv { margin: 0 0 1rem; }
 """
