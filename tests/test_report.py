@@ -186,6 +186,13 @@ def test_refuses_a_symbolic_link(tmp_path):
     assert link.is_symlink() and (real / "index.html").is_file()
 
 
+def test_refuses_a_file_as_the_docs_folder(tmp_path):
+    (tmp_path / "docs").write_text("not a folder")
+    with pytest.raises(ReportError, match="is a file, not a folder"):
+        write(tmp_path / "r", docs=tmp_path / "docs")
+    assert not (tmp_path / "r").exists()
+
+
 def test_failed_run_leaves_the_previous_report(tmp_path):
     out = tmp_path / "r"
     write(out)

@@ -492,6 +492,8 @@ def write_report(
     progress = sys.stderr if progress is None else progress
     out = Path(out)
     _check_replaceable(out)
+    if docs is not None and Path(docs).exists() and not Path(docs).is_dir():
+        raise ReportError(f"--docs {docs} is a file, not a folder")
     started = time.perf_counter()
     data = load_report_data(source, data_dir=data_dir)
     _say(progress, f"report: {len(data.draws)} rounds from {data.capture.text()}")
