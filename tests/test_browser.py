@@ -1,7 +1,8 @@
 """The report's index.html in headless Chromium, at 1280 and 400 pixels wide.
 
 The page is opened alone (copied to another folder): every image loads, no
-console error, and the page itself never scrolls sideways (a wide table
+console error, every round of the inline cutoff chart carries its tooltip and
+is what lies under the pointer, and the page itself never scrolls sideways (a wide table
 scrolls inside its own box). A screenshot of each width is saved next to the
 report (``screenshot-1280.png``, ``screenshot-400.png``) for people to look at.
 """
@@ -53,19 +54,34 @@ def test_report_page_in_chromium_at_two_widths(real_report, tmp_path):
                 images = page.eval_on_selector_all(
                     "img", "imgs => imgs.map(i => [i.alt, i.complete, i.naturalWidth])"
                 )
+                hover = page.evaluate(
+                    """() => {
+                        const uses = [...document.querySelectorAll('figure.hover svg use')]
+                            .filter(u => u.querySelector('title'));
+                        const box = uses[uses.length - 1].getBoundingClientRect();
+                        window.scrollTo(0, window.scrollY + box.top - 100);
+                        const now = uses[uses.length - 1].getBoundingClientRect();
+                        const hit = document.elementFromPoint(
+                            now.left + now.width / 2, now.top + now.height / 2);
+                        const use = hit && hit.closest('use');
+                        return [uses.length, use ? use.querySelector('title').textContent : null];
+                    }"""
+                )
                 overflow = page.evaluate(
                     "() => document.documentElement.scrollWidth - window.innerWidth"
                 )
                 page.screenshot(path=real_report.parent / f"screenshot-{width}.png", full_page=True)
-                found[width] = (images, overflow, errors)
+                found[width] = (images, overflow, errors, hover)
                 page.close()
         finally:
             browser.close()
-    for width, (images, overflow, errors) in found.items():
+    for width, (images, overflow, errors, hover) in found.items():
         assert len(images) >= 8, width
         broken = [alt for alt, complete, natural in images if not (complete and natural > 0)]
         assert not broken, (width, broken)
         assert all(len(alt) > 40 for alt, _, _ in images), (width, "alt text says what it shows")
         assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"
         assert not errors, (width, errors)
+        points, under_the_pointer = hover  # the cutoff chart: one tooltip per round
+        assert points == 435 and under_the_pointer.startswith("#"), (width, hover)
         assert (real_report.parent / f"screenshot-{width}.png").stat().st_size > 10_000

@@ -140,6 +140,22 @@ def test_events_are_numbered_above_the_plot_with_a_key_in_the_caption(real):
     assert [t.get_text() for t in events_drawn(recent)] == ["1", "2"]
 
 
+@pytest.mark.parametrize("which", ["small", pytest.param("real", marks=pytest.mark.shared_data)])
+def test_hover_texts_match_the_points_drawn(which, request):
+    draws, _ = request.getfixturevalue(which)
+    ax = plots.plot_cutoffs(draws)
+    hover = plots.cutoff_hover(draws)
+    scatters = {c.get_gid(): c for c in ax.collections if c.get_gid()}
+    assert set(scatters) == set(hover)
+    for gid, texts in hover.items():
+        offsets = scatters[gid].get_offsets()
+        assert len(offsets) == len(texts)
+        for (x, y), text in zip(offsets, texts, strict=True):
+            day = mdates.num2date(x).strftime("%Y-%m-%d")
+            assert f", {day}, " in text and text.endswith(f"CRS cutoff {int(y)}")
+    assert sum(map(len, hover.values())) == draws["crs_cutoff"].notna().sum()
+
+
 def test_mark_events_on_any_time_axes():
     import matplotlib.pyplot as plt
 

@@ -89,7 +89,12 @@ def test_report_on_the_real_feed(real_report):
     assert len(embedded) >= 9
     assert all(png.startswith(b"\x89PNG") for png in embedded)
     figures = re.findall(r'href="(figures/[^"]+\.svg)"', page)
-    assert len(set(figures)) == len(embedded)
+    assert len(set(figures)) == len(embedded) + 1  # the cutoff chart is inline SVG, with hover
+    titles = re.findall(r"<title>(#[^<]+)</title>", page)
+    assert len(titles) == 435  # one tooltip per round
+    assert (
+        "#176, 2021-02-13, Canadian Experience Class: 27,332 invitations, CRS cutoff 75" in titles
+    )
     for svg in figures:
         assert (folder / svg).is_file() and (folder / svg).with_suffix(".png").is_file(), svg
     for name in ("size_scatter", "pool_total", "days_between_rounds", "rounds_per_month"):
@@ -252,6 +257,29 @@ def test_a_formula_from_the_feed_is_neutralised_in_the_csv(tmp_path):
         index = write(tmp_path / "r", (report.now_section,), tiny_feed("=cmd|' /C calc'!A0"))
     recent = pd.read_csv(index.parent / "tables" / "recent_rounds.csv", dtype=str)
     assert recent["draw_name"].iloc[0] == "'=cmd|' /C calc'!A0"
+
+
+SVG = """<?xml version="1.0"?>
+<!DOCTYPE svg>
+<svg width="10pt"><g id="rounds-cec"><defs><path id="m1"/></defs><g clip-path="url(#c)">
+<use xlink:href="#m1" x="1" y="2" style="fill: #000"/>
+<use xlink:href="#m1" x="3" y="4" style="fill: #000"/>
+</g></g><g id="axis"><use xlink:href="#t" x="0" y="0"/></g></svg>"""
+
+
+def test_hover_titles_go_on_the_points_of_their_scatter():
+    svg = report.with_hover(SVG, {"rounds-cec": ["#1 <a>", "#2"]})
+    assert svg.startswith("<svg")
+    assert (
+        '<use xlink:href="#m1" x="1" y="2" style="fill: #000"><title>#1 &lt;a&gt;</title></use>'
+        in svg
+    )
+    assert 'y="4" style="fill: #000"><title>#2</title></use>' in svg
+    assert '<use xlink:href="#t" x="0" y="0"/>' in svg  # other groups untouched
+    with pytest.raises(ValueError, match="'rounds-cec' has 2 points but 3 texts"):
+        report.with_hover(SVG, {"rounds-cec": ["a", "b", "c"]})
+    with pytest.raises(ValueError, match="no scatter with gid 'rounds-pnp'"):
+        report.with_hover(SVG, {"rounds-pnp": ["a"]})
 
 
 def test_names_must_be_unique(tmp_path):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +136,10 @@ class Figure:
     figure: Any
     alt: str
     caption: str = ""
+    hover: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Optional hover details for the page: the ``gid`` of a scatter of the figure ->
+    one text per point, in the order of its points. A figure with hover details is
+    put in the page as SVG, each point with its text as a tooltip (no script)."""
 
 
 Block = Text | Table | Figure

@@ -46,6 +46,7 @@ __all__ = [
     "SOURCE",
     "add_caption",
     "caption_text",
+    "cutoff_hover",
     "mark_events",
     "new_axes",
     "plot_cumulative_invitations",
@@ -305,11 +306,10 @@ def plot_cutoffs(
         Number the policy events above the plot area (key in the caption).
     """
     ax = new_axes(ax)
-    data = stats.rolling_cutoffs(draws, window=window)
-    keys = _programs(data, programs)
-    data = data[data["program"].astype(str).isin(keys)]
-    for key in sorted(keys, key=_is_main):  # the grey points first, under the colours
-        rows = data[data["program"] == key]
+    by_program = _cutoff_rows(draws, programs, window)
+    keys = [key for key in PROGRAM_KEYS if key in by_program]
+    data = pd.concat(by_program.values()) if by_program else stats.rolling_cutoffs(draws)
+    for key, rows in by_program.items():
         main = _is_main(key)
         ax.scatter(
             rows["draw_date"],
@@ -319,6 +319,7 @@ def plot_cutoffs(
             alpha=0.6 if main else 0.7,
             linewidths=0,
             zorder=2 if main else 1,
+            gid=f"rounds-{key}",
         )
         if main and len(rows) > 1:
             x, y = _broken(rows["draw_date"], rows["cutoff_median"])
@@ -368,6 +369,36 @@ def plot_cutoffs(
         notes=[*notes, key],
         band=bool(key),
     )
+
+
+def _cutoff_rows(
+    draws: pd.DataFrame, programs: Iterable[str] | None, window: int
+) -> dict[str, pd.DataFrame]:
+    """The rounds :func:`plot_cutoffs` draws, by program, in drawing order (grey first)."""
+    data = stats.rolling_cutoffs(draws, window=window)
+    keys = _programs(data, programs)
+    data = data.dropna(subset=["crs_cutoff"])
+    by_program = {key: data[data["program"] == key] for key in sorted(keys, key=_is_main)}
+    return {key: rows for key, rows in by_program.items() if len(rows)}
+
+
+def cutoff_hover(
+    draws: pd.DataFrame, *, programs: Iterable[str] | None = None, window: int = 5
+) -> dict[str, list[str]]:
+    """Hover text of each point of :func:`plot_cutoffs` (same arguments), by scatter ``gid``.
+
+    For :class:`ee_trends.content.Figure`'s ``hover``: round, date, program,
+    invitations and cutoff, one text per point in the order the points are drawn.
+    """
+    size = draws.set_index("draw_id")["invitations"]
+    return {
+        f"rounds-{key}": [
+            f"#{row.draw_id}, {row.draw_date:%Y-%m-%d}, {program_label(key)}: "
+            f"{int(size[row.draw_id]):,} invitations, CRS cutoff {int(row.crs_cutoff)}"
+            for row in rows.itertuples()
+        ]
+        for key, rows in _cutoff_rows(draws, programs, window).items()
+    }
 
 
 def _size_area(invitations: pd.Series, largest: float) -> np.ndarray:

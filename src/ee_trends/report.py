@@ -30,12 +30,13 @@ from __future__ import annotations
 import base64
 import html
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -282,6 +283,7 @@ def cutoffs_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
             alt="Scatter of the CRS cutoff of every round since 2015, coloured by program, with "
             "each main program's rolling median as a line and the policy events numbered above.",
             caption="Every round's cutoff since 2015; small categories in grey.",
+            hover=plots.cutoff_hover(draws),
         ),
         Figure(
             "size_vs_cutoff",
@@ -710,7 +712,45 @@ def _cell_class(kind: str, *, header: bool = False) -> str:
     return " class=wrap" if kind == "text" and not header else ""
 
 
+def with_hover(svg: str, hover: Mapping[str, Sequence[str]]) -> str:
+    """The SVG of a figure with a ``<title>`` (a tooltip) on each point of the hover scatters.
+
+    Each ``gid`` of ``hover`` names a scatter drawn as one ``<use>`` element per
+    point; a count that does not match is an error, never a mislabelled point.
+    """
+    for gid, titles in hover.items():
+        start = svg.find(f'<g id="{escape(gid)}">')
+        if start < 0:
+            raise ValueError(f"hover: no scatter with gid {gid!r} in the figure")
+        end = svg.find("<g id=", start + 1)
+        end = len(svg) if end < 0 else end
+        group = svg[start:end]
+        points = list(re.finditer(r"<use [^>]*?/>", group))
+        if len(points) != len(titles):
+            raise ValueError(
+                f"hover: scatter {gid!r} has {len(points)} points but {len(titles)} texts"
+            )
+        pieces, last = [], 0
+        for match, title in zip(points, titles, strict=True):
+            pieces.append(group[last : match.end() - 2])
+            pieces.append(f"><title>{escape(title)}</title></use>")
+            last = match.end()
+        pieces.append(group[last:])
+        svg = svg[:start] + "".join(pieces) + svg[end:]
+    return svg[svg.index("<svg") :]  # inline: without the XML prolog and doctype
+
+
 def _figure_html(block: Figure, folder: Path) -> str:
+    if block.hover:
+        svg = (folder / "figures" / f"{block.name}.svg").read_text(encoding="utf-8")
+        svg = with_hover(svg, block.hover).replace(
+            "<svg ", f'<svg role="img" aria-label="{escape(block.alt)}" ', 1
+        )
+        return (
+            f'<figure class="hover">{svg}'
+            f"<figcaption>{escape(block.caption)} Hover over a round for its details "
+            f'(<a href="figures/{escape(block.name)}.svg">SVG</a>).</figcaption></figure>'
+        )
     png = folder / "figures" / f"{block.name}.png"
     uri = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
     return (
@@ -725,7 +765,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.
        max-width: 1100px; padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; font-size: 1.6rem; } .meta { color: #444; font-size: 0.9rem; }
 nav { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.8rem 0; }
-figure { margin: 1.2rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figure { margin: 1.2rem 0; }
+figure img, figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption, caption, .csv { font-size: 0.9rem; color: #444; }
 caption { caption-side: bottom; text-align: left; padding-top: 0.3rem; }
 .scroll { overflow-x: auto; max-width: 100%; margin: 0.5rem 0 0.2rem; }
