@@ -6,7 +6,9 @@ of section builders, each a function ``build(draws, pool) ->``
 analysis modules hand back text, tables with a format per column, and
 figures; this module renders them, saves every figure as PNG and SVG and
 every table as CSV, and assembles one self-contained page (inline CSS, the
-PNGs embedded, no scripts).
+PNGs embedded, no scripts). A figure with hover details
+(:attr:`~ee_trends.content.Figure.hover`) is put inline as SVG instead, each
+point with its tooltip.
 
 Adding a section: write a builder and append it to :data:`SECTIONS`::
 
