@@ -307,3 +307,9 @@ def test_report_command(tmp_path, monkeypatch, capsys):
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("x")
     assert cli.main(["report", "--source", str(feed), "--out", str(tmp_path / "other")]) == 1
+
+
+def test_a_table_refuses_two_columns_with_one_header():
+    frame = pd.DataFrame({"low": [1], "high": [2]})
+    with pytest.raises(ValueError, match="headers must differ"):
+        Table("t", frame, {"low": ("At most", "count"), "high": ("At most", "count")})

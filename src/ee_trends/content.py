@@ -109,6 +109,9 @@ class Table:
         missing = [c for c in self.columns if c not in self.frame.columns]
         if missing:
             raise ValueError(f"table {self.name!r}: no column {', '.join(map(repr, missing))}")
+        headers = [header for header, _ in self.columns.values()]
+        if len(set(headers)) != len(headers):
+            raise ValueError(f"table {self.name!r}: headers must differ, not {headers}")
         bad = [kind for _, kind in self.columns.values() if kind not in FORMATS]
         if bad:
             raise ValueError(f"table {self.name!r}: unknown format {', '.join(map(repr, bad))}")

@@ -47,7 +47,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from ee_trends import __version__, stats
-from ee_trends.content import MISSING, Figure, Section, Table, Text
+from ee_trends.content import Figure, Section, Table, Text
 
 MARKER = ".ee-trends-report"
 """File that marks a folder as a report this module wrote, listing the files it wrote."""
@@ -200,19 +200,13 @@ def standing_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
     table = standing_table(draws, pool, SCORES)
     if table.empty:
         return Section("standing", "Where a score stands", [Text("No rounds in the data.")])
-    shown = pd.DataFrame({"score": table["score"]})
-    shown["pool_above"] = [
-        stats.CountRange(_int_or_none(low), _int_or_none(high)).text()
-        for low, high in zip(table["at_or_above_min"], table["at_or_above_max"], strict=True)
-    ]
-    shown["share"] = [
-        _share_text(low, high)
-        for low, high in zip(table["share_min"], table["share_max"], strict=True)
-    ]
+    shown = table[["score", "at_or_above_min", "at_or_above_max", "share_min", "share_max"]].copy()
     columns: dict[str, tuple[str, str]] = {
         "score": ("CRS score", "score"),
-        "pool_above": ("Candidates at or above", "text"),
-        "share": ("Share of the pool", "text"),
+        "at_or_above_min": ("Candidates at or above, at least", "count"),
+        "at_or_above_max": ("Candidates, at most", "count"),
+        "share_min": ("Share of the pool, at least", "percent"),
+        "share_max": ("Share, at most", "percent"),
     }
     for column in table.columns:
         if column.startswith("reached_"):
@@ -409,18 +403,6 @@ SECTIONS: tuple[Builder, ...] = (
     models_section,
 )
 """The section builders, in page order."""
-
-
-def _int_or_none(value: Any) -> int | None:
-    return None if pd.isna(value) else int(value)
-
-
-def _share_text(low: Any, high: Any) -> str:
-    if pd.isna(low):
-        return MISSING
-    if low == high:
-        return f"{low:.1%}"
-    return f"{low:.1%} to {high:.1%}"
 
 
 def _example_standing(draws: pd.DataFrame, pool: pd.DataFrame) -> str:
@@ -698,12 +680,12 @@ def _table_html(block: Table) -> str:
             for value, kind in zip(record, kinds, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
-    caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
+    caption = f"{escape(block.caption)} " if block.caption else ""
     return (
         f'<div class="scroll" role="region" aria-label="{escape(block.name)} table" tabindex="0">'
-        f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f'</div><p class="csv"><a href="tables/{escape(block.name)}.csv">'
-        f"{escape(block.name)}.csv</a></p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<p class="csv">{caption}(<a href="tables/{escape(block.name)}.csv">'
+        f"{escape(block.name)}.csv</a>)</p>"
     )
 
 
@@ -769,8 +751,7 @@ h1 { margin-bottom: 0.2rem; font-size: 1.6rem; } .meta { color: #444; font-size:
 nav { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.8rem 0; }
 figure { margin: 1.2rem 0; }
 figure img, figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
-figcaption, caption, .csv { font-size: 0.9rem; color: #444; }
-caption { caption-side: bottom; text-align: left; padding-top: 0.3rem; }
+figcaption, .csv { font-size: 0.9rem; color: #444; }
 .scroll { overflow-x: auto; max-width: 100%; margin: 0.5rem 0 0.2rem; }
 table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left;
