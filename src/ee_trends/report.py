@@ -757,7 +757,8 @@ table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left;
          white-space: nowrap; vertical-align: top; }
 td.wrap { white-space: normal; min-width: 9em; }
-th { background: #f6f6f6; white-space: normal; min-width: 4.5em; vertical-align: bottom; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f6f6f6; white-space: normal; min-width: 4.5em; vertical-align: bottom; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
 .csv { margin: 0 0 1rem; }
 """
 
