@@ -1,4 +1,11 @@
-"""The report's index.html in headless Chromium: every image loads, no console errors."""
+"""The report's index.html in headless Chromium, at 1280 and 400 pixels wide.
+
+The page is opened alone (copied to another folder): every image loads, no
+console error, every round of the inline cutoff chart carries its tooltip and
+is what lies under the pointer, and the page itself never scrolls sideways (a wide table
+scrolls inside its own box). A screenshot of each width is saved next to the
+report (``screenshot-1280.png``, ``screenshot-400.png``) for people to look at.
+"""
 
 from __future__ import annotations
 
@@ -17,35 +24,64 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+WIDTHS = (1280, 400)
 
 
 @pytest.mark.browser
 @pytest.mark.shared_data
-def test_report_page_loads_in_chromium(real_report, tmp_path):
+def test_report_page_in_chromium_at_two_widths(real_report, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     if not shutil.which(CHROMIUM):
         message = f"{CHROMIUM} not installed (make browser)"
         if os.environ.get("EE_TRENDS_REQUIRE_SHARED_DATA") or os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    # The page is self-contained: alone in another folder, every image still loads.
     alone = tmp_path / "index.html"
     shutil.copy(real_report, alone)
-    errors: list[str] = []
+    found = {}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
-            page.goto(alone.as_uri(), wait_until="load")
-            sizes = page.eval_on_selector_all(
-                "img", "imgs => imgs.map(i => [i.alt, i.complete, i.naturalWidth])"
-            )
+            for width in WIDTHS:
+                errors: list[str] = []
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.on(
+                    "console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None
+                )
+                page.on("pageerror", lambda err, e=errors: e.append(str(err)))
+                page.on("requestfailed", lambda r, e=errors: e.append(f"failed: {r.url}"))
+                page.goto(alone.as_uri(), wait_until="load")
+                images = page.eval_on_selector_all(
+                    "img", "imgs => imgs.map(i => [i.alt, i.complete, i.naturalWidth])"
+                )
+                hover = page.evaluate(
+                    """() => {
+                        const uses = [...document.querySelectorAll('figure.hover svg use')]
+                            .filter(u => u.querySelector('title'));
+                        const box = uses[uses.length - 1].getBoundingClientRect();
+                        window.scrollTo(0, window.scrollY + box.top - 100);
+                        const now = uses[uses.length - 1].getBoundingClientRect();
+                        const hit = document.elementFromPoint(
+                            now.left + now.width / 2, now.top + now.height / 2);
+                        const use = hit && hit.closest('use');
+                        return [uses.length, use ? use.querySelector('title').textContent : null];
+                    }"""
+                )
+                overflow = page.evaluate(
+                    "() => document.documentElement.scrollWidth - window.innerWidth"
+                )
+                page.screenshot(path=real_report.parent / f"screenshot-{width}.png", full_page=True)
+                found[width] = (images, overflow, errors, hover)
+                page.close()
         finally:
             browser.close()
-    assert len(sizes) >= 10
-    broken = [src for src, complete, width in sizes if not (complete and width > 0)]
-    assert not broken, broken
-    assert not errors, errors
+    for width, (images, overflow, errors, hover) in found.items():
+        assert len(images) >= 8, width
+        broken = [alt for alt, complete, natural in images if not (complete and natural > 0)]
+        assert not broken, (width, broken)
+        assert all(len(alt) > 40 for alt, _, _ in images), (width, "alt text says what it shows")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"
+        assert not errors, (width, errors)
+        points, under_the_pointer = hover  # the cutoff chart: one tooltip per round
+        assert points == 435 and under_the_pointer.startswith("#"), (width, hover)
+        assert (real_report.parent / f"screenshot-{width}.png").stat().st_size > 10_000

@@ -94,6 +94,14 @@ BAD = {
             "--on",
             "2300-01-01",
         ],
+        ["predict", "--source", "{FEED}", "--program", "cec", "--invitations", "3", "--score", "x"],
+    ],
+    "standing": [
+        ["standing", "--source", "{FEED}", "abc"],
+        ["standing", "--source", "{FEED}", "1201"],
+        ["standing", "--source", "{FEED}", "-5"],
+        ["standing", "--source", "{FEED}", "480.5"],
+        ["standing", "--source", "{FEED}"],
     ],
 }
 """Bad arguments for every subcommand: each must fail in one line, with exit status 2."""
@@ -176,10 +184,11 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_programs_are_exported_with_their_names():
-    """``help(load_draws)`` says "see PROGRAMS": ``ee_trends.PROGRAMS`` maps the keys to names."""
+    """``help(load_draws)`` says "see PROGRAMS": ``ee_trends.PROGRAMS`` is the program table."""
     import ee_trends
-    from ee_trends.programs import PROGRAM_KEYS
+    from ee_trends.programs import OTHER, PROGRAM_KEYS
 
-    assert tuple(ee_trends.PROGRAMS) == PROGRAM_KEYS
-    assert ee_trends.PROGRAMS["cec"] == "Canadian Experience Class"
+    assert (*(p.key for p in ee_trends.PROGRAMS), OTHER) == PROGRAM_KEYS
+    cec = next(p for p in ee_trends.PROGRAMS if p.key == "cec")
+    assert cec.label == "Canadian Experience Class"
     assert "PROGRAMS" in dir(ee_trends)

@@ -239,3 +239,17 @@ def test_cli_context_text_and_unknown_round(newest_feed, capsys):
     assert "16.8 months" in capsys.readouterr().out
     assert main(["context", "9999", "--source", str(newest_feed)]) == 2
     assert "9999" in capsys.readouterr().err
+
+
+def test_repr_is_one_short_line(context):
+    text = repr(context)
+    assert "\n" not in text and len(text) < 160
+    assert text.startswith("<DrawContext #") and "CRS" in text
+
+
+def test_without_a_pool_the_pool_part_is_left_out(tables):
+    draws, _ = tables
+    newest = draws["draw_id"].iloc[-1]
+    context = draw_context(draws, newest)
+    assert context.pool is None and "no pool part" in repr(context)
+    assert "Pool on" not in context.to_text()

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from conftest import make_feed, make_round, no_distribution
 from ee_trends import plots
 from ee_trends.load import load_tables
-from ee_trends.programs import PROGRAM_KEYS
+from ee_trends.programs import MINOR_COLOR, PROGRAM_KEYS, program_label
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +51,8 @@ DRAW_PLOTS = {
     "invitations_quarter_events": lambda d, **k: plots.plot_invitations(
         d, period="quarter", events=True, **k
     ),
-    "rounds_per_month": plots.plot_rounds_per_month,
     "cumulative": plots.plot_cumulative_invitations,
-    "gaps": plots.plot_gaps,
     "size_vs_cutoff": plots.plot_size_vs_cutoff,
-    "pool_total": plots.plot_pool_total,
 }
 POOL_PLOTS = {"pool_heatmap": plots.plot_pool_heatmap, "pool_area": plots.plot_pool_area}
 
@@ -64,7 +61,7 @@ def check_axes(ax):
     assert isinstance(ax, Axes)
     assert ax.get_title(loc="left")
     assert ax.get_xlabel() and ax.get_ylabel()
-    captions = [t.get_text() for t in ax.texts if t.get_text().startswith("Source: IRCC")]
+    captions = [t.get_text() for t in ax.texts if "Source: IRCC" in t.get_text()]
     assert captions, "no source caption"
 
 
@@ -96,28 +93,67 @@ def test_plots_draw_on_a_given_axes(small):
 
 
 @pytest.mark.parametrize("which", ["small", pytest.param("real", marks=pytest.mark.shared_data)])
-def test_cutoff_panels_one_per_program(which, request):
+def test_recent_panels_one_per_program_of_the_last_year(which, request):
     draws, _ = request.getfixturevalue(which)
-    axes = plots.plot_cutoff_panels(draws)
-    assert len(axes) == draws["program"].astype(str).nunique()
-    assert all(ax.get_title(loc="left") for ax in axes)
+    end = draws["draw_date"].max()
+    lately = draws[draws["draw_date"] >= end - pd.DateOffset(months=12) + pd.Timedelta(days=1)]
+    axes = plots.plot_recent_cutoffs(draws)
+    expected = [k for k in PROGRAM_KEYS if k in set(lately["program"].astype(str))]
+    assert [ax.get_title(loc="left").split("\n")[0] for ax in axes] == [
+        program_label(k) for k in expected
+    ]
+    for ax, key in zip(axes, expected, strict=True):
+        rows = draws[draws["program"] == key].sort_values("draw_date")
+        newest = str(int(rows["crs_cutoff"].iloc[-1]))
+        assert [t.get_text() for t in ax.texts] == [newest]  # the newest value, labelled
+        (dots,) = ax.collections
+        window = rows[rows["draw_date"] > end - pd.DateOffset(months=18)]
+        assert list(dots.get_offsets()[:, 1]) == list(window["crs_cutoff"].astype(float))
+        sizes = dots.get_sizes()
+        order = window["invitations"].astype(float).to_numpy().argsort(kind="stable")
+        assert (sizes[order][1:] >= sizes[order][:-1]).all()  # area grows with the round size
 
 
 @pytest.mark.shared_data
-def test_cutoff_outlier_is_clipped_and_annotated(real):
+def test_cutoff_outlier_is_clipped_and_named_in_the_caption(real):
     ax = plots.plot_cutoffs(real[0])
     bottom, top = ax.get_ylim()
     assert 75 < bottom <= 169 and top >= 902
-    assert any("CRS 75" in t.get_text() for t in ax.texts)
+    (caption,) = [t.get_text() for t in ax.texts if "Source: IRCC" in t.get_text()]
+    assert "CRS 75" in caption
+
+
+def events_drawn(ax):
+    """The event numbers: texts placed above the axes (y = 1 in axes fraction, offset up)."""
+    return [t for t in ax.texts if t.get_text().isdigit() and t.xy[1] == 1]
 
 
 @pytest.mark.shared_data
-def test_events_are_marked_inside_the_range(real):
-    ax = plots.plot_gaps(real[0])
-    labels = {t.get_text() for t in ax.texts}
-    assert "Category-based rounds begin" in labels
-    small_ax = plots.plot_gaps(real[0][real[0]["draw_date"] >= "2024-01-01"])
-    assert "Category-based rounds begin" not in {t.get_text() for t in small_ax.texts}
+def test_events_are_numbered_above_the_plot_with_a_key_in_the_caption(real):
+    ax = plots.plot_cutoffs(real[0])
+    numbers = events_drawn(ax)
+    assert [t.get_text() for t in numbers] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert all(t.xyann[1] > 0 and t.get_va() == "bottom" for t in numbers)  # above the axes
+    (caption,) = [t.get_text() for t in ax.texts if "Source: IRCC" in t.get_text()]
+    assert "5 Category-based rounds begin (2023-06-28)" in " ".join(caption.split())
+    recent = plots.plot_cutoffs(real[0][real[0]["draw_date"] >= "2024-01-01"])
+    assert [t.get_text() for t in events_drawn(recent)] == ["1", "2"]
+
+
+@pytest.mark.parametrize("which", ["small", pytest.param("real", marks=pytest.mark.shared_data)])
+def test_hover_texts_match_the_points_drawn(which, request):
+    draws, _ = request.getfixturevalue(which)
+    ax = plots.plot_cutoffs(draws)
+    hover = plots.cutoff_hover(draws)
+    scatters = {c.get_gid(): c for c in ax.collections if c.get_gid()}
+    assert set(scatters) == set(hover)
+    for gid, texts in hover.items():
+        offsets = scatters[gid].get_offsets()
+        assert len(offsets) == len(texts)
+        for (x, y), text in zip(offsets, texts, strict=True):
+            day = mdates.num2date(x).strftime("%Y-%m-%d")
+            assert f", {day}, " in text and text.endswith(f"CRS cutoff {int(y)}")
+    assert sum(map(len, hover.values())) == draws["crs_cutoff"].notna().sum()
 
 
 def test_mark_events_on_any_time_axes():
@@ -126,17 +162,86 @@ def test_mark_events_on_any_time_axes():
     _, ax = plt.subplots()
     ax.plot(pd.to_datetime(["2020-01-01", "2021-01-01"]), [0, 1])
     low, high = ax.get_xlim()
-    plots.mark_events(ax, labels=False)
+    key = plots.mark_events(ax)
     assert ax.get_xlim() == (low, high)
     lines = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert len(lines) == 2  # 2020-03-18 and 2021-01-07
     assert mdates.num2date(lines[0].get_xdata()[0]).date().isoformat() == "2020-03-18"
+    assert key.startswith("Events: 1 Pandemic") and "2 All-program rounds paused" in key
+
+
+def test_the_running_year_is_hatched_and_said(small):
+    draws, _ = small  # data to 2024-09-10: 2024 is still running
+    ax = plots.plot_invitations(draws, period="year")
+    bars = [p for p in ax.patches if p.get_height() > 0]
+    years = {round(mdates.num2date(p.get_x() + p.get_width() / 2).year) for p in bars}
+    assert years == {2023, 2024}
+    hatched = [p for p in bars if p.get_hatch()]
+    assert hatched and all(mdates.num2date(p.get_x()).year == 2024 for p in hatched)
+    assert all(p.get_edgecolor()[:3] == (1, 1, 1) for p in bars)  # white edges between segments
+    (caption,) = [t.get_text() for t in ax.texts if "Source: IRCC" in t.get_text()]
+    assert "Hatched: 2024 is still running" in caption
+    ended = load_tables(make_feed(make_round("1", drawDate="2024-06-28")))[0]
+    ended.loc[0, "draw_date"] = pd.Timestamp("2024-06-30")  # the last day of 2024-Q2
+    whole = plots.plot_invitations(ended, period="quarter")
+    assert not [p for p in whole.patches if p.get_hatch()]
+    assert (
+        plots.plot_invitations(ended.assign(draw_date=pd.Timestamp("2024-06-29")), period="quarter")
+        .patches[0]
+        .get_hatch()
+    )
+
+
+def test_small_categories_share_one_grey_segment():
+    feed = make_feed(
+        make_round("3", drawDate="2026-03-02", drawName="Physicians", drawSize="100"),
+        make_round("2", drawDate="2026-03-01", drawName="Military recruits", drawSize="50"),
+        make_round("1", drawDate="2026-02-01", drawName="Canadian Experience Class"),
+    )
+    draws, _ = load_tables(feed)
+    ax = plots.plot_invitations(draws, period="year")
+    labels = [t.get_text() for t in ax.get_legend().texts]
+    assert labels == ["Canadian Experience Class", plots.SMALLER]
+    grey = [p for p in ax.patches if matplotlib.colors.to_hex(p.get_facecolor()) == MINOR_COLOR]
+    assert [p.get_height() for p in grey] == [150]
+
+
+def test_pool_density_is_on_a_true_crs_scale(small):
+    draws, pool = small
+    ax = plots.plot_pool_heatmap(pool, draws)
+    (mesh,) = [c for c in ax.collections if hasattr(c, "get_coordinates")]
+    rows = mesh.get_coordinates()[:, 0, 1]
+    assert list(rows) == [
+        0,
+        301,
+        351,
+        401,
+        411,
+        421,
+        431,
+        441,
+        451,
+        461,
+        471,
+        481,
+        491,
+        501,
+        601,
+        1201,
+    ]
+    assert ax.get_ylim() == (300, 650)
+    dots = [c for c in ax.collections if c is not mesh]
+    drawn = sorted(float(y) for c in dots for y in c.get_offsets()[:, 1])
+    first, last = pool["pool_as_of"].min(), pool["pool_as_of"].max() + pd.Timedelta(days=14)
+    inside = draws["draw_date"].between(first, last) & (draws["program"] != "pnp")
+    assert drawn == sorted(draws.loc[inside, "crs_cutoff"].dropna().astype(float))
+    assert len(drawn) == 2
 
 
 def test_one_fixed_colour_per_program():
     assert list(plots.PROGRAM_COLORS) == list(PROGRAM_KEYS)
-    colours = [c for k, c in plots.PROGRAM_COLORS.items()]
-    assert len(set(colours)) == len(colours)
+    main = [c for c in plots.PROGRAM_COLORS.values() if c != MINOR_COLOR]
+    assert len(set(main)) == len(main) <= 8
 
 
 def test_program_colour_is_the_same_across_charts(small):
@@ -165,8 +270,11 @@ def test_import_ee_trends_does_not_import_matplotlib():
 def test_plot_options_change_what_is_drawn(small):
     draws, _ = small
     assert plots.plot_cutoffs(draws, ylim=(300, 900)).get_ylim() == (300, 900)
-    panels = plots.plot_cutoff_panels(draws, ncols=1, min_rounds=2)
-    assert panels.size == 1  # only the all-program rounds reach two rounds
+    panels = plots.plot_recent_cutoffs(draws, months=3, active=1)
+    assert [ax.get_title(loc="left").split("\n")[0] for ax in panels] == [
+        "Canadian Experience Class",
+        "Provincial Nominee Program",
+    ]  # the two programs of the newest month
     cumulative = plots.plot_cumulative_invitations(draws, highlight=2023)
     assert "2023 against earlier years" in cumulative.get_title(loc="left")
     since = plots.plot_size_vs_cutoff(draws, since="2024-08-01")

@@ -118,9 +118,64 @@ def test_no_label_in_any_capture_is_unknown(shared_data):
     assert labels <= set(SEEN), f"labels not in the table of this test: {labels - set(SEEN)}"
 
 
-def test_every_key_has_a_label_and_a_colour():
-    from ee_trends.plots import PROGRAM_COLORS
-    from ee_trends.programs import PROGRAM_LABELS
+def test_one_table_gives_every_key_a_label_and_a_colour():
+    from ee_trends.programs import MAIN_COLORED, PROGRAM_COLORS, PROGRAM_LABELS, PROGRAMS
 
     assert set(PROGRAM_LABELS) == set(PROGRAM_KEYS) == set(PROGRAM_COLORS)
-    assert len(set(PROGRAM_COLORS.values())) == len(PROGRAM_COLORS)
+    assert [p.key for p in PROGRAMS] + ["other"] == list(PROGRAM_KEYS)
+    assert 1 <= len(MAIN_COLORED) <= 8
+    assert len({PROGRAM_COLORS[k] for k in MAIN_COLORED}) == len(MAIN_COLORED)
+
+
+CVD_MIN_DELTA_E = 12
+"""The least CAM02-UCS difference between two main-program colours, as seen with
+full deuteranopia or protanopia. 1-2 units is the just-noticeable difference for
+large side-by-side patches; the dots and 2-pixel lines of a chart need several
+times that to be told apart at a glance, and the pair the old palette merged
+(CEC against PNP under protanopia) was 4.6. Okabe and Ito's palette keeps every
+pair at 14 or more."""
+
+
+@pytest.mark.parametrize("deficiency", ["deuteranomaly", "protanomaly"])
+def test_main_program_colours_stay_apart_with_colour_blindness(deficiency):
+    import itertools
+
+    import matplotlib.colors
+    import numpy as np
+
+    colorspacious = pytest.importorskip("colorspacious")
+    from ee_trends.programs import MAIN_COLORED, PROGRAM_COLORS
+
+    seen = {
+        key: np.clip(
+            colorspacious.cspace_convert(
+                matplotlib.colors.to_rgb(PROGRAM_COLORS[key]),
+                {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": 100},
+                "sRGB1",
+            ),
+            0,
+            1,
+        )
+        for key in MAIN_COLORED
+    }
+    closest = min(
+        (colorspacious.deltaE(seen[a], seen[b], input_space="sRGB1"), a, b)
+        for a, b in itertools.combinations(MAIN_COLORED, 2)
+    )
+    assert closest[0] >= CVD_MIN_DELTA_E, closest
+
+
+def test_the_old_palette_fails_the_colour_blindness_check():
+    """The check can fail: CEC and PNP of the old Tableau palette merge under protanopia."""
+    import matplotlib.colors
+
+    colorspacious = pytest.importorskip("colorspacious")
+    cec, pnp = (
+        colorspacious.cspace_convert(
+            matplotlib.colors.to_rgb(c),
+            {"name": "sRGB1+CVD", "cvd_type": "protanomaly", "severity": 100},
+            "sRGB1",
+        )
+        for c in ("#ff7f0e", "#2ca02c")
+    )
+    assert colorspacious.deltaE(cec, pnp, input_space="sRGB1") < CVD_MIN_DELTA_E

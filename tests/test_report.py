@@ -1,9 +1,10 @@
-"""``ee-trends report``: files, links, escaping, atomic replacement, and sections."""
+"""``ee-trends report``: content rendered per column, files, links, escaping, safe replacement."""
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import warnings
 from pathlib import Path
@@ -13,17 +14,46 @@ import pytest
 
 from conftest import make_feed, make_round
 from ee_trends import report
-from ee_trends.report import ReportError, Section, SectionResult, write_report
+from ee_trends.content import Figure, Section, Table, Text
+from ee_trends.report import MARKER, ReportError, safe_csv, write_report
 
-CHARTS = ("summary", "cutoffs", "volumes", "cadence", "pool")
-"""The sections of issue #3 (the others' sections have their own tests)."""
+CHARTS = (
+    report.now_section,
+    report.standing_section,
+    report.context_section,
+    report.cutoffs_section,
+    report.volumes_section,
+    report.pool_section,
+)
+"""Every section but the models' (which has its own tests)."""
 
 
-def sections(*keys: str) -> tuple[Section, ...]:
-    return tuple(s for s in report.SECTIONS if s.key in keys)
+def extra_section(draws, pool):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_title("Extra <chart>")
+    table = pd.DataFrame({"rounds": [len(draws)], "share": [0.601], "change": [-9.75]})
+    return Section(
+        "extra",
+        "Extra",
+        [
+            Text("extra <b>text</b>"),
+            Table(
+                "extra",
+                table,
+                {
+                    "rounds": ("Rounds", "count"),
+                    "share": ("Share", "percent"),
+                    "change": ("Change", "points"),
+                },
+            ),
+            Figure("extra", fig, alt="An empty chart <titled> Extra", caption="Extra caption"),
+        ],
+    )
 
 
-FAST = (*sections("summary"), Section("extra", "Extra", "test_report:extra_section"))
+FAST = (report.now_section, extra_section)
 
 
 def images(index: Path) -> list[bytes]:
@@ -35,36 +65,6 @@ def images(index: Path) -> list[bytes]:
     ]
 
 
-@pytest.mark.shared_data
-def test_report_on_the_real_feed(real_report):
-    folder = real_report.parent
-    embedded = images(real_report)
-    assert len(embedded) >= 10
-    assert all(png.startswith(b"\x89PNG") for png in embedded)
-    figures = re.findall(r'href="(figures/[^"]+\.svg)"', real_report.read_text())
-    assert len(set(figures)) == len(embedded)
-    for svg in figures:
-        assert (folder / svg).is_file() and (folder / svg).with_suffix(".png").is_file(), svg
-    for href in re.findall(r'href="(tables/[^"]+)"', real_report.read_text()):
-        table = pd.read_csv(folder / href)
-        assert not table.empty, href
-    years = pd.read_csv(folder / "tables" / "invitations_by_year.csv").set_index("year")
-    assert years.loc[2024, "invitations"] == 98_903
-    page = real_report.read_text()
-    assert "Data to <strong>2026-08-07</strong>" in page
-    assert "Latest round: <strong>#434</strong>" in page
-    assert not list(folder.parent.glob(".reports.*"))  # no temporary folder left
-
-
-@pytest.mark.shared_data
-def test_report_docs_images_are_small(real_report):
-    docs = real_report.parent.parent / "docs"
-    written = sorted(p.stem for p in docs.glob("*.png"))
-    assert written == sorted(report.DOCS_FIGURES)
-    for path in docs.glob("*.png"):
-        assert path.stat().st_size < 150_000, path
-
-
 def tiny_feed(name: str = "No Program Specified") -> dict:
     return make_feed(
         make_round("302", drawDate="2024-07-02", drawName=name),
@@ -72,16 +72,92 @@ def tiny_feed(name: str = "No Program Specified") -> dict:
     )
 
 
+def write(out, sections=FAST, feed=None, **kwargs):
+    return write_report(
+        out, source=feed or tiny_feed(), sections=sections, progress=io.StringIO(), **kwargs
+    )
+
+
+@pytest.mark.shared_data
+def test_report_on_the_real_feed(real_report):
+    folder = real_report.parent
+    page = real_report.read_text()
+    embedded = images(real_report)
+    assert len(embedded) >= 9
+    assert all(png.startswith(b"\x89PNG") for png in embedded)
+    figures = re.findall(r'href="(figures/[^"]+\.svg)"', page)
+    assert len(set(figures)) == len(embedded) + 1  # the cutoff chart is inline SVG, with hover
+    titles = re.findall(r"<title>(#[^<]+)</title>", page)
+    assert len(titles) == 435  # one tooltip per round
+    assert (
+        "#176, 2021-02-13, Canadian Experience Class: 27,332 invitations, CRS cutoff 75" in titles
+    )
+    for svg in figures:
+        assert (folder / svg).is_file() and (folder / svg).with_suffix(".png").is_file(), svg
+    for name in ("size_scatter", "pool_total", "days_between_rounds", "rounds_per_month"):
+        assert not (folder / "figures" / f"{name}.png").exists(), name  # dropped as redundant
+    for href in re.findall(r'href="(tables/[^"]+)"', page):
+        assert not pd.read_csv(folder / href).empty, href
+    years = pd.read_csv(folder / "tables" / "invitations_by_year.csv").set_index("year")
+    assert years.loc[2024, "invitations"] == 98_903
+    assert "Data to <strong>2026-08-07</strong>" in page
+    assert "Latest round: #434 on 2026-08-07, Transport occupations" in page
+    assert "from ee_rounds_123_en.json (file dated " in page
+    assert "/work/" not in page and str(Path.home()) not in page  # no local path
+    # the page leads with now: the recent rounds come before any chart of all years
+    assert page.index("recent_rounds.csv") < page.index("figures/cutoffs.svg")
+    recent = pd.read_csv(folder / "tables" / "recent_rounds.csv", dtype=str)
+    assert len(recent) == 20 and recent["draw_id"].iloc[0] == "434"
+    assert "<td>2025-10-11 14:55:49 UTC</td>" in page  # tie-break time of #434, in UTC
+    assert not list(folder.parent.glob(".reports.*"))  # no temporary folder left
+
+
+@pytest.mark.shared_data
+def test_cec_interval_is_points_and_shares_are_percent(real_report):
+    page = real_report.read_text()
+    row = re.search(
+        r"<tr><td class=wrap>Canadian Experience Class</td>(.*?)</tr>", page.split('id="models"')[1]
+    )
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
+    assert cells[2] == "+0.6"  # the 95% high of the CEC slope: CRS points, never "60.1%"
+    assert "100.0%" in page  # a coverage of 1.0 is a percent like the others
+
+
+@pytest.mark.shared_data
+def test_standing_table_from_400_to_600(real_report):
+    table = pd.read_csv(real_report.parent / "tables" / "standing_by_score.csv")
+    assert list(table["score"]) == list(range(400, 601, 10))
+    at_480 = table.set_index("score").loc[480]
+    assert (at_480["at_or_above_min"], at_480["at_or_above_max"]) == (46_034, 62_402)
+    assert "between 46,034 and 62,402" in real_report.read_text()
+
+
+@pytest.mark.shared_data
+def test_report_docs_images(real_report):
+    docs = real_report.parent.parent / "docs"
+    assert sorted(p.stem for p in docs.glob("*.png")) == sorted(report.DOCS_FIGURES)
+    from PIL import Image
+
+    for path in docs.glob("*.png"):
+        assert path.stat().st_size < 250_000, path
+        assert Image.open(path).size[0] == 800, path  # 10 inches at 80 dpi
+
+
+def test_tables_are_formatted_per_column_with_human_headers(tmp_path):
+    page = write(tmp_path / "r").read_text()
+    assert "<th class=num>Rounds</th><th class=num>Share</th><th class=num>Change</th>" in page
+    assert "<td class=num>2</td><td class=num>60.1%</td><td class=num>−9.8</td>" in page
+    assert '<div class="scroll"' in page  # a wide table scrolls in its own box
+    assert 'alt="An empty chart &lt;titled&gt; Extra"' in page
+    assert "<p>extra &lt;b&gt;text&lt;/b&gt;</p>" in page
+    assert "a feed given in memory" in page
+
+
 def test_feed_html_is_escaped(tmp_path):
     attack = "<script>alert(1)</script>"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the unknown label warns
-        index = write_report(
-            tmp_path / "r",
-            source=tiny_feed(attack),
-            sections=sections(*CHARTS),
-            progress=io.StringIO(),
-        )
+        index = write(tmp_path / "r", CHARTS, tiny_feed(attack))
     page = index.read_text()
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -92,63 +168,123 @@ def test_progress_one_line_per_figure(tmp_path):
     out = io.StringIO()
     index = write_report(tmp_path / "r", source=tiny_feed(), sections=FAST, progress=out)
     lines = [line for line in out.getvalue().splitlines() if "figures/" in line]
-    assert len(lines) == len(images(index))
+    assert len(lines) == len(images(index)) == 2
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     with pytest.raises(ReportError, match="not written by ee-trends report"):
-        write_report(tmp_path, source=tiny_feed(), sections=FAST, progress=io.StringIO())
+        write(tmp_path)
     assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_refuses_a_symbolic_link(tmp_path):
+    real = tmp_path / "real"
+    write(real)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    with pytest.raises(ReportError, match="symbolic link"):
+        write(link)
+    assert link.is_symlink() and (real / "index.html").is_file()
+
+
+def test_refuses_a_file_as_the_docs_folder(tmp_path):
+    (tmp_path / "docs").write_text("not a folder")
+    with pytest.raises(ReportError, match="is a file, not a folder"):
+        write(tmp_path / "r", docs=tmp_path / "docs")
+    assert not (tmp_path / "r").exists()
 
 
 def test_failed_run_leaves_the_previous_report(tmp_path):
     out = tmp_path / "r"
-    write_report(out, source=tiny_feed(), sections=FAST, progress=io.StringIO())
+    write(out)
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
 
-    def broken(data):
+    def broken(draws, pool):
         raise RuntimeError("boom")
 
-    failing = (*FAST, Section("broken", "Broken", broken))
     with pytest.raises(RuntimeError, match="boom"):
-        write_report(out, source=tiny_feed(), sections=failing, progress=io.StringIO())
+        write(out, (*FAST, broken))
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert [p.name for p in tmp_path.iterdir()] == ["r"]  # no temporary folder left
 
 
-def test_rerun_replaces_the_report(tmp_path):
+def test_rerun_replaces_its_files_and_keeps_the_users(tmp_path):
     out = tmp_path / "r"
-    write_report(out, source=tiny_feed(), sections=FAST, progress=io.StringIO())
-    (out / "figures" / "stale.png").write_bytes(b"old")
-    write_report(out, source=tiny_feed(), sections=FAST, progress=io.StringIO())
-    assert not (out / "figures" / "stale.png").exists()
+    write(out)
+    assert (out / "figures" / "extra.png").is_file()
+    (out / "notes.md").write_text("mine")
+    (out / "figures" / "annotated.png").write_bytes(b"mine too")
+    write(out, (report.now_section,))  # the extra section is gone
+    assert not (out / "figures" / "extra.png").exists()  # its own old file: removed
+    assert (out / "notes.md").read_text() == "mine"
+    assert (out / "figures" / "annotated.png").read_bytes() == b"mine too"
+    listed = (out / MARKER).read_text().splitlines()
+    assert "index.html" in listed and "notes.md" not in listed
 
 
-def extra_section(data):
-    import matplotlib.pyplot as plt
+def test_a_user_file_in_the_way_stops_the_rerun(tmp_path):
+    out = tmp_path / "r"
+    write(out, (report.now_section,))
+    (out / "tables" / "extra.csv").write_text("mine")
+    with pytest.raises(ReportError, match="extra.csv was not written by ee-trends report"):
+        write(out)
+    assert (out / "tables" / "extra.csv").read_text() == "mine"
 
-    fig, ax = plt.subplots()
-    ax.set_title("Extra <chart>")
-    table = pd.DataFrame({"rounds": [len(data.draws)]})
-    return SectionResult(figures={"extra": fig}, tables={"extra": table}, html="<p>extra</p>")
 
-
-def test_a_section_can_be_added(tmp_path):
-    sections = (*report.SECTIONS, Section("extra", "Extra", "test_report:extra_section"))
-    index = write_report(
-        tmp_path / "r", source=tiny_feed(), sections=sections, progress=io.StringIO()
+def test_csv_cells_that_look_like_formulas_are_neutralised():
+    frame = pd.DataFrame(
+        {
+            "label": ["=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "plain", None],
+            "change": [-9, 4, -1, 0, 2, 3],
+            "text_change": pd.array(["-9", "4", "=1", "a", "b", pd.NA], dtype="string"),
+        }
     )
-    page = index.read_text()
-    assert '<section id="extra"><h2>Extra</h2><p>extra</p>' in page
-    assert (index.parent / "figures" / "extra.png").read_bytes() in images(index)
-    assert 'alt="Extra &lt;chart&gt;"' in page
-    assert (index.parent / "tables" / "extra.csv").is_file()
+    safe = safe_csv(frame)
+    assert list(safe["label"][:5]) == ["'=HYPERLINK(1)", "'+1", "'-2", "'@SUM(A1)", "plain"]
+    assert pd.isna(safe["label"].iloc[5])
+    assert list(safe["change"]) == [-9, 4, -1, 0, 2, 3]  # numbers stay numbers
+    assert list(safe["text_change"][:5]) == ["'-9", "4", "'=1", "a", "b"]
+    assert list(frame["label"][:1]) == ["=HYPERLINK(1)"]  # the input is not changed
+
+
+def test_a_formula_from_the_feed_is_neutralised_in_the_csv(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the unknown label warns
+        index = write(tmp_path / "r", (report.now_section,), tiny_feed("=cmd|' /C calc'!A0"))
+    recent = pd.read_csv(index.parent / "tables" / "recent_rounds.csv", dtype=str)
+    assert recent["draw_name"].iloc[0] == "'=cmd|' /C calc'!A0"
+
+
+SVG = """<?xml version="1.0"?>
+<!DOCTYPE svg>
+<svg width="10pt"><g id="rounds-cec"><defs><path id="m1"/></defs><g clip-path="url(#c)">
+<use xlink:href="#m1" x="1" y="2" style="fill: #000"/>
+<use xlink:href="#m1" x="3" y="4" style="fill: #000"/>
+</g></g><g id="axis"><use xlink:href="#t" x="0" y="0"/></g></svg>"""
+
+
+def test_hover_titles_go_on_the_points_of_their_scatter():
+    svg = report.with_hover(SVG, {"rounds-cec": ["#1 <a>", "#2"]})
+    assert svg.startswith("<svg")
+    assert (
+        '<use xlink:href="#m1" x="1" y="2" style="fill: #000"><title>#1 &lt;a&gt;</title></use>'
+        in svg
+    )
+    assert 'y="4" style="fill: #000"><title>#2</title></use>' in svg
+    assert '<use xlink:href="#t" x="0" y="0"/>' in svg  # other groups untouched
+    with pytest.raises(ValueError, match="'rounds-cec' has 2 points but 3 texts"):
+        report.with_hover(SVG, {"rounds-cec": ["a", "b", "c"]})
+    with pytest.raises(ValueError, match="no scatter with gid 'rounds-pnp'"):
+        report.with_hover(SVG, {"rounds-pnp": ["a"]})
+
+
+def test_names_must_be_unique(tmp_path):
+    with pytest.raises(ValueError, match="figures named twice in the report: extra"):
+        write(tmp_path / "r", (extra_section, extra_section))
 
 
 def test_report_command(tmp_path, monkeypatch, capsys):
-    import json
-
     from ee_trends import cli
 
     monkeypatch.setattr(report, "SECTIONS", FAST)
@@ -157,7 +293,15 @@ def test_report_command(tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
     assert cli.main(["report", "--source", str(feed), "--out", str(out)]) == 0
     assert (out / "index.html").is_file()
-    assert "figures/extra.png" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "figures/extra.png" in err and "from feed.json (file dated" in err
+    assert str(tmp_path) not in (out / "index.html").read_text()
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("x")
     assert cli.main(["report", "--source", str(feed), "--out", str(tmp_path / "other")]) == 2
+
+
+def test_a_table_refuses_two_columns_with_one_header():
+    frame = pd.DataFrame({"low": [1], "high": [2]})
+    with pytest.raises(ValueError, match="headers must differ"):
+        Table("t", frame, {"low": ("At most", "count"), "high": ("At most", "count")})

@@ -196,3 +196,77 @@ def test_yearly_totals_reproduce_ircc_year_end_reports(newest_feed):
 
     totals = stats.yearly_invitations(load_draws(newest_feed))
     assert {year: totals[year] for year in IRCC_YEAR_TOTALS} == IRCC_YEAR_TOTALS
+
+
+def test_recent_rounds_newest_first_with_tie_break_times(draws):
+    frame = draws.assign(
+        draw_name="label",
+        tie_break_at=pd.to_datetime(
+            ["2023-01-01", None, "2023-03-01", "2023-12-01", "2023-12-31", "2024-01-20"],
+            utc=True,
+        ),
+    )
+    recent = stats.recent_rounds(frame, 3)
+    assert list(recent["draw_id"]) == ["6", "5", "4"]
+    assert list(recent["tie_break_at"].dt.strftime("%Y-%m-%d")) == [
+        "2024-01-20",
+        "2023-12-31",
+        "2023-12-01",
+    ]
+    assert str(recent["tie_break_at"].dt.tz) == "UTC"
+
+
+def test_latest_changes_against_the_previous_round_of_the_program(draws):
+    changes = stats.latest_changes(draws, days=30)  # rounds 5 and 6
+    assert list(changes["draw_id"]) == ["6", "5"]
+    assert list(changes["previous_draw_id"]) == ["2", "3"]
+    assert list(changes["cutoff_change"]) == [50, -10]
+    assert list(changes["previous_invitations"]) == [200, 3000]
+    first = stats.latest_changes(draws.iloc[:1])
+    assert first["previous_draw_id"].isna().all() and first["cutoff_change"].isna().all()
+
+
+def test_published_distributions_counts_both_ways():
+    # rounds 2 and 3 of one week share the distribution of 2024-01-07
+    pool = pool_frame(
+        [
+            ("1", "2024-01-01", 0, 500, 10),
+            ("2", "2024-01-07", 0, 500, 12),
+            ("3", "2024-01-07", 0, 500, 12),
+        ]
+    )
+    published = stats.published_distributions(pool)
+    assert (published.distributions, published.rounds) == (2, 3)
+    assert published.text() == (
+        "2 published pool distributions, 2024-01-01 to 2024-01-07, given with 3 rounds "
+        "(the rounds of one week share one distribution)."
+    )
+    none = stats.published_distributions(pool.iloc[0:0])
+    assert none.text() == "No pool distribution was published in this data."
+
+
+@pytest.mark.shared_data
+def test_published_distributions_of_the_real_feed(newest_feed, tmp_path):
+    from ee_trends.load import load_tables
+
+    _, pool = load_tables(newest_feed, data_dir=tmp_path)
+    published = stats.published_distributions(pool)
+    assert (published.distributions, published.rounds) == (122, 217)
+
+
+def test_candidates_at_or_above_a_score():
+    leaves = pool_frame(
+        [
+            ("1", "2024-01-01", 0, 400, 100),
+            ("1", "2024-01-01", 401, 450, 50),
+            ("1", "2024-01-01", 451, 1200, 5),
+        ]
+    )
+    assert stats.candidates_at_or_above(leaves, 401) == stats.CountRange(55, 55)
+    inside = stats.candidates_at_or_above(leaves, 420)
+    assert (inside.low, inside.high, inside.exact) == (5, 55, False)
+    assert inside.text() == "between 5 and 55"
+    unknown = stats.candidates_at_or_above(
+        leaves.assign(candidates=pd.array([1, None, 1], "Int64")), 420
+    )
+    assert unknown == stats.CountRange(None, None) and "unknown" in unknown.text()

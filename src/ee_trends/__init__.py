@@ -6,14 +6,13 @@ fast and imports neither matplotlib nor statsmodels::
     from ee_trends import load_draws, load_pool
     draws = load_draws()          # source from the resolution rule
 
-``PROGRAMS`` maps each program key of the ``program`` column to its readable
-name (``{"cec": "Canadian Experience Class", ...}``).
+``PROGRAMS`` is the table of programs: one :class:`~ee_trends.programs.Program`
+(key of the ``program`` column, label pattern, readable label, colour) each.
 """
 
 from __future__ import annotations
 
 import importlib
-from types import MappingProxyType
 from typing import Any
 
 from ee_trends.errors import FeedError
@@ -26,20 +25,16 @@ _LAZY = {
     "fetch_feed": "ee_trends.fetch",
     "revisions": "ee_trends.diff",
     "draw_context": "ee_trends.context",
+    "standing": "ee_trends.score_standing",
+    "PROGRAMS": "ee_trends.programs",
 }
 
-_RENAMED = {"PROGRAMS": ("ee_trends.programs", "PROGRAM_LABELS")}
-"""Lazy exports whose name differs in their module: name -> (module, attribute)."""
-
-__all__ = ["FeedError", "__version__", *_LAZY, *_RENAMED]
+__all__ = ["FeedError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _RENAMED:
-        module, attribute = _RENAMED[name]
-        return MappingProxyType(getattr(importlib.import_module(module), attribute))
     raise AttributeError(f"module 'ee_trends' has no attribute {name!r}")
 
 

@@ -75,6 +75,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _score(text: str) -> int:
+    """A CRS score, a whole number from 0 to 1200."""
+    from ee_trends.score_standing import check_score
+
+    try:
+        return check_score(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _program(text: str) -> str:
     """A program key, in any case (``CEC`` is ``cec``)."""
     from ee_trends.programs import PROGRAM_KEYS
@@ -218,6 +228,21 @@ def _add_report(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     report.set_defaults(func=_cmd_report)
 
 
+def _add_standing(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    standing = sub.add_parser(
+        "standing",
+        parents=[common],
+        help="where a CRS score stands: the pool at or above it, recent rounds it reached",
+        description="From the newest published pool distribution: the candidates scoring at "
+        "or above SCORE (a range when SCORE falls inside a published CRS range) and their "
+        "share of the pool; for each program with a round in the last 12 months, how many "
+        "of its rounds had a cutoff at or below SCORE, and the latest of them.",
+    )
+    standing.add_argument("score", type=_score, metavar="SCORE", help="a CRS score, 0 to 1200")
+    standing.add_argument("--json", action="store_true", help="print the result as JSON")
+    standing.set_defaults(func=_cmd_standing)
+
+
 def _add_revisions(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     revisions = sub.add_parser(
         "revisions",
@@ -292,7 +317,7 @@ def _add_predict(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         help="date of the round (default: the day after the newest)",
     )
     predict.add_argument(
-        "--score", type=float, metavar="CRS", help="also print the chance a score is invited"
+        "--score", type=_score, metavar="CRS", help="also print the chance a score is invited"
     )
     predict.add_argument("--json", action="store_true", help="print the prediction as JSON")
     predict.set_defaults(func=_cmd_predict)
@@ -306,6 +331,7 @@ SUBCOMMANDS: tuple[Adder, ...] = (
     _add_revisions,
     _add_context,
     _add_predict,
+    _add_standing,
 )
 """The subcommands, in ``--help`` order. Add one with an ``_add_*`` and a ``_cmd_*`` function."""
 
@@ -483,6 +509,16 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         print(json.dumps(record, indent=1))
     else:
         print(result.describe(args.score))
+    return 0
+
+
+def _cmd_standing(args: argparse.Namespace) -> int:
+    from ee_trends.load import load_tables
+    from ee_trends.score_standing import standing
+
+    draws, pool = load_tables(args.source, data_dir=args.data_dir)
+    result = standing(args.score, draws, pool)
+    print(result.to_json(indent=1) if args.json else result.to_text())
     return 0
 
 

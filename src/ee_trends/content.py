@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +114,9 @@ class Table:
         missing = [c for c in self.columns if c not in self.frame.columns]
         if missing:
             raise ValueError(f"table {self.name!r}: no column {', '.join(map(repr, missing))}")
+        headers = [header for header, _ in self.columns.values()]
+        if len(set(headers)) != len(headers):
+            raise ValueError(f"table {self.name!r}: headers must differ, not {headers}")
         bad = [kind for _, kind in self.columns.values() if kind not in FORMATS]
         if bad:
             raise ValueError(f"table {self.name!r}: unknown format {', '.join(map(repr, bad))}")
@@ -141,6 +144,10 @@ class Figure:
     figure: Any
     alt: str
     caption: str = ""
+    hover: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Optional hover details for the page: the ``gid`` of a scatter of the figure ->
+    one text per point, in the order of its points. A figure with hover details is
+    put in the page as SVG, each point with its text as a tooltip (no script)."""
 
 
 Block = Text | Table | Figure

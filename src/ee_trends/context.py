@@ -68,6 +68,14 @@ class DrawContext:
     year_to_date: list[dict[str, Any]]
     pool: dict[str, Any] | None = None
 
+    def __repr__(self) -> str:
+        d = self.draw
+        pool = "no pool part" if self.pool is None else f"pool of {self.pool['as_of']}"
+        return (
+            f"<DrawContext #{d['draw_id']} {d['draw_date']} {d['program']}: "
+            f"{d['invitations']:,} invitations, CRS {d['crs_cutoff']}; {pool}>"
+        )
+
     # -- questions a claim asks ---------------------------------------------------------
 
     def previous_round(self, scope: str = "program", *, larger: bool = True) -> dict | None:
@@ -179,11 +187,7 @@ class DrawContext:
             lines.append(text + ".")
         if self.pool is not None:
             p = self.pool
-            low, high = p["at_or_above_min"], p["at_or_above_max"]
-            if low is None:  # then high is None too
-                count = "an unknown number (ranges not published)"
-            else:
-                count = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
+            count = stats.CountRange(p["at_or_above_min"], p["at_or_above_max"]).text()
             total = "the" if p["pool_total"] is None else f"{p['pool_total']:,}"
             lines.append(
                 f"Pool on {p['as_of']}: {count} of {total} candidates (all programs) "
@@ -209,8 +213,12 @@ def draw_context(
     draw_id
         The round, as IRCC names it (``"384"``, ``"91a"``; an int is accepted).
     pool
-        The table of :func:`ee_trends.load_pool`, for the candidates at or
-        above the cutoff; None leaves that part out.
+        The table of :func:`ee_trends.load_pool` read from the same source as
+        ``draws``, for the candidates at or above the cutoff; None leaves that
+        part out. It is not loaded here: a draws table does not say which
+        source it came from, and a pool from another source (say a newer
+        capture) would be silently wrong. ``draws, pool =
+        ee_trends.load.load_tables(source)`` gives both from one read.
     since
         Adds a ``since <date>`` window to the ranks.
     recent
@@ -236,7 +244,7 @@ def draw_context(
 
     draw = {
         "draw_id": str(row["draw_id"]),
-        "draw_date": _iso(day),
+        "draw_date": stats.iso_date(day),
         "program": str(row["program"]),
         "draw_name": str(row["draw_name"]),
         "invitations": size,
@@ -245,7 +253,7 @@ def draw_context(
     # (name, first day in the window)
     windows = [("last 12 months", stats.months_start(day, 12))]
     if since is not None:
-        windows.append((f"since {_iso(since)}", pd.Timestamp(since)))
+        windows.append((f"since {stats.iso_date(since)}", pd.Timestamp(since)))
     windows.append(("all time", None))
     ranks = []
     for scope, rounds in scopes.items():
@@ -256,7 +264,7 @@ def draw_context(
                 {
                     "scope": scope,
                     "window": window,
-                    "start": None if start is None else _iso(start),
+                    "start": None if start is None else stats.iso_date(start),
                     "rank": int((sizes > size).sum()) + 1,
                     "tied": int((sizes == size).sum()) - 1,
                     "rounds": len(inside),
@@ -295,7 +303,7 @@ def _previous(earlier: pd.DataFrame, size: int, day: pd.Timestamp, *, strict: bo
     gap = (day - pd.Timestamp(hit["draw_date"])).days
     return {
         "draw_id": str(hit["draw_id"]),
-        "draw_date": _iso(hit["draw_date"]),
+        "draw_date": stats.iso_date(hit["draw_date"]),
         "program": str(hit["program"]),
         "invitations": int(hit["invitations"]),
         "crs_cutoff": _int(hit["crs_cutoff"]),
@@ -323,7 +331,7 @@ def _cutoff(rounds: pd.DataFrame, recent: int) -> dict[str, Any]:
     cutoff = _int(this["crs_cutoff"])
     return {
         "previous_draw_id": str(last["draw_id"]),
-        "previous_date": _iso(last["draw_date"]),
+        "previous_date": stats.iso_date(last["draw_date"]),
         "previous_cutoff": _int(last["crs_cutoff"]),
         "change": None if cutoff is None else cutoff - int(last["crs_cutoff"]),
         "recent_rounds": len(before),
@@ -339,7 +347,7 @@ def _year_to_date(rounds: pd.DataFrame, day: pd.Timestamp, scope: str) -> list[d
         {
             "scope": scope,
             "year": int(row.year),
-            "end": _iso(row.end),
+            "end": stats.iso_date(row.end),
             "invitations": int(row.to_date),
             "rounds": int(row.rounds),
         }
@@ -352,15 +360,13 @@ def _pool(pool: pd.DataFrame, row: pd.Series) -> dict[str, Any] | None:
     cutoff = _int(row["crs_cutoff"])
     if leaves.empty or cutoff is None:
         return None
-    above = leaves[leaves["score_min"] >= cutoff]["candidates"]
-    reaching = leaves[leaves["score_max"] >= cutoff]["candidates"]
-    known = not (above.isna().any() or reaching.isna().any())
+    count = stats.candidates_at_or_above(leaves, cutoff)
     total = row["pool_total"]
     return {
-        "as_of": _iso(leaves["pool_as_of"].iloc[0]),
+        "as_of": stats.iso_date(leaves["pool_as_of"].iloc[0]),
         "cutoff": cutoff,
-        "at_or_above_min": int(above.sum()) if known else None,
-        "at_or_above_max": int(reaching.sum()) if known else None,
+        "at_or_above_min": count.low,
+        "at_or_above_max": count.high,
         "pool_total": None if pd.isna(total) else int(total),
         "recovered": bool(leaves["recovered_from"].notna().any())
         if "recovered_from" in leaves
@@ -378,28 +384,5 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def _iso(value: Any) -> str:
-    return pd.Timestamp(value).date().isoformat()
-
-
 def _int(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)
-
-
-def report_section(data: Any) -> Any:
-    """The report's "newest round in context" section (see :mod:`ee_trends.report`)."""
-    from ee_trends.report import SectionResult, escape, table_html
-
-    draws = data.draws
-    if draws.empty:
-        return SectionResult(html="<p>No rounds in the data.</p>")
-    newest = draws.sort_values(["draw_date", "drawn_at", "draw_number", "draw_id"]).iloc[-1]
-    context = draw_context(draws, newest["draw_id"], pool=data.pool)
-    table = context.table()
-    text = "".join(f"<p>{escape(line)}</p>" for line in context.to_text().splitlines())
-    columns = {"among": "Among", "window": "Window", "rank": "Rank by size"}
-    columns.update({"tied": "Tied with", "rounds": "Rounds in window"})
-    return SectionResult(
-        tables={"newest_round_context": table},
-        html=text + table_html(table, columns=columns),
-    )

@@ -137,10 +137,11 @@ def _last_larger(context: DrawContext, scope: str) -> str:
 def pool(draws: pd.DataFrame, pool_table: pd.DataFrame) -> str:
     """The pool's size and where its candidates score, first and newest distribution."""
     totals = stats.pool_totals(draws)
-    if totals.empty:
-        return "- No pool distribution was published in this data."
+    published = stats.published_distributions(pool_table)
+    if totals.empty or not published.distributions:
+        return "- " + published.text()
     dist = stats.pool_distribution(pool_table, coarse=True)
-    first, last = dist["pool_as_of"].min(), dist["pool_as_of"].max()
+    first, last = published.first, published.last
 
     def share_above(day: pd.Timestamp, score: int) -> float:
         rows = dist[dist["pool_as_of"] == day]
@@ -150,7 +151,7 @@ def pool(draws: pd.DataFrame, pool_table: pd.DataFrame) -> str:
     newest = totals.iloc[-1]
     return "\n".join(
         [
-            f"- {len(totals)} published distributions, {first:%Y-%m-%d} to {last:%Y-%m-%d}.",
+            "- " + published.text(),
             f"- The pool held {int(newest['pool_total']):,} candidates on "
             f"{newest['pool_as_of']:%Y-%m-%d}; its largest was {int(peak['pool_total']):,} "
             f"on {peak['pool_as_of']:%Y-%m-%d}.",

@@ -1,72 +1,10 @@
-"""Fixes as data: the table of program labels and the table of known bad records.
+"""Fixes as data: the table of known bad records (and label typos).
 
-Both are applied by generic code (:mod:`ee_trends.programs`,
-:mod:`ee_trends.clean`); each entry says what IRCC published.
+Applied by generic code (:mod:`ee_trends.clean`); each entry says what IRCC
+published. The table of program labels is :data:`ee_trends.programs.PROGRAMS`.
 """
 
 from __future__ import annotations
-
-PROGRAMS: tuple[tuple[str, str, str], ...] = (
-    # (key, pattern on the label without its version, what IRCC published)
-    (
-        "general",
-        r"no program specified|general",
-        "all-program rounds: 'No Program Specified', from 2024 'General'",
-    ),
-    ("cec", r"canadian experience class", "'Canadian Experience Class'"),
-    ("pnp", r"provincial nominee program", "'Provincial Nominee Program'"),
-    ("fsw", r"federal skilled worker( program)?", "'Federal Skilled Worker' (2023)"),
-    ("fst", r"federal skilled trades?( program)?", "'Federal Skilled Trades' (2015-2020)"),
-    (
-        "french",
-        r"french[- ]language proficiency",
-        "'French language proficiency (2023-1)', "
-        "'(Version 1)', 'French-Language proficiency 2026-Version 2'",
-    ),
-    (
-        "healthcare",
-        r"healthcare( and social services)? occupations",
-        "'Healthcare occupations "
-        "(2023-1)', 'Healthcare and social services occupations (Version 2)', '... 2026-Version 3'",
-    ),
-    ("stem", r"stem occupations", "'STEM occupations (2023-1)', '(Version 1)'"),
-    (
-        "trades",
-        r"trades? occupations",
-        "'Trade occupations (Version 1)', 'Trades Occupations, 2026-Version 3'",
-    ),
-    (
-        "transport",
-        r"transport occupations",
-        "'Transport occupations (2023-1)', 'Transport Occupations, 2026-Version 2'",
-    ),
-    (
-        "agriculture",
-        r"agriculture and agri-food occupations",
-        "'Agriculture and agri-food occupations (2023-1)', '(Version 1)'",
-    ),
-    ("education", r"education occupations", "'Education occupations (Version 1)' (2025)"),
-    (
-        "physicians",
-        r"physicians( with canadian work experience)?",
-        "'Physicians with Canadian Work Experience, 2026-Version 1'",
-    ),
-    (
-        "senior_managers",
-        r"senior managers( with canadian work experience)?",
-        "'Senior managers with Canadian Work Experience, 2026-Version 1'",
-    ),
-    ("military", r"(skilled )?military recruits?", "'Skilled Military Recruits, 2026-Version 1'"),
-)
-"""Program keys, in the order charts and tables list them, with their label patterns.
-
-A pattern matches the whole label once its version suffix is taken off
-(``(Version 1)``, ``(2023-1)``, ``, 2026-Version 2``, `` 2026-Version 2``),
-case-insensitively, so a new version or year of a known category maps to its
-key. A label no pattern matches becomes ``other`` with a warning.
-"""
-
-OTHER = "other"
 
 PROGRAMS_COVERED_TYPOS: dict[str, str] = {
     # drawText2 of older captures: "Federal Skilled Worker Progran, Canadian Experience ..."

@@ -1,34 +1,180 @@
-"""Map IRCC's round labels to stable program keys."""
+"""The program table (key, label pattern, display label, colour) and label classification.
+
+:data:`PROGRAMS` is the one table of programs: each entry is a
+:class:`Program` with its stable key, the pattern its IRCC labels match, its
+readable label and its chart colour. Everything else (``PROGRAM_KEYS``,
+``PROGRAM_LABELS``, ``PROGRAM_COLORS``) is derived from it.
+
+Colours: the eight programs with the most rounds get the eight colours of
+Okabe and Ito's colour-blind-safe palette (every pair stays apart under
+deuteranopia and protanopia: ``tests/test_programs.py`` checks it with a
+simulation); the small categories share one grey and are told apart by
+their own panels or labels, never by colour alone.
+"""
 
 from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 
-from ee_trends.fixes import OTHER, PROGRAMS
 
-PROGRAM_KEYS: tuple[str, ...] = (*(key for key, _, _ in PROGRAMS), OTHER)
+@dataclass(frozen=True)
+class Program:
+    """One program or category of rounds."""
 
-PROGRAM_LABELS: dict[str, str] = {
-    "general": "All programs",
-    "cec": "Canadian Experience Class",
-    "pnp": "Provincial Nominee Program",
-    "fsw": "Federal Skilled Worker",
-    "fst": "Federal Skilled Trades",
-    "french": "French-language proficiency",
-    "healthcare": "Healthcare occupations",
-    "stem": "STEM occupations",
-    "trades": "Trades occupations",
-    "transport": "Transport occupations",
-    "agriculture": "Agriculture occupations",
-    "education": "Education occupations",
-    "physicians": "Physicians",
-    "senior_managers": "Senior managers",
-    "military": "Military recruits",
-    "other": "Other (unknown label)",
+    key: str
+    """Stable key, the value of the ``program`` column."""
+    pattern: str
+    """Regular expression on the whole label once its version suffix is taken off."""
+    label: str
+    """Readable name for legends, tables and titles."""
+    color: str
+    """Chart colour (hex); :data:`MINOR_COLOR` for the small categories."""
+    published: str
+    """What IRCC published (the labels the pattern is for)."""
+
+    @property
+    def main(self) -> bool:
+        """Whether the program has its own colour (else it is drawn grey)."""
+        return self.color != MINOR_COLOR
+
+
+MINOR_COLOR = "#8c8c8c"
+"""The one grey of the small categories (and of ``other``)."""
+
+OTHER = "other"
+
+PROGRAMS: tuple[Program, ...] = (
+    Program(
+        "general",
+        r"no program specified|general",
+        "All programs",
+        "#000000",  # Okabe-Ito black
+        "all-program rounds: 'No Program Specified', from 2024 'General'",
+    ),
+    Program(
+        "cec",
+        r"canadian experience class",
+        "Canadian Experience Class",
+        "#0072b2",  # blue
+        "'Canadian Experience Class'",
+    ),
+    Program(
+        "pnp",
+        r"provincial nominee program",
+        "Provincial Nominee Program",
+        "#d55e00",  # vermillion
+        "'Provincial Nominee Program'",
+    ),
+    Program(
+        "fsw",
+        r"federal skilled worker( program)?",
+        "Federal Skilled Worker",
+        MINOR_COLOR,
+        "'Federal Skilled Worker' (2023)",
+    ),
+    Program(
+        "fst",
+        r"federal skilled trades?( program)?",
+        "Federal Skilled Trades",
+        MINOR_COLOR,
+        "'Federal Skilled Trades' (2015-2020)",
+    ),
+    Program(
+        "french",
+        r"french[- ]language proficiency",
+        "French-language proficiency",
+        "#009e73",  # bluish green
+        "'French language proficiency (2023-1)', "
+        "'(Version 1)', 'French-Language proficiency 2026-Version 2'",
+    ),
+    Program(
+        "healthcare",
+        r"healthcare( and social services)? occupations",
+        "Healthcare occupations",
+        "#cc79a7",  # reddish purple
+        "'Healthcare occupations (2023-1)', "
+        "'Healthcare and social services occupations (Version 2)', '... 2026-Version 3'",
+    ),
+    Program(
+        "stem",
+        r"stem occupations",
+        "STEM occupations",
+        "#56b4e9",  # sky blue
+        "'STEM occupations (2023-1)', '(Version 1)'",
+    ),
+    Program(
+        "trades",
+        r"trades? occupations",
+        "Trades occupations",
+        "#e69f00",  # orange
+        "'Trade occupations (Version 1)', 'Trades Occupations, 2026-Version 3'",
+    ),
+    Program(
+        "transport",
+        r"transport occupations",
+        "Transport occupations",
+        "#f0e442",  # yellow
+        "'Transport occupations (2023-1)', 'Transport Occupations, 2026-Version 2'",
+    ),
+    Program(
+        "agriculture",
+        r"agriculture and agri-food occupations",
+        "Agriculture occupations",
+        MINOR_COLOR,
+        "'Agriculture and agri-food occupations (2023-1)', '(Version 1)'",
+    ),
+    Program(
+        "education",
+        r"education occupations",
+        "Education occupations",
+        MINOR_COLOR,
+        "'Education occupations (Version 1)' (2025)",
+    ),
+    Program(
+        "physicians",
+        r"physicians( with canadian work experience)?",
+        "Physicians",
+        MINOR_COLOR,
+        "'Physicians with Canadian Work Experience, 2026-Version 1'",
+    ),
+    Program(
+        "senior_managers",
+        r"senior managers( with canadian work experience)?",
+        "Senior managers",
+        MINOR_COLOR,
+        "'Senior managers with Canadian Work Experience, 2026-Version 1'",
+    ),
+    Program(
+        "military",
+        r"(skilled )?military recruits?",
+        "Military recruits",
+        MINOR_COLOR,
+        "'Skilled Military Recruits, 2026-Version 1'",
+    ),
+)
+"""The programs, in the order charts and tables list them.
+
+A pattern matches the whole label once its version suffix is taken off
+(``(Version 1)``, ``(2023-1)``, ``, 2026-Version 2``, `` 2026-Version 2``),
+case-insensitively, so a new version or year of a known category maps to its
+key. A label no pattern matches becomes ``other`` with a warning.
+"""
+
+PROGRAM_KEYS: tuple[str, ...] = (*(p.key for p in PROGRAMS), OTHER)
+
+PROGRAM_LABELS: dict[str, str] = {p.key: p.label for p in PROGRAMS} | {
+    OTHER: "Other (unknown label)"
 }
 """Readable names of the program keys, for legends and titles."""
+
+PROGRAM_COLORS: dict[str, str] = {p.key: p.color for p in PROGRAMS} | {OTHER: MINOR_COLOR}
+"""The colour of each program key, the same in every chart."""
+
+MAIN_COLORED: tuple[str, ...] = tuple(p.key for p in PROGRAMS if p.main)
+"""The programs drawn in their own colour (at most eight)."""
 
 _VERSION_RE = re.compile(
     r"""[\s,]*(?:
@@ -37,7 +183,7 @@ _VERSION_RE = re.compile(
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_PATTERNS = tuple((key, re.compile(pattern, re.IGNORECASE)) for key, pattern, _ in PROGRAMS)
+_PATTERNS = tuple((p.key, re.compile(p.pattern, re.IGNORECASE)) for p in PROGRAMS)
 
 
 def program_label(key: str) -> str:
@@ -87,7 +233,7 @@ def program_keys(labels: list[str], draw_ids: list[str]) -> list[str]:
     for label, ids in unknown.items():
         warnings.warn(
             f"unknown program label {label!r} (rounds {', '.join(ids)}) kept as {OTHER!r}; "
-            "add it to ee_trends.fixes.PROGRAMS",
+            "add it to ee_trends.programs.PROGRAMS",
             UnknownProgramWarning,
             stacklevel=3,
         )

@@ -11,6 +11,8 @@ last round; a pool distribution that was not published stays missing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 PERIODS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
@@ -40,7 +42,7 @@ def period_start(dates: pd.Series, period: str = "month") -> pd.Series:
     return dates.dt.to_period(_period_code(period)).dt.start_time.astype("datetime64[ns]")
 
 
-def _used_programs(draws: pd.DataFrame) -> list[str]:
+def used_programs(draws: pd.DataFrame) -> list[str]:
     """Programs that have rounds, in the order of the program table."""
     program = draws["program"]
     if isinstance(program.dtype, pd.CategoricalDtype):
@@ -60,7 +62,7 @@ def invitations_by_period(draws: pd.DataFrame, period: str = "month") -> pd.Data
         last round's and every program that has a round are listed; a period
         without a round of a program has 0 rounds and 0 invitations.
     """
-    programs = _used_programs(draws)
+    programs = used_programs(draws)
     frame = pd.DataFrame(
         {
             "period_start": period_start(draws["draw_date"], period),
@@ -287,3 +289,144 @@ def data_date(draws: pd.DataFrame) -> pd.Timestamp | None:
     """Date of the newest round: the date the data runs to."""
     newest = draws["draw_date"].max()
     return None if pd.isna(newest) else pd.Timestamp(newest)
+
+
+# --------------------------------------------------------------------------- now
+
+
+def recent_rounds(draws: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """The ``n`` newest rounds, newest first, as IRCC lists them.
+
+    Returns ``draw_id``, ``draw_date``, ``program``, ``draw_name``,
+    ``invitations``, ``crs_cutoff`` and ``tie_break_at`` (UTC; NaT when not
+    published).
+    """
+    columns = ["draw_id", "draw_date", "program", "draw_name", "invitations", "crs_cutoff"]
+    columns.append("tie_break_at")
+    order = ["draw_date", "drawn_at", "draw_number", "draw_id"]
+    frame = draws.sort_values([c for c in order if c in draws.columns], kind="stable")
+    out = frame.tail(n).iloc[::-1][columns].reset_index(drop=True)
+    return out.assign(program=out["program"].astype("string"))
+
+
+def latest_changes(draws: pd.DataFrame, days: int = 7) -> pd.DataFrame:
+    """The rounds of the last ``days`` days to the newest round, each beside the
+    previous round of its program.
+
+    Returns, newest first: ``draw_id``, ``draw_date``, ``program``,
+    ``invitations``, ``crs_cutoff``, then ``previous_draw_id``,
+    ``previous_date``, ``previous_invitations``, ``previous_cutoff`` (NA when
+    the program had no earlier round) and ``cutoff_change`` (CRS points).
+    """
+    order = ["draw_date", "drawn_at", "draw_number", "draw_id"]
+    frame = draws.sort_values([c for c in order if c in draws.columns], kind="stable")
+    frame = frame.reset_index(drop=True)
+    previous = frame.groupby("program", observed=True)[
+        ["draw_id", "draw_date", "invitations", "crs_cutoff"]
+    ].shift(1)
+    out = frame[["draw_id", "draw_date", "program", "invitations", "crs_cutoff"]].join(
+        previous.add_prefix("previous_").rename(
+            columns={
+                "previous_draw_date": "previous_date",
+                "previous_crs_cutoff": "previous_cutoff",
+            }
+        )
+    )
+    out["cutoff_change"] = (out["crs_cutoff"] - out["previous_cutoff"]).astype("Int64")
+    newest = out["draw_date"].max()
+    out = out[out["draw_date"] > newest - pd.Timedelta(days=days)]
+    out = out.assign(program=out["program"].astype("string"))
+    return out.iloc[::-1].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the pool
+
+
+@dataclass(frozen=True)
+class PublishedDistributions:
+    """How many pool distributions were published: the one definition used everywhere.
+
+    IRCC publishes the pool's CRS distribution with a round; the rounds of one
+    week share one distribution (same ``pool_as_of`` date). So there are two
+    counts, both true, and every text names which one it gives.
+    """
+
+    distributions: int
+    """Distinct published distributions (distinct ``pool_as_of`` dates)."""
+    rounds: int
+    """Rounds published with a distribution (several rounds share one)."""
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+
+    def text(self) -> str:
+        """One sentence giving both counts."""
+        if not self.distributions:
+            return "No pool distribution was published in this data."
+        return (
+            f"{self.distributions} published pool distributions, {self.first:%Y-%m-%d} to "
+            f"{self.last:%Y-%m-%d}, given with {self.rounds} rounds "
+            "(the rounds of one week share one distribution)."
+        )
+
+
+def published_distributions(pool: pd.DataFrame) -> PublishedDistributions:
+    """Count the published pool distributions and the rounds that carry them."""
+    dates = pool["pool_as_of"].dropna()
+    return PublishedDistributions(
+        distributions=int(dates.nunique()),
+        rounds=int(pool["draw_id"].nunique()),
+        first=None if dates.empty else pd.Timestamp(dates.min()),
+        last=None if dates.empty else pd.Timestamp(dates.max()),
+    )
+
+
+@dataclass(frozen=True)
+class CountRange:
+    """A count known only to lie between ``low`` and ``high`` (equal when exact).
+
+    The pool's CRS ranges are 10 to 600 points wide: for a score inside a range,
+    the candidates of that range may be above or below it.
+    """
+
+    low: int | None
+    high: int | None
+    """Both None when a range needed was not published."""
+
+    @property
+    def exact(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    def text(self) -> str:
+        if self.low is None:
+            return "an unknown number (ranges not published)"
+        if self.exact:
+            return f"{self.low:,}"
+        return f"between {self.low:,} and {self.high:,}"
+
+
+def candidates_at_or_above(leaves: pd.DataFrame, score: int) -> CountRange:
+    """Candidates of one distribution (its 15 CRS ranges) with a score at or above ``score``.
+
+    ``low`` counts the ranges wholly at or above the score, ``high`` also the
+    range the score falls inside (unless the score is its lowest point).
+    """
+    above = leaves.loc[leaves["score_min"] >= score, "candidates"]
+    reaching = leaves.loc[leaves["score_max"] >= score, "candidates"]
+    if above.isna().any() or reaching.isna().any():
+        return CountRange(None, None)
+    return CountRange(int(above.sum()), int(reaching.sum()))
+
+
+def latest_distribution(pool: pd.DataFrame) -> pd.DataFrame:
+    """The 15 CRS ranges of the newest published distribution (empty when none)."""
+    if pool.empty:
+        return pool
+    newest = pool["pool_as_of"].max()
+    rows = pool[pool["pool_as_of"] == newest]
+    last_round = rows["draw_id"].iloc[-1]
+    return rows[rows["draw_id"] == last_round].sort_values("score_min").reset_index(drop=True)
+
+
+def iso_date(value: object) -> str:
+    """A date as ``YYYY-MM-DD`` (for JSON-able results)."""
+    return pd.Timestamp(value).date().isoformat()

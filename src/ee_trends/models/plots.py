@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ee_trends.plots import PROGRAM_COLORS, add_caption, caption_text, new_axes
-from ee_trends.programs import program_label
+from ee_trends.plots import add_caption, caption_text, new_axes
+from ee_trends.programs import PROGRAM_COLORS, program_label
 
 FIGSIZE = (10, 5.5)
 """The size of every figure of the report."""
