@@ -235,7 +235,7 @@ def test_fetch_from_saved_file(tmp_path, raw, suffix):
 def test_missing_file_and_folder_are_refused(tmp_path, raw):
     with pytest.raises(FileNotFoundError, match="nothere.json"):
         fetch_feed(tmp_path / "nothere.json", data_dir=tmp_path)
-    with pytest.raises(FeedError, match="is a folder"):
+    with pytest.raises(FeedError, match="is not a regular file"):
         fetch_feed(tmp_path, data_dir=tmp_path)
     assert snapshot(raw) == {}
 

@@ -20,7 +20,13 @@ from ee_trends.feed import POOL_COUNT_FIELDS
 from ee_trends.fields import DATETIME, DRAW_FIELDS, POOL_FIELDS, UTC_DATETIME, dtypes
 from ee_trends.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
 from ee_trends.merge import WHOLE_ROUND
-from ee_trends.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
+from ee_trends.parsers import (
+    parse_count,
+    parse_draw_date,
+    parse_draw_number,
+    parse_long_date,
+    parse_timestamp,
+)
 from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
 
 # CRS range of each leaf among dd1..dd17; dd3 and dd9 are subtotals, dd18 the total.
@@ -94,7 +100,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     draws = pd.DataFrame(
         {
             "draw_id": ids,
-            "draw_number": parse.column("drawNumber", _parse_draw_number),
+            "draw_number": parse.column("drawNumber", parse_draw_number),
             "draw_date": draw_date,
             "program": pd.Categorical(program_keys(labels.tolist(), ids), categories=PROGRAM_KEYS),
             "draw_name": labels,
@@ -159,13 +165,6 @@ class _Parser:
                     notes[i].append(note)
             values.append(value)
         return values
-
-
-def _parse_draw_number(text: str) -> int:
-    digits = text.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
-    if not digits.isdigit():
-        raise ValueError(f"not a round number: {text!r}")
-    return int(digits)
 
 
 def _apply_record_fixes(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:

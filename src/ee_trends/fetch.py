@@ -39,12 +39,9 @@ from typing import Any
 from ee_trends import __version__, config
 from ee_trends.captures import capture_name, list_captures, provenance_path
 from ee_trends.errors import FeedError
-from ee_trends.feed import decode_feed, gunzip
+from ee_trends.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-"""Largest feed accepted, in bytes (the feed is about 1 MB in 2026)."""
 
 _CHUNK = 64 * 1024
 _MAX_RETRY_AFTER = 60.0
@@ -109,7 +106,7 @@ def fetch_capture(
     force: bool = False,
     timeout: float = 30.0,
     retries: int = 3,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_DECODED_BYTES,
     progress: Progress | None = None,
     backoff: float = 1.0,
 ) -> FetchResult:
@@ -131,7 +128,7 @@ def fetch_capture(
     retries : int, default 3
         Further attempts after a connection error, a timeout, a truncated
         transfer, HTTP 429 or HTTP 5xx; other HTTP errors are not retried.
-    max_bytes : int, default :data:`DEFAULT_MAX_BYTES`
+    max_bytes : int, default :data:`MAX_DECODED_BYTES`
         Largest feed accepted: checked against ``Content-Length`` before the
         download, while streaming, and after gzip decompression.
     progress : callable, optional
@@ -184,11 +181,11 @@ def fetch_capture(
     else:
         path = Path(location).expanduser().resolve()
         origin = str(path)
-        data = _read_file(path, max_bytes)
+        data = read_limited(path, max_bytes)
     captured_at = _now()
 
     data, was_gzip = gunzip(data, max_bytes=max_bytes, origin=origin)
-    feed = decode_feed(data, origin=origin)
+    feed = decode_feed(data, origin=origin, max_bytes=max_bytes)
     rounds = len(feed["rounds"])
     digest = hashlib.sha256(data).hexdigest()
 
@@ -196,7 +193,9 @@ def fetch_capture(
     kept = list_captures(raw)
     if kept:
         newest = kept[-1]
-        unchanged = _compare_with_newest(newest, digest, rounds, origin=origin, force=force)
+        unchanged = _compare_with_newest(
+            newest, digest, rounds, origin=origin, force=force, max_bytes=max_bytes
+        )
         if unchanged:
             logger.info("unchanged since %s", newest.name)
             return FetchResult(
@@ -226,29 +225,18 @@ def _now() -> datetime:
 # ---------------------------------------------------------------- reading
 
 
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    if path.is_dir():
-        raise FeedError(f"{path} is a folder: give a feed file (.json or .json.gz) or a URL")
-    if not path.is_file():
-        raise FileNotFoundError(f"feed file not found: {path}")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FeedError(f"{path}: {size} bytes, over the limit of {max_bytes} bytes")
-    return path.read_bytes()
-
-
 def _compare_with_newest(
-    newest: Path, digest: str, rounds: int, *, origin: str, force: bool
+    newest: Path, digest: str, rounds: int, *, origin: str, force: bool, max_bytes: int
 ) -> bool:
     """True if the feed is identical to ``newest``; raise if it has fewer rounds."""
     try:
-        kept, _ = gunzip(newest.read_bytes(), max_bytes=None, origin=str(newest))
+        kept, _ = gunzip(read_limited(newest, max_bytes), max_bytes=max_bytes, origin=str(newest))
         if hashlib.sha256(kept).hexdigest() == digest:
             return True
         if force:
             return False
-        kept_rounds = len(decode_feed(kept, origin=str(newest))["rounds"])
-    except FeedError as err:
+        kept_rounds = len(decode_feed(kept, origin=str(newest), max_bytes=max_bytes)["rounds"])
+    except (FeedError, OSError) as err:
         if force:
             return False
         raise FeedError(
