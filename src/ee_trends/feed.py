@@ -132,12 +132,17 @@ def _max_depth(data: bytes) -> int:
             escapes[1:] = np.where(previous >= 0, index[:-1] - previous, index[:-1] + 1 + run)
             quote &= escapes % 2 == 0
             run = codes.size - 1 - int(last_plain[-1]) if last_plain[-1] >= 0 else run + codes.size
-        inside = np.bitwise_xor.accumulate(quote) ^ bool(quotes % 2)
-        steps = _STEPS[codes]
+        # Only the quotes and brackets matter from here on.
+        keep = quote | (codes == 91) | (codes == 93) | (codes == 123) | (codes == 125)
+        if not keep.any():
+            continue
+        marks, kept_quotes = codes[keep], quote[keep]
+        inside = np.bitwise_xor.accumulate(kept_quotes) ^ bool(quotes % 2)
+        steps = _STEPS[marks]
         steps[inside] = 0
         levels = depth + np.cumsum(steps, dtype=np.int64)
         deepest = max(deepest, int(levels.max()))
-        depth, quotes = int(levels[-1]), quotes + int(np.count_nonzero(quote))
+        depth, quotes = int(levels[-1]), quotes + int(np.count_nonzero(kept_quotes))
     return deepest
 
 

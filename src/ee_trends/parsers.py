@@ -9,7 +9,7 @@ recur in every capture.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
@@ -168,6 +168,14 @@ def value_error(field: str, text: str) -> str | None:
     except ValueError as err:
         return str(err)
     return None
+
+
+def unreadable_values(rounds: Iterable[Mapping[str, str]]) -> Iterator[str]:
+    """Each value of a feed's rounds that does not parse: ``"round 434: field 'drawSize': ..."``."""
+    for record in rounds:
+        for field in FIELD_PARSERS:
+            if error := value_error(field, record[field]):
+                yield f"round {record['drawNumber'].strip()}: field {field!r}: {error}"
 
 
 def _date(year: int, month: int, day: int, text: str) -> date:
