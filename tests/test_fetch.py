@@ -16,7 +16,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,7 +26,7 @@ import pytest
 from conftest import make_feed, make_round
 from ee_trends import cli, config
 from ee_trends import fetch as fetch_module
-from ee_trends.captures import capture_time, list_captures, provenance_path
+from ee_trends.captures import capture_name, capture_time, list_captures, provenance_path
 from ee_trends.errors import FeedError, UnreadableValueWarning
 from ee_trends.fetch import fetch_capture, fetch_feed
 from ee_trends.locking import LOCK_NAME, folder_lock
@@ -502,7 +502,7 @@ def test_identical_gzip_file_is_not_kept_twice(tmp_path, raw, kept):
 
 
 def test_unreadable_newest_capture_needs_force(tmp_path, raw, kept):
-    broken = raw / "ee_rounds_123_en_20990101T000000Z.json"
+    broken = raw / capture_name(datetime.now(UTC) + timedelta(hours=1))  # newer than the kept one
     broken.write_bytes(b"\n")
     kept = snapshot(raw)
     source = tmp_path / "new.json"

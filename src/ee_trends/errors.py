@@ -27,3 +27,7 @@ class UnreadableValueWarning(UserWarning):
 
 class CacheWarning(UserWarning):
     """The processed cache was damaged or could not be written: rebuilt, never served."""
+
+
+class CaptureWarning(UserWarning):
+    """A file in a folder of captures that is not used (dated in the future), named."""
