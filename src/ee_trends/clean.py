@@ -93,6 +93,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     leaves, published = _pool_counts(counts, ids)
     as_of = parse.column("drawDistributionAsOn", parse_long_date, blank=True)
     as_of = [day if shown else None for day, shown in zip(as_of, published, strict=True)]
+    _flag_late_pools(as_of, draw_date, notes)
 
     for i, draw_id in enumerate(ids):
         notes[i].extend(repaired.get(draw_id, {}).values())
@@ -199,6 +200,16 @@ def _reconcile_draw_dates(
             )
         result.append(stamp)
     return result, mismatch
+
+
+def _flag_late_pools(as_of: list, draw_date: list, notes: list[list[str]]) -> None:
+    """Flag a distribution dated after its round (IRCC's #226: as of 2022-07-11, drawn 07-06)."""
+    for i, (pool_day, day) in enumerate(zip(as_of, draw_date, strict=True)):
+        if pool_day is not None and pool_day > day:
+            notes[i].append(
+                f"pool distribution as of {pool_day:%Y-%m-%d} is after the draw date "
+                f"{day:%Y-%m-%d}, as published (not repaired)"
+            )
 
 
 def _pool_counts(
