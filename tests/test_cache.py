@@ -53,11 +53,12 @@ def test_an_entry_is_one_folder_of_readable_files(feed_file, tmp_path):
     folder = entry(tmp_path)
     assert sorted(p.name for p in written) == ["draws.parquet", "manifest.json", "pool.parquet"]
     assert {p.parent for p in written} == {folder}
-    umask = os.umask(0)
+    # Modes from the umask like any other file (0644 and 0755 under the usual 022).
+    umask = os.umask(0o022)
     os.umask(umask)
-    for path in [folder, *written]:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        assert mode & stat.S_IRGRP and mode & stat.S_IROTH or umask & 0o044, oct(mode)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask
+    for path in [*written, tmp_path / "processed" / ".lock"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
     manifest = json.loads((folder / "manifest.json").read_text())
     data = (folder / "draws.parquet").read_bytes()
     assert manifest["tables"]["draws"] == {"rows": 2, "sha256": hashlib.sha256(data).hexdigest()}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,21 @@ def test_out_of_range_values_name_file_round_and_field(tmp_path, field, value, m
     named = value if field == "drawNumber" else "301"
     with pytest.raises(FeedError, match=rf"^odd\.json: round {named}: {message}"):
         load_draws(path, cache=False)
+
+
+def test_an_unreadable_file_is_a_feed_error_naming_it(tmp_path, monkeypatch):
+    """A capture without read permission (simulated: the tests may run as root)."""
+    path = tmp_path / "locked.json"
+    path.write_bytes(feed_bytes(make_round("301")))
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(FeedError, match=r"locked\.json: cannot be read \(Permission denied\)"):
+        read_feed_file(path)
+
+
+def test_a_device_is_not_a_feed_file(tmp_path):
+    with pytest.raises(FeedError, match="/dev/zero is not a regular file"):
+        fetch_feed("/dev/zero", data_dir=tmp_path)

@@ -78,9 +78,7 @@ def list_captures(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    timed = [
-        (recorded_time(p), p) for p in folder.iterdir() if capture_time(p) and p.is_file()
-    ]
+    timed = [(recorded_time(p), p) for p in folder.iterdir() if capture_time(p) and p.is_file()]
     latest = datetime.now(UTC) + FUTURE_TOLERANCE
     future = [p for when, p in timed if when > latest]
     if future:
