@@ -112,42 +112,31 @@ def _check_nesting(data: bytes, origin: str) -> None:
 
 
 def _max_depth(data: bytes) -> int:
-    """Deepest nesting of ``[`` and ``{`` outside JSON strings, in linear time and bounded memory.
+    """Deepest nesting of ``[`` and ``{`` outside JSON strings, in linear time.
 
-    Read in blocks, carrying the depth, the count of string quotes (odd:
-    inside a string) and the run of backslashes ending the previous block (a
-    quote after an odd run is escaped).
+    Escaped backslashes and quotes are taken out first, then everything but
+    quotes and brackets; what is left is read in blocks (bounded memory),
+    carrying the depth and whether a string is open.
     """
-    depth = deepest = quotes = run = 0
-    for start in range(0, len(data), _BLOCK):
-        codes = np.frombuffer(data, np.uint8, count=min(_BLOCK, len(data) - start), offset=start)
-        quote = codes == _QUOTE
-        backslash = codes == _BACKSLASH
-        if run or backslash.any():
-            index = np.arange(codes.size)
-            last_plain = np.maximum.accumulate(np.where(backslash, -1, index))
-            escapes = np.empty(codes.size, dtype=np.int64)  # backslashes right before each byte
-            escapes[0] = run
-            previous = last_plain[:-1]
-            escapes[1:] = np.where(previous >= 0, index[:-1] - previous, index[:-1] + 1 + run)
-            quote &= escapes % 2 == 0
-            run = codes.size - 1 - int(last_plain[-1]) if last_plain[-1] >= 0 else run + codes.size
-        # Only the quotes and brackets matter from here on.
-        keep = quote | (codes == 91) | (codes == 93) | (codes == 123) | (codes == 125)
-        if not keep.any():
-            continue
-        marks, kept_quotes = codes[keep], quote[keep]
-        inside = np.bitwise_xor.accumulate(kept_quotes) ^ bool(quotes % 2)
-        steps = _STEPS[marks]
-        steps[inside] = 0
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = data.translate(None, _NOT_MARKS)
+    depth = deepest = 0
+    inside = False
+    for start in range(0, len(marks), _BLOCK):
+        codes = np.frombuffer(marks, np.uint8, count=min(_BLOCK, len(marks) - start), offset=start)
+        within = np.bitwise_xor.accumulate(codes == _QUOTE) ^ inside
+        steps = _STEPS[codes]
+        steps[within] = 0
         levels = depth + np.cumsum(steps, dtype=np.int64)
         deepest = max(deepest, int(levels.max()))
-        depth, quotes = int(levels[-1]), quotes + int(np.count_nonzero(kept_quotes))
+        depth, inside = int(levels[-1]), bool(within[-1])
     return deepest
 
 
 _BLOCK = 1 << 22
-_BACKSLASH, _QUOTE = ord("\\"), ord('"')
+_QUOTE = ord('"')
+_NOT_MARKS = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 _STEPS = np.zeros(256, dtype=np.int8)
 _STEPS[list(b"[{")] = 1
 _STEPS[list(b"]}")] = -1

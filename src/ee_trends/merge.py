@@ -85,12 +85,13 @@ def value_errors(frame: pd.DataFrame) -> pd.DataFrame:
     One column per field of :data:`~ee_trends.feed.ROUND_FIELDS`; each distinct
     value is parsed once.
     """
-    out = pd.DataFrame(index=frame.index, columns=list(ROUND_FIELDS), dtype=object)
-    for field in FIELD_PARSERS:
-        column = frame[field]
-        found = {text: value_error(field, text) for text in column.dropna().unique()}
-        out[field] = column.map(found)
-    return out
+    out = np.full((len(frame), len(ROUND_FIELDS)), None, dtype=object)
+    for column, field in enumerate(ROUND_FIELDS):
+        if field in FIELD_PARSERS:
+            codes, texts = pd.factorize(frame[field])
+            found = np.array([value_error(field, text) for text in texts] + [None], dtype=object)
+            out[:, column] = found[codes]  # code -1 (NA) takes the last: None
+    return pd.DataFrame(out, index=frame.index, columns=list(ROUND_FIELDS))
 
 
 def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
