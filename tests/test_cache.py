@@ -204,3 +204,14 @@ def test_concurrent_loaders_of_two_sources_each_get_their_own_table(
         assert (rows, digest) == expected[name], name
     assert len(list((tmp_path / "processed").glob("tables-*"))) == 1
     assert not list((tmp_path / "processed").glob(".*.tmp"))
+
+
+def test_temporary_folders_left_by_a_dead_writer_are_removed_after_an_hour(feed_file, tmp_path):
+    processed = tmp_path / "processed"
+    old, recent = processed / ".tables-old.1.x.tmp", processed / ".tables-new.2.y.tmp"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "draws.parquet").write_bytes(b"half written")
+    os.utime(old, (0, 0))
+    load.load_draws(feed_file, data_dir=tmp_path)
+    assert not old.exists() and recent.exists()  # another writer may still be using it

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import shutil
+import time
 import uuid
 import warnings
 from collections.abc import Sequence
@@ -271,7 +272,16 @@ def _remove(folder: Path) -> None:
 
 
 def _prune(processed: Path, *, keep: Path) -> None:
-    """Remove all but the :data:`KEEP_ENTRIES` newest entries (never ``keep``)."""
+    """Remove all but the :data:`KEEP_ENTRIES` newest entries (never ``keep``).
+
+    Temporary folders older than an hour (left by a process that died while
+    writing) go too.
+    """
+    stale = time.time() - 3600
+    for temp in processed.glob(f".{_ENTRY_PREFIX}*.tmp"):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < stale:
+                shutil.rmtree(temp)
     entries = sorted(
         (p for p in processed.glob(f"{_ENTRY_PREFIX}*") if p.is_dir() and p != keep),
         key=lambda p: p.stat().st_mtime_ns,

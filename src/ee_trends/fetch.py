@@ -1,6 +1,6 @@
 """Fetch the feed and keep it as an immutable dated capture in ``raw/``.
 
-The only module that touches the network (standard library only). A fetch
+The only module that touches the network (with the standard library). A fetch
 reads the live IRCC feed, another URL or a saved feed file, checks it with
 :func:`ee_trends.feed.decode_feed`, and keeps it in ``<data_dir>/raw/`` as
 ``ee_rounds_123_en_<YYYYmmddTHHMMSSZ>.json.gz`` (the feed's JSON bytes as
@@ -10,7 +10,8 @@ received, gzip-compressed), with its provenance beside it in
 A capture is never overwritten or edited. A feed that is not valid, or that
 holds fewer rounds than the newest capture kept (unless forced), is refused
 and nothing kept is touched; a feed identical to the newest capture kept is
-not written twice.
+not written twice. A valid feed with values that do not parse is kept as
+published, with an :class:`~ee_trends.errors.UnreadableValueWarning`.
 """
 
 from __future__ import annotations

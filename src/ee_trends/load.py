@@ -47,7 +47,11 @@ def load_draws(
         Raises
         ------
         ee_trends.FeedError
-            A round with a value that cannot be read, naming the round and the field.
+            A file that cannot be read or decoded (over 64 MB once decompressed,
+            gzip inside gzip, JSON nested too deep, not a feed), or a value that
+            cannot be read (a count beyond int64, a date outside 1990-2100),
+            naming the file, the round and the field. In a folder of captures
+            only a value that parses in no capture is an error.
 
         Warns
         -----
@@ -55,6 +59,13 @@ def load_draws(
             A label no pattern of ``ee_trends.fixes.PROGRAMS`` matches (kept as ``other``).
         PoolCheckWarning
             A distribution whose ranges do not add up to its subtotals or total.
+        UnreadableValueWarning
+            In a folder of captures, a value that does not parse in a capture,
+            taken from the newest earlier capture where it did (named).
+        CaptureWarning
+            A capture dated in the future, left out.
+        CacheWarning
+            A damaged cache entry, rebuilt (never served), or a cache not written.
     """
     return load_tables(source, data_dir=data_dir, cache=cache)[0]
 
