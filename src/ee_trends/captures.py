@@ -66,14 +66,14 @@ def recorded_time(path: str | Path) -> datetime | None:
     return named
 
 
-def list_captures(folder: str | Path) -> list[Path]:
+def list_captures(folder: str | Path, *, warn: bool = False) -> list[Path]:
     """Captures in ``folder``, in the order they were fetched (:func:`recorded_time`).
 
     A capture is a file named exactly as ``fetch`` names one
     (``ee_rounds_123_en_20250710T031300Z.json.gz``); provenance files and
     anything else are ignored. A capture fetched, by its record, in the
-    future is left out with a :class:`~ee_trends.errors.CaptureWarning`, so it
-    can never win a merge.
+    future is left out, so it can never win a merge; with ``warn`` (when the
+    captures are loaded) a :class:`~ee_trends.errors.CaptureWarning` names it.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -81,12 +81,12 @@ def list_captures(folder: str | Path) -> list[Path]:
     timed = [(recorded_time(p), p) for p in folder.iterdir() if capture_time(p) and p.is_file()]
     latest = datetime.now(UTC) + FUTURE_TOLERANCE
     future = [p for when, p in timed if when > latest]
-    if future:
+    if future and warn:
         warnings.warn(
             f"captures dated in the future, not used: {', '.join(p.name for p in future)} "
             f"in {folder}: remove them, or fetch again to record a true capture time",
             CaptureWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return [p for when, p in sorted((t for t in timed if t[0] <= latest), key=_order)]
 
