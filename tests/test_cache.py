@@ -167,8 +167,9 @@ def test_an_unwritable_folder_only_skips_caching(feed_file, tmp_path):
     pd.testing.assert_frame_equal(draws, fresh(feed_file)[0])
 
 
-def _load_many(jobs: list[tuple[str, str]], data_dir: str, results) -> None:
+def _load_many(jobs: list[tuple[str, str]], data_dir: str, keep: int, results) -> None:
     """Worker: load each source in turn into one data folder; report what each load returned."""
+    cache.KEEP_ENTRIES = keep
     for name, source in jobs:
         draws = load.load_draws(source, data_dir=data_dir)
         digest = pd.util.hash_pandas_object(draws, index=False).sum()
@@ -176,21 +177,20 @@ def _load_many(jobs: list[tuple[str, str]], data_dir: str, results) -> None:
 
 
 def test_concurrent_loaders_of_two_sources_each_get_their_own_table(
-    newest_feed, vintages, tmp_path, monkeypatch
+    newest_feed, vintages, tmp_path
 ):
     """Processes load two sources into one data folder at once, with one entry kept: every load
     returns its own source's table (the entries are replaced under the readers all the time)."""
-    monkeypatch.setattr(cache, "KEEP_ENTRIES", 1)  # inherited by the forked workers
     sources = {"newest": str(newest_feed), "2023": str(vintages / VINTAGE_2023)}
     expected = {}
     for name, source in sources.items():
         draws = load.load_draws(source, cache=False)
         expected[name] = (len(draws), int(pd.util.hash_pandas_object(draws, index=False).sum()))
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
     results = context.Queue()
     order = [list(sources.items()), list(sources.items())[::-1]]
     workers = [
-        context.Process(target=_load_many, args=(order[i % 2] * 3, str(tmp_path), results))
+        context.Process(target=_load_many, args=(order[i % 2] * 3, str(tmp_path), 1, results))
         for i in range(4)
     ]
     for worker in workers:
