@@ -92,6 +92,7 @@ def bench_import() -> None:
 
 def bench_merge_captures() -> None:
     """Merging every capture in ../shared/data/vintages, and the revisions between them."""
+    from ee_trends import load_draws
     from ee_trends.captures import list_captures
     from ee_trends.diff import revisions
     from ee_trends.load import build_tables
@@ -107,10 +108,14 @@ def bench_merge_captures() -> None:
     merge = best_of(lambda: merge_captures(feeds), repeat=3)
     tables = best_of(lambda: build_tables(feeds), repeat=3)
     changes = best_of(lambda: revisions(feeds), repeat=3)
+    with tempfile.TemporaryDirectory() as data_dir:
+        load_draws(SHARED / "vintages", data_dir=data_dir)
+        cached = best_of(lambda: load_draws(SHARED / "vintages", data_dir=data_dir))
     print(f"read {len(files)} captures:       {read * 1000:8.1f} ms  (best of 3)")
     print(f"merge_captures:             {merge * 1000:8.1f} ms")
     print(f"merge + clean + validate:   {tables * 1000:8.1f} ms")
     print(f"revisions:                  {changes * 1000:8.1f} ms")
+    print(f"load_draws(folder), cached: {cached * 1000:8.1f} ms  (list, key, checked entry)")
 
 
 def _fresh_models_cache() -> None:

@@ -221,3 +221,29 @@ def test_feed_without_rounds_or_with_a_missing_field():
 def test_repeated_round_number_is_an_error_not_a_silent_drop():
     with pytest.raises(FeedError, match="round 300: field 'drawNumber' appears twice"):
         draws_of(make_round("300"), make_round("300"))
+
+
+def test_record_fix_208_draw_size_is_repaired_and_flagged():
+    # #208 published 681 invitations, a copy of #207's; IRCC announced 888.
+    draws = draws_of(make_round("208", drawSize="681"))
+    assert draws.loc[0, "invitations"] == 888
+    assert draws.loc[0, "repairs"] == "drawSize 681 repaired to 888"
+    assert draws_of(make_round("207", drawSize="681")).loc[0, "invitations"] == 681
+
+
+def test_a_pool_dated_after_its_round_is_flagged_not_repaired():
+    # #226: drawn 2022-07-06, its distribution published "as of" 2022-07-11.
+    late = make_round(
+        "226",
+        drawDate="2022-07-06",
+        drawDateFull="July 6, 2022",
+        drawDateTime="July 6, 2022 at 14:34:34 UTC",
+        drawDistributionAsOn="July 11, 2022",
+    )
+    draws = draws_of(late)
+    assert draws.loc[0, "pool_as_of"] == pd.Timestamp("2022-07-11")
+    assert draws.loc[0, "repairs"] == (
+        "pool distribution as of 2022-07-11 is after the draw date 2022-07-06, "
+        "as published (not repaired)"
+    )
+    assert pd.isna(draws_of(make_round("227")).loc[0, "repairs"])  # as of 06-17, drawn 06-19

@@ -14,8 +14,9 @@ import json
 import socket
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,9 +26,10 @@ import pytest
 from conftest import make_feed, make_round
 from ee_trends import cli, config
 from ee_trends import fetch as fetch_module
-from ee_trends.captures import capture_time, list_captures, provenance_path
-from ee_trends.errors import FeedError
+from ee_trends.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends.errors import FeedError, UnreadableValueWarning
 from ee_trends.fetch import fetch_capture, fetch_feed
+from ee_trends.locking import LOCK_NAME, folder_lock
 
 FAST = {"backoff": 0.0, "timeout": 5.0}
 """Keyword arguments that keep retries instant in tests."""
@@ -39,10 +41,10 @@ def feed_bytes(*numbers: int) -> bytes:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file in ``folder`` (temporary ones included) with its bytes."""
+    """Every file in ``folder`` (temporary ones included, not the lock) with its bytes."""
     if not folder.is_dir():
         return {}
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != LOCK_NAME}
 
 
 def provenance_of(capture: Path) -> dict:
@@ -62,6 +64,8 @@ class Reply:
     content_length: int | None | bool = True  # True: the body's length; None: no header
     delay: float = 0.0  # before the status line
     body_delay: float = 0.0  # after the headers, before the body
+    trickle: float = 0.0  # seconds between single bytes of the body
+    trickle_head: float = 0.0  # seconds between single bytes of the status line and headers
 
 
 class Script:
@@ -93,6 +97,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         reply = self.server.script.next_reply(self.path)
         time.sleep(reply.delay)
+        if reply.trickle_head:
+            head = f"HTTP/1.1 {reply.status} OK\r\nContent-Length: {len(reply.body)}\r\n\r\n"
+            self._trickle(head.encode() + reply.body, reply.trickle_head)
+            return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -103,7 +111,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.flush()
         time.sleep(reply.body_delay)
-        self.wfile.write(reply.body)
+        if reply.trickle:
+            self._trickle(reply.body, reply.trickle)
+        else:
+            self.wfile.write(reply.body)
+
+    def _trickle(self, data: bytes, pause: float) -> None:
+        """Send ``data`` a byte at a time until the client hangs up."""
+        for i in range(len(data)):
+            self.wfile.write(data[i : i + 1])
+            self.wfile.flush()
+            time.sleep(pause)
 
     def log_message(self, *args) -> None:
         pass
@@ -163,7 +181,7 @@ def test_fetch_keeps_capture_with_provenance(server, tmp_path, raw):
     assert result.path.parent == raw
     assert list_captures(raw) == [result.path]  # the provenance file is not a capture
     assert sorted(p.name for p in raw.iterdir()) == sorted(
-        [result.path.name, provenance_path(result.path).name]
+        [result.path.name, provenance_path(result.path).name, LOCK_NAME]
     )
     assert gzip.decompress(result.path.read_bytes()) == body
     assert before <= capture_time(result.path) <= datetime.now(UTC)
@@ -235,7 +253,7 @@ def test_fetch_from_saved_file(tmp_path, raw, suffix):
 def test_missing_file_and_folder_are_refused(tmp_path, raw):
     with pytest.raises(FileNotFoundError, match="nothere.json"):
         fetch_feed(tmp_path / "nothere.json", data_dir=tmp_path)
-    with pytest.raises(FeedError, match="is a folder"):
+    with pytest.raises(FeedError, match="is not a regular file"):
         fetch_feed(tmp_path, data_dir=tmp_path)
     assert snapshot(raw) == {}
 
@@ -389,12 +407,36 @@ def test_truncated_transfer_is_retried(server, tmp_path, raw, kept):
 @pytest.mark.parametrize("stall", ["delay", "body_delay"])
 def test_slow_server_times_out(server, tmp_path, raw, kept, stall):
     url = server.serve("/slow", Reply(feed_bytes(301), **{stall: 2.0}))
-    start = time.monotonic()
     with pytest.raises(FeedError, match=rf"could not fetch {url}: timed out after 0.2 s"):
         fetch_feed(url, data_dir=tmp_path, timeout=0.2, retries=1, backoff=0.0)
-    assert time.monotonic() - start < 1.5
     assert server.hits["/slow"] == 2
     assert snapshot(raw) == kept
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(feed_bytes(301), trickle=0.05),
+        Reply(feed_bytes(301), trickle=0.05, content_length=None),
+        Reply(feed_bytes(301), trickle_head=0.05),
+    ],
+    ids=["body", "streamed body", "status line"],
+)
+def test_a_trickling_server_is_cut_off_at_the_deadline(server, tmp_path, raw, kept, reply):
+    """The timeout bounds the whole download, not each read: a server sending a byte every
+    50 ms would take minutes; the fetch fails with the deadline's error after one request."""
+    assert len(reply.body) * 0.05 > 30
+    url = server.serve("/trickle", reply)
+    with pytest.raises(FeedError, match=rf"could not fetch {url}: timed out after 0.5 s"):
+        fetch_feed(url, data_dir=tmp_path, timeout=0.5, retries=0)
+    assert server.hits["/trickle"] == 1
+    assert snapshot(raw) == kept
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("inf"), float("nan")])
+def test_timeout_must_be_finite_and_positive(tmp_path, timeout):
+    with pytest.raises(ValueError, match="timeout must be a finite number of seconds > 0"):
+        fetch_feed("http://127.0.0.1:9/", data_dir=tmp_path, timeout=timeout)
 
 
 @pytest.mark.parametrize("content_length", [True, None], ids=["Content-Length", "streamed"])
@@ -460,7 +502,7 @@ def test_identical_gzip_file_is_not_kept_twice(tmp_path, raw, kept):
 
 
 def test_unreadable_newest_capture_needs_force(tmp_path, raw, kept):
-    broken = raw / "ee_rounds_123_en_20990101T000000Z.json"
+    broken = raw / capture_name(datetime.now(UTC) + timedelta(hours=1))  # newer than the kept one
     broken.write_bytes(b"\n")
     kept = snapshot(raw)
     source = tmp_path / "new.json"
@@ -597,3 +639,40 @@ def test_cli_fetch_missing_file_exits_2(tmp_path, capsys):
     args = ["--data-dir", str(tmp_path), "fetch", "--from", str(tmp_path / "nothere.json")]
     assert cli.main(args) == 2
     assert "nothere.json" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- values, lock
+
+
+def test_a_feed_with_values_that_do_not_parse_is_kept_with_a_warning(tmp_path, raw):
+    source = tmp_path / "odd.json"
+    source.write_text(json.dumps(make_feed(make_round("302", drawSize="abc"), make_round("301"))))
+    with pytest.warns(UnreadableValueWarning) as caught:
+        result = fetch_capture(source, data_dir=tmp_path)
+    assert result.unreadable == ("round 302: field 'drawSize': not a count: 'abc'",)
+    assert str(caught[0].message).startswith(f"{result.path.name}: kept as published, but 1 value")
+    assert "round 302: field 'drawSize': not a count: 'abc'" in str(caught[0].message)
+    assert gzip.decompress(result.path.read_bytes()) == source.read_bytes()
+
+
+def test_a_clean_feed_has_no_unreadable_values(tmp_path, raw):
+    source = tmp_path / "feed.json"
+    source.write_bytes(feed_bytes(302, 301))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fetch_capture(source, data_dir=tmp_path).unreadable == ()
+
+
+def test_the_check_and_the_write_wait_for_the_lock(tmp_path, raw):
+    """While another process holds raw/'s lock, a fetch neither compares nor writes."""
+    source = tmp_path / "feed.json"
+    source.write_bytes(feed_bytes(302, 301))
+    done: list[Path] = []
+    with folder_lock(raw):
+        worker = threading.Thread(target=lambda: done.append(fetch_feed(source, data_dir=tmp_path)))
+        worker.start()
+        worker.join(timeout=0.5)
+        assert worker.is_alive() and not done
+        assert list_captures(raw) == []
+    worker.join(timeout=30)
+    assert done and list_captures(raw) == done

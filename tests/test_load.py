@@ -70,6 +70,23 @@ def test_known_rounds_of_the_real_feed(draws):
     assert unpublished.eq(draws["draw_date"] < "2017-11-08").all()
 
 
+def test_round_208_is_repaired_to_irccs_figure(draws):
+    """#208 published 681 (#207's figure); IRCC announced 888 (see test_stats' yearly totals)."""
+    row = draws.set_index("draw_id").loc["208"]
+    assert row["invitations"] == 888 and "drawSize 681 repaired to 888" in row["repairs"]
+
+
+def test_round_226_pool_date_after_its_draw_is_flagged(vintages):
+    """#226's distribution (blanked in newer captures, recovered from older ones) is dated
+    2022-07-11, after the round of 2022-07-06: flagged, and the only such round."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        merged = load.load_draws(vintages, cache=False)
+    late = merged[merged["pool_as_of"] > merged["draw_date"]]
+    assert late["draw_id"].tolist() == ["226"]
+    assert "pool distribution as of 2022-07-11 is after the draw date" in late["repairs"].iloc[0]
+
+
 def test_every_round_has_a_known_program(draws):
     assert (draws["program"] != "other").all()
     assert draws["program"].notna().all()
@@ -105,7 +122,7 @@ def test_cache_is_reused_then_rebuilt_when_the_raw_captures_change(tmp_path):
     first = raw / capture_name(pd.Timestamp("2024-06-20", tz="UTC"))
     first.write_bytes(gzip.compress(pd.io.json.ujson_dumps(make_feed(make_round("300"))).encode()))
     assert len(load.load_draws(data_dir=tmp_path)) == 1
-    manifest = tmp_path / "processed" / "manifest.json"
+    (manifest,) = (tmp_path / "processed").glob("tables-*/manifest.json")
     built = manifest.stat().st_mtime_ns
     assert len(load.load_draws(data_dir=tmp_path)) == 1
     assert manifest.stat().st_mtime_ns == built, "an unchanged input rebuilt the cache"
@@ -113,7 +130,8 @@ def test_cache_is_reused_then_rebuilt_when_the_raw_captures_change(tmp_path):
     second = raw / capture_name(pd.Timestamp("2024-07-02", tz="UTC"))
     second.write_bytes(gzip.compress(pd.io.json.ujson_dumps(feed).encode()))
     assert load.load_draws(data_dir=tmp_path)["draw_id"].tolist() == ["300", "301"]
-    assert manifest.stat().st_mtime_ns != built
+    entries = list((tmp_path / "processed").glob("tables-*/manifest.json"))
+    assert len(entries) == 2 and manifest in entries
 
 
 def test_cached_tables_equal_fresh_ones(newest_feed, tmp_path, draws, pool):

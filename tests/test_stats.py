@@ -177,13 +177,17 @@ def test_pool_totals_once_per_date():
     assert stats.pool_totals(frame)["pool_total"].tolist() == [100, 110]
 
 
-# IRCC's year-end reports: invitations issued in each year.
+# IRCC's year-end figures: invitations issued in each year. 2021 is 114,431 once
+# round #208's 681 (a copy of #207's) is repaired to IRCC's announced 888
+# (ee_trends.fixes.RECORD_FIXES); the feed as published sums to 114,224.
 IRCC_YEAR_TOTALS = {
-    2017: 86_023,
+    2015: 31_063,
+    2016: 33_782,
+    2017: 86_022,
     2018: 89_800,
     2019: 85_300,
     2020: 107_350,
-    2021: 114_224,
+    2021: 114_431,
     2022: 46_539,
     2023: 110_266,
     2024: 98_903,
@@ -195,6 +199,10 @@ def test_yearly_totals_reproduce_ircc_year_end_reports(newest_feed):
     from ee_trends import load_draws
 
     totals = stats.yearly_invitations(load_draws(newest_feed))
+    # 2017: IRCC's own rounds sum to 86,023 against the 86,022 it reported for the
+    # year (IRCC's inconsistency, not the loader's): the one year one invitation off.
+    assert totals[2017] == IRCC_YEAR_TOTALS[2017] + 1
+    totals[2017] = IRCC_YEAR_TOTALS[2017]
     assert {year: totals[year] for year in IRCC_YEAR_TOTALS} == IRCC_YEAR_TOTALS
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import UTC, datetime
+import warnings
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ee_trends.errors import CaptureWarning
+
 CAPTURE_STEM = "ee_rounds_123_en"
-_CAPTURE_RE = re.compile(r"_(\d{8}T\d{6}Z)\.json(?:\.gz)?$")
+_CAPTURE_RE = re.compile(rf"{CAPTURE_STEM}_(\d{{8}}T\d{{6}}Z)\.json\.gz")
 _STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 PROVENANCE_SUFFIX = ".provenance.json"
+FUTURE_TOLERANCE = timedelta(days=1)
+"""How far past the clock a capture's time may be (clock skew) before it is refused."""
 
 
 def capture_name(captured_at: datetime) -> str:
@@ -28,22 +34,63 @@ def provenance_path(capture: str | Path) -> Path:
 
 
 def capture_time(path: str | Path) -> datetime | None:
-    """Capture time encoded in a capture's file name, or None if it has none."""
-    match = _CAPTURE_RE.search(Path(path).name)
+    """Capture time in a capture's file name, or None if the name is not one ``fetch`` writes.
+
+    Only the exact name :func:`capture_name` makes counts:
+    ``ee_rounds_123_en_<YYYYmmddTHHMMSSZ>.json.gz`` with a real date and time.
+    """
+    match = _CAPTURE_RE.fullmatch(Path(path).name)
     if match is None:
         return None
-    return datetime.strptime(match.group(1), _STAMP_FORMAT).replace(tzinfo=UTC)
+    try:
+        return datetime.strptime(match.group(1), _STAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
-def list_captures(folder: str | Path) -> list[Path]:
-    """Captures in ``folder``, oldest first.
+def recorded_time(path: str | Path) -> datetime | None:
+    """When a capture was fetched: ``captured_at`` of its provenance, else the time in its name.
 
-    A capture is a ``.json`` or ``.json.gz`` file whose name ends in its
-    capture time (``..._20250710T031300Z.json.gz``); provenance files and
-    anything else are ignored.
+    The provenance counts only when it names this capture; None when the
+    file name is not a capture's.
+    """
+    named = capture_time(path)
+    if named is None:
+        return None
+    try:
+        record = json.loads(provenance_path(path).read_text())
+        if record["capture"] == Path(path).name:
+            return datetime.fromisoformat(record["captured_at"]).astimezone(UTC)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return named
+
+
+def list_captures(folder: str | Path, *, warn: bool = False) -> list[Path]:
+    """Captures in ``folder``, in the order they were fetched (:func:`recorded_time`).
+
+    A capture is a file named exactly as ``fetch`` names one
+    (``ee_rounds_123_en_20250710T031300Z.json.gz``); provenance files and
+    anything else are ignored. A capture fetched, by its record, in the
+    future is left out, so it can never win a merge; with ``warn`` (when the
+    captures are loaded) a :class:`~ee_trends.errors.CaptureWarning` names it.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if p.is_file() and capture_time(p) is not None]
-    return sorted(found, key=lambda p: (capture_time(p), p.name))
+    timed = [(recorded_time(p), p) for p in folder.iterdir() if capture_time(p) and p.is_file()]
+    latest = datetime.now(UTC) + FUTURE_TOLERANCE
+    future = [p for when, p in timed if when > latest]
+    if future and warn:
+        warnings.warn(
+            f"captures dated in the future, not used: {', '.join(p.name for p in future)} "
+            f"in {folder}: remove them, or fetch again to record a true capture time",
+            CaptureWarning,
+            stacklevel=3,
+        )
+    return [p for when, p in sorted((t for t in timed if t[0] <= latest), key=_order)]
+
+
+def _order(item: tuple[datetime, Path]) -> tuple[datetime, str]:
+    when, path = item
+    return when, path.name

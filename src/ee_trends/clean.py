@@ -20,7 +20,13 @@ from ee_trends.feed import POOL_COUNT_FIELDS
 from ee_trends.fields import DATETIME, DRAW_FIELDS, POOL_FIELDS, UTC_DATETIME, dtypes
 from ee_trends.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
 from ee_trends.merge import WHOLE_ROUND
-from ee_trends.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
+from ee_trends.parsers import (
+    parse_count,
+    parse_draw_date,
+    parse_draw_number,
+    parse_long_date,
+    parse_timestamp,
+)
 from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
 
 # CRS range of each leaf among dd1..dd17; dd3 and dd9 are subtotals, dd18 the total.
@@ -87,6 +93,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     leaves, published = _pool_counts(counts, ids)
     as_of = parse.column("drawDistributionAsOn", parse_long_date, blank=True)
     as_of = [day if shown else None for day, shown in zip(as_of, published, strict=True)]
+    _flag_late_pools(as_of, draw_date, notes)
 
     for i, draw_id in enumerate(ids):
         notes[i].extend(repaired.get(draw_id, {}).values())
@@ -94,7 +101,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     draws = pd.DataFrame(
         {
             "draw_id": ids,
-            "draw_number": parse.column("drawNumber", _parse_draw_number),
+            "draw_number": parse.column("drawNumber", parse_draw_number),
             "draw_date": draw_date,
             "program": pd.Categorical(program_keys(labels.tolist(), ids), categories=PROGRAM_KEYS),
             "draw_name": labels,
@@ -161,13 +168,6 @@ class _Parser:
         return values
 
 
-def _parse_draw_number(text: str) -> int:
-    digits = text.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
-    if not digits.isdigit():
-        raise ValueError(f"not a round number: {text!r}")
-    return int(digits)
-
-
 def _apply_record_fixes(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
     """Apply :data:`~ee_trends.fixes.RECORD_FIXES` still needed; note each repair."""
     raw = raw.copy()
@@ -200,6 +200,16 @@ def _reconcile_draw_dates(
             )
         result.append(stamp)
     return result, mismatch
+
+
+def _flag_late_pools(as_of: list, draw_date: list, notes: list[list[str]]) -> None:
+    """Flag a distribution dated after its round (IRCC's #226: as of 2022-07-11, drawn 07-06)."""
+    for i, (pool_day, day) in enumerate(zip(as_of, draw_date, strict=True)):
+        if pool_day is not None and pool_day > day:
+            notes[i].append(
+                f"pool distribution as of {pool_day:%Y-%m-%d} is after the draw date "
+                f"{day:%Y-%m-%d}, as published (not repaired)"
+            )
 
 
 def _pool_counts(

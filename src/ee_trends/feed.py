@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ee_trends.errors import FeedError
 
 POOL_COUNT_FIELDS: tuple[str, ...] = tuple(f"dd{i}" for i in range(1, 19))
@@ -34,20 +36,38 @@ ROUND_FIELDS: tuple[str, ...] = (
 """Fields every round must have (the HTML link fields are not needed)."""
 
 
-def decode_feed(data: bytes, *, origin: str = "feed") -> dict[str, Any]:
-    """Decode feed bytes (JSON, gzip-compressed or not) and check structure.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
+"""Largest feed accepted, in bytes once decompressed (the feed is about 1 MB in 2026).
+
+The one limit of every decode: ``fetch``, a feed file given to
+:func:`ee_trends.load_draws` and the captures kept in ``raw/``.
+"""
+
+MAX_NESTING = 32
+"""Deepest JSON nesting accepted (a feed is 3 deep: object, ``rounds`` list, round)."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def decode_feed(
+    data: bytes, *, origin: str = "feed", max_bytes: int = MAX_DECODED_BYTES
+) -> dict[str, Any]:
+    """Decode feed bytes (JSON, gzip-compressed once or not) and check structure.
 
     Raises
     ------
     FeedError
-        If the bytes are empty, not JSON (an HTML error page, a truncated
-        download, a single newline), or not a feed (see :func:`check_feed`).
+        If the bytes are over ``max_bytes`` once decompressed, gzip inside
+        gzip, empty, not JSON (an HTML error page, a truncated download, a
+        single newline), nested deeper than :data:`MAX_NESTING`, or not a
+        feed (see :func:`check_feed`).
     """
-    data, _ = gunzip(data, origin=origin)
+    data, _ = gunzip(data, max_bytes=max_bytes, origin=origin)
     if not data.strip():
         raise FeedError(f"{origin}: empty response ({len(data)} bytes), not a feed")
     if data.lstrip()[:1] == b"<":
         raise FeedError(f"{origin}: an HTML page, not the JSON feed")
+    _check_nesting(data, origin)
     try:
         feed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -57,28 +77,103 @@ def decode_feed(data: bytes, *, origin: str = "feed") -> dict[str, Any]:
 
 
 def gunzip(
-    data: bytes, *, max_bytes: int | None = None, origin: str = "feed"
+    data: bytes, *, max_bytes: int = MAX_DECODED_BYTES, origin: str = "feed"
 ) -> tuple[bytes, bool]:
     """Decompress gzip data, never beyond ``max_bytes``; other data as is.
 
     Returns the bytes and whether they were compressed.
+
+    Raises
+    ------
+    FeedError
+        Over ``max_bytes`` (before or after decompression), corrupt gzip
+        data, or gzip data inside gzip data (never a feed).
     """
-    if data[:2] != b"\x1f\x8b":
+    if len(data) > max_bytes:
+        raise FeedError(f"{origin}: over the limit of {max_bytes} bytes")
+    if data[:2] != _GZIP_MAGIC:
         return data, False
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+            out = stream.read(max_bytes + 1)
     except (OSError, EOFError) as err:
         raise FeedError(f"{origin}: truncated or corrupt gzip data ({err})") from err
-    if max_bytes is not None and len(out) > max_bytes:
+    if len(out) > max_bytes:
         raise FeedError(f"{origin}: over the limit of {max_bytes} bytes once decompressed")
+    if out[:2] == _GZIP_MAGIC:
+        raise FeedError(f"{origin}: gzip data inside gzip data, not a feed")
     return out, True
 
 
-def read_feed_file(path: str | Path) -> dict[str, Any]:
-    """Read and check a feed file (``.json`` or ``.json.gz``)."""
+def _check_nesting(data: bytes, origin: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_NESTING`, before it is parsed."""
+    if _max_depth(data) > MAX_NESTING:
+        raise FeedError(f"{origin}: JSON nested deeper than {MAX_NESTING} levels, not a feed")
+
+
+def _max_depth(data: bytes) -> int:
+    """Deepest nesting of ``[`` and ``{`` outside JSON strings, in linear time.
+
+    Escaped backslashes and quotes are taken out first, then everything but
+    quotes and brackets; what is left is read in blocks (bounded memory),
+    carrying the depth and whether a string is open.
+    """
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = data.translate(None, _NOT_MARKS)
+    depth = deepest = 0
+    inside = False
+    for start in range(0, len(marks), _BLOCK):
+        codes = np.frombuffer(marks, np.uint8, count=min(_BLOCK, len(marks) - start), offset=start)
+        within = np.bitwise_xor.accumulate(codes == _QUOTE) ^ inside
+        steps = _STEPS[codes]
+        steps[within] = 0
+        levels = depth + np.cumsum(steps, dtype=np.int64)
+        deepest = max(deepest, int(levels.max()))
+        depth, inside = int(levels[-1]), bool(within[-1])
+    return deepest
+
+
+_BLOCK = 1 << 22
+_QUOTE = ord('"')
+_NOT_MARKS = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+_STEPS = np.zeros(256, dtype=np.int8)
+_STEPS[list(b"[{")] = 1
+_STEPS[list(b"]}")] = -1
+
+
+def read_feed_file(path: str | Path, *, max_bytes: int | None = None) -> dict[str, Any]:
+    """Read and check a feed file (``.json`` or ``.json.gz``), within ``max_bytes``.
+
+    ``max_bytes`` defaults to :data:`MAX_DECODED_BYTES`, before and after decompression.
+    """
+    max_bytes = MAX_DECODED_BYTES if max_bytes is None else max_bytes
+    return decode_feed(read_limited(path, max_bytes), origin=str(path), max_bytes=max_bytes)
+
+
+def read_limited(path: str | Path, max_bytes: int = MAX_DECODED_BYTES) -> bytes:
+    """The bytes of a file, refused with a :class:`FeedError` when over ``max_bytes``.
+
+    A file that cannot be read (permissions, a folder, a device) is a
+    :class:`FeedError` naming it; a missing file is a :class:`FileNotFoundError`.
+    """
     path = Path(path)
-    return decode_feed(path.read_bytes(), origin=str(path))
+    if path.exists() and not path.is_file():
+        raise FeedError(
+            f"{path} is not a regular file: give a feed file (.json or .json.gz) or a URL"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"feed file not found: {path}") from None
+    except OSError as err:
+        raise FeedError(
+            f"{path}: cannot be read ({err.strerror or err}): check the file and its permissions"
+        ) from err
+    if len(data) > max_bytes:
+        raise FeedError(f"{path}: over the limit of {max_bytes} bytes")
+    return data
 
 
 def check_feed(feed: Any, *, origin: str = "feed") -> None:

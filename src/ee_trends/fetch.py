@@ -1,6 +1,6 @@
 """Fetch the feed and keep it as an immutable dated capture in ``raw/``.
 
-The only module that touches the network (standard library only). A fetch
+The only module that touches the network (with the standard library). A fetch
 reads the live IRCC feed, another URL or a saved feed file, checks it with
 :func:`ee_trends.feed.decode_feed`, and keeps it in ``<data_dir>/raw/`` as
 ``ee_rounds_123_en_<YYYYmmddTHHMMSSZ>.json.gz`` (the feed's JSON bytes as
@@ -10,7 +10,8 @@ received, gzip-compressed), with its provenance beside it in
 A capture is never overwritten or edited. A feed that is not valid, or that
 holds fewer rounds than the newest capture kept (unless forced), is refused
 and nothing kept is touched; a feed identical to the newest capture kept is
-not written twice.
+not written twice. A valid feed with values that do not parse is kept as
+published, with an :class:`~ee_trends.errors.UnreadableValueWarning`.
 """
 
 from __future__ import annotations
@@ -23,28 +24,33 @@ import hashlib
 import http.client
 import json
 import logging
+import math
 import os
+import socket
 import ssl
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from ee_trends import __version__, config
 from ee_trends.captures import capture_name, list_captures, provenance_path
-from ee_trends.errors import FeedError
-from ee_trends.feed import decode_feed, gunzip
+from ee_trends.errors import FeedError, UnreadableValueWarning
+from ee_trends.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
+from ee_trends.locking import folder_lock
+from ee_trends.parsers import unreadable_values
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-"""Largest feed accepted, in bytes (the feed is about 1 MB in 2026)."""
 
 _CHUNK = 64 * 1024
 _MAX_RETRY_AFTER = 60.0
@@ -76,6 +82,10 @@ class FetchResult:
     unchanged : bool
         True when the feed was byte-identical to the newest capture kept and
         so nothing was written.
+    unreadable : tuple of str
+        The values of the feed that do not parse ("round 434: field
+        'drawSize': not a count: 'abc'"); the capture is kept as published,
+        and loading a folder of captures takes these from an earlier one.
     """
 
     path: Path
@@ -85,6 +95,7 @@ class FetchResult:
     sha256: str
     size: int
     unchanged: bool
+    unreadable: tuple[str, ...] = ()
 
 
 def fetch_feed(source: str | os.PathLike | None = None, **options: Any) -> Path:
@@ -109,7 +120,7 @@ def fetch_capture(
     force: bool = False,
     timeout: float = 30.0,
     retries: int = 3,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_DECODED_BYTES,
     progress: Progress | None = None,
     backoff: float = 1.0,
 ) -> FetchResult:
@@ -127,11 +138,12 @@ def fetch_capture(
         Keep the feed even if it has fewer rounds than the newest capture
         kept (or that capture cannot be read).
     timeout : float, default 30.0
-        Seconds to wait for the server to connect, and then for each read.
+        Seconds allowed for each download attempt as a whole: connecting,
+        the headers and the body (a server that trickles is cut off then).
     retries : int, default 3
         Further attempts after a connection error, a timeout, a truncated
         transfer, HTTP 429 or HTTP 5xx; other HTTP errors are not retried.
-    max_bytes : int, default :data:`DEFAULT_MAX_BYTES`
+    max_bytes : int, default :data:`MAX_DECODED_BYTES`
         Largest feed accepted: checked against ``Content-Length`` before the
         download, while streaming, and after gzip decompression.
     progress : callable, optional
@@ -148,6 +160,11 @@ def fetch_capture(
         The capture kept, or with ``unchanged=True`` the newest capture
         already kept when the feed is byte-identical to it.
 
+    Warns
+    -----
+    UnreadableValueWarning
+        When the new capture has values that do not parse (see ``unreadable``).
+
     Raises
     ------
     FeedError
@@ -159,7 +176,10 @@ def fetch_capture(
 
     Notes
     -----
-    The capture is named by its capture time in UTC, to the second. If a
+    The comparison with the newest capture and the write happen under the
+    lock of ``raw/`` (:func:`ee_trends.locking.folder_lock`), so concurrent
+    fetches never race the "fewer rounds" check. The capture is named by
+    its capture time in UTC, to the second. If a
     capture of that second exists already, the next free second is used, so
     a capture is never overwritten and names stay in capture order; the
     provenance keeps the true ``captured_at``. Both files are written to a
@@ -167,8 +187,11 @@ def fetch_capture(
     (which fails rather than replace an existing file); temporary files are
     removed whatever happens.
     """
-    if timeout <= 0 or retries < 0 or max_bytes <= 0 or backoff < 0:
-        raise ValueError("timeout and max_bytes must be > 0, retries and backoff >= 0")
+    if not 0 < timeout < math.inf or retries < 0 or max_bytes <= 0 or not 0 <= backoff < math.inf:
+        raise ValueError(
+            "timeout must be a finite number of seconds > 0, max_bytes > 0, "
+            "retries and backoff >= 0"
+        )
     location = config.FEED_URL if source is None else os.fspath(source)
     headers: dict[str, str] = {}
     if config.is_url(location):
@@ -184,39 +207,57 @@ def fetch_capture(
     else:
         path = Path(location).expanduser().resolve()
         origin = str(path)
-        data = _read_file(path, max_bytes)
+        data = read_limited(path, max_bytes)
     captured_at = _now()
 
     data, was_gzip = gunzip(data, max_bytes=max_bytes, origin=origin)
-    feed = decode_feed(data, origin=origin)
+    feed = decode_feed(data, origin=origin, max_bytes=max_bytes)
     rounds = len(feed["rounds"])
     digest = hashlib.sha256(data).hexdigest()
 
+    unreadable = tuple(unreadable_values(feed["rounds"]))
     raw = config.find_data_dir(data_dir) / "raw"
-    kept = list_captures(raw)
-    if kept:
-        newest = kept[-1]
-        unchanged = _compare_with_newest(newest, digest, rounds, origin=origin, force=force)
-        if unchanged:
-            logger.info("unchanged since %s", newest.name)
-            return FetchResult(
-                newest, provenance_path(newest), origin, rounds, digest, len(data), True
+    result = partial(FetchResult, source=origin, rounds=rounds, sha256=digest, size=len(data))
+    # The comparison with the newest capture and the write, as one step among fetches.
+    with folder_lock(raw):
+        kept = list_captures(raw)
+        if kept:
+            newest = kept[-1]
+            unchanged = _compare_with_newest(
+                newest, digest, rounds, origin=origin, force=force, max_bytes=max_bytes
             )
-
-    raw.mkdir(parents=True, exist_ok=True)
-    provenance: dict[str, Any] = {
-        "source": origin,
-        "captured_at": captured_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "sha256": digest,
-        "size_bytes": len(data),
-        "rounds": rounds,
-        "gzip_source": was_gzip,
-        **headers,
-        "ee_trends_version": __version__,
-    }
-    path = _keep(raw, gzip.compress(data, compresslevel=9, mtime=0), provenance, captured_at)
+            if unchanged:
+                logger.info("unchanged since %s", newest.name)
+                return result(
+                    path=newest,
+                    provenance_path=provenance_path(newest),
+                    unchanged=True,
+                    unreadable=unreadable,
+                )
+        provenance: dict[str, Any] = {
+            "source": origin,
+            "captured_at": captured_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "sha256": digest,
+            "size_bytes": len(data),
+            "rounds": rounds,
+            "gzip_source": was_gzip,
+            **headers,
+            "ee_trends_version": __version__,
+        }
+        payload = gzip.compress(data, compresslevel=9, mtime=0)
+        path = _keep(raw, payload, provenance, captured_at)
     logger.info("kept %s (%d rounds, sha256 %s)", path, rounds, digest[:12])
-    return FetchResult(path, provenance_path(path), origin, rounds, digest, len(data), False)
+    if unreadable:
+        warnings.warn(
+            f"{path.name}: kept as published, but {len(unreadable)} value(s) do not parse; "
+            "loading the folder of captures takes each from the newest earlier capture: "
+            + "; ".join(unreadable),
+            UnreadableValueWarning,
+            stacklevel=2,
+        )
+    return result(
+        path=path, provenance_path=provenance_path(path), unchanged=False, unreadable=unreadable
+    )
 
 
 def _now() -> datetime:
@@ -226,29 +267,18 @@ def _now() -> datetime:
 # ---------------------------------------------------------------- reading
 
 
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    if path.is_dir():
-        raise FeedError(f"{path} is a folder: give a feed file (.json or .json.gz) or a URL")
-    if not path.is_file():
-        raise FileNotFoundError(f"feed file not found: {path}")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FeedError(f"{path}: {size} bytes, over the limit of {max_bytes} bytes")
-    return path.read_bytes()
-
-
 def _compare_with_newest(
-    newest: Path, digest: str, rounds: int, *, origin: str, force: bool
+    newest: Path, digest: str, rounds: int, *, origin: str, force: bool, max_bytes: int
 ) -> bool:
     """True if the feed is identical to ``newest``; raise if it has fewer rounds."""
     try:
-        kept, _ = gunzip(newest.read_bytes(), max_bytes=None, origin=str(newest))
+        kept, _ = gunzip(read_limited(newest, max_bytes), max_bytes=max_bytes, origin=str(newest))
         if hashlib.sha256(kept).hexdigest() == digest:
             return True
         if force:
             return False
-        kept_rounds = len(decode_feed(kept, origin=str(newest))["rounds"])
-    except FeedError as err:
+        kept_rounds = len(decode_feed(kept, origin=str(newest), max_bytes=max_bytes)["rounds"])
+    except (FeedError, OSError) as err:
         if force:
             return False
         raise FeedError(
@@ -312,41 +342,103 @@ def _get_once(
     progress: Progress | None,
 ) -> tuple[bytes, dict[str, str]]:
     url = request.full_url
+    deadline = _Deadline(timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener(deadline).open(request, timeout=timeout) as response:
             headers = _provenance_headers(response, url)
             total = _content_length(response)
             if total is not None and total > max_bytes:
                 raise FeedError(
                     f"{url}: Content-Length {total} bytes, over the limit of {max_bytes} bytes"
                 )
-            return _read_body(response, url, total, max_bytes, progress), headers
+            body = _read_body(response, url, total, max_bytes, progress, deadline)
+            return body, headers
     except urllib.error.HTTPError as err:
         err.close()
         status = f"HTTP {err.code} {err.reason}"
         if err.code == 429 or 500 <= err.code < 600:
             raise _Transient(status, _retry_after(err.headers)) from err
         raise FeedError(f"could not fetch {url}: {status}") from err
-    except urllib.error.URLError as err:
-        if isinstance(err.reason, ssl.SSLCertVerificationError):
-            raise FeedError(f"could not fetch {url}: {err.reason}") from err
-        if isinstance(err.reason, TimeoutError):
-            raise _Transient(f"timed out after {timeout:g} s") from err
-        raise _Transient(str(err.reason)) from err
-    except TimeoutError as err:
-        raise _Transient(f"timed out after {timeout:g} s") from err
-    except (http.client.HTTPException, OSError) as err:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
+        reason = err.reason if isinstance(err, urllib.error.URLError) else err
+        if deadline.passed() or isinstance(reason, TimeoutError):
+            raise _Transient(deadline.message) from err
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            raise FeedError(f"could not fetch {url}: {reason}") from err
+        if isinstance(err, urllib.error.URLError):
+            raise _Transient(str(reason)) from err
         raise _Transient(f"{type(err).__name__}: {err}") from err
+    finally:
+        deadline.cancel()
+
+
+class _Deadline:
+    """The end of one download: every connection it opens is shut down at that time."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = monotonic() + seconds
+        self.message = f"timed out after {seconds:g} s"
+        self._timers: list[threading.Timer] = []
+
+    def passed(self) -> bool:
+        return monotonic() >= self.at
+
+    def watch(self, sock: socket.socket) -> None:
+        timer = threading.Timer(max(0.0, self.at - monotonic()), _shut_down, (sock,))
+        timer.daemon = True
+        timer.start()
+        self._timers.append(timer)
+
+    def cancel(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+
+
+def _shut_down(sock: socket.socket) -> None:
+    """End a connection now: a read blocked on it returns at once."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urllib's opener, whose HTTP(S) connections (redirects too) end at ``deadline``."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    context = ssl.create_default_context()
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(SecureConnection, req, context=context)
+
+    return urllib.request.build_opener(Handler, SecureHandler(context=context))
 
 
 def _read_body(
-    response: Any, url: str, total: int | None, max_bytes: int, progress: Progress | None
+    response: Any,
+    url: str,
+    total: int | None,
+    max_bytes: int,
+    progress: Progress | None,
+    deadline: _Deadline,
 ) -> bytes:
     report = progress if progress is not None else _terminal_progress(url)
     chunks: list[bytes] = []
     received = 0
     try:
-        while chunk := response.read(_CHUNK):
+        while chunk := response.read1(_CHUNK):
             received += len(chunk)
             if received > max_bytes:
                 raise FeedError(f"{url}: response over the limit of {max_bytes} bytes")
@@ -357,8 +449,10 @@ def _read_body(
         if progress is None and report is not None:
             sys.stderr.write("\n")
             sys.stderr.flush()
+    if deadline.passed():  # the connection was shut down: what came is not the whole body
+        raise _Transient(deadline.message)
     if total is not None and received < total:
-        # http.client's read(amt) returns short at end of stream, without error.
+        # http.client's read returns short at end of stream, without error.
         raise _Transient(f"connection closed after {received} of {total} bytes")
     return b"".join(chunks)
 

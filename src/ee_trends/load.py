@@ -1,12 +1,8 @@
-"""The public loaders, ``load_draws`` and ``load_pool``, and the processed cache."""
+"""The public loaders, ``load_draws`` and ``load_pool`` (cached by :mod:`ee_trends.cache`)."""
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-import json
 import os
-import tempfile
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,14 +10,12 @@ from typing import Any
 
 import pandas as pd
 
-from ee_trends import __version__
+from ee_trends.cache import cache_key, read_cache, write_cache
 from ee_trends.captures import list_captures
 from ee_trends.clean import clean_rounds
 from ee_trends.config import find_data_dir, resolve_source
 from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, column_table
 from ee_trends.read import FeedLike, read_feeds, read_files, rounds_frame, source_files
-
-_TABLES = ("draws", "pool")
 
 
 def load_draws(
@@ -53,7 +47,11 @@ def load_draws(
         Raises
         ------
         ee_trends.FeedError
-            A round with a value that cannot be read, naming the round and the field.
+            A file that cannot be read or decoded (over 64 MB once decompressed,
+            gzip inside gzip, JSON nested too deep, not a feed), or a value that
+            cannot be read (a count beyond int64, a date outside 1990-2100),
+            naming the file, the round and the field. In a folder of captures
+            only a value that parses in no capture is an error.
 
         Warns
         -----
@@ -61,6 +59,13 @@ def load_draws(
             A label no pattern of ``ee_trends.fixes.PROGRAMS`` matches (kept as ``other``).
         PoolCheckWarning
             A distribution whose ranges do not add up to its subtotals or total.
+        UnreadableValueWarning
+            In a folder of captures, a value that does not parse in a capture,
+            taken from the newest earlier capture where it did (named).
+        CaptureWarning
+            A capture dated in the future, left out.
+        CacheWarning
+            A damaged cache entry, rebuilt (never served), or a cache not written.
     """
     return load_tables(source, data_dir=data_dir, cache=cache)[0]
 
@@ -104,10 +109,12 @@ def load_tables(
     if not cache:
         return build_tables(read_files(files))
     processed = find_data_dir(data_dir) / "processed"
-    cached = _read_cache(processed, _cache_key(files))
-    if cached is not None:
-        return cached
-    return _build_and_cache(files, processed)[0]
+    hit = read_cache(processed, cache_key(files))
+    if hit is None:
+        return _build_and_cache(files, processed)[0]
+    for message, category in hit.warnings:
+        warnings.warn(message, category, stacklevel=3)
+    return hit.tables
 
 
 def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -130,7 +137,7 @@ def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame,
 def build_cache(
     source: FeedLike = None, *, data_dir: str | os.PathLike | None = None
 ) -> list[Path]:
-    """Rebuild the processed cache now; return the files written."""
+    """Build the processed cache now; return its files (a sound entry of the inputs is kept)."""
     files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
     return _build_and_cache(files, find_data_dir(data_dir) / "processed")[1]
 
@@ -142,7 +149,7 @@ def _build_and_cache(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tables = build_tables(read_files(files))
-    written = _write_cache(processed, _cache_key(files), files, tables, caught)
+    written = write_cache(processed, cache_key(files), files, tables, caught)
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return tables, written
@@ -166,73 +173,3 @@ def describe(source: FeedLike = None, *, data_dir: str | os.PathLike | None = No
         "programs:  " + ", ".join(f"{key} {n}" for key, n in programs.items() if n),
     ]
     return "\n".join(lines)
-
-
-def _cache_key(files: list[Path]) -> str:
-    """Identify the inputs and the code: file paths, sizes, mtimes and the package source."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.read_bytes())
-    return digest.hexdigest()
-
-
-def _read_cache(processed: Path, key: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    manifest = processed / "manifest.json"
-    try:
-        meta = json.loads(manifest.read_text())
-        if meta.get("key") != key:
-            return None
-        tables = tuple(pd.read_parquet(processed / f"{name}.parquet") for name in _TABLES)
-    except (OSError, ValueError):
-        return None
-    for message, category in meta.get("warnings", []):
-        warnings.warn(message, _warning_class(category), stacklevel=4)
-    return tables
-
-
-def _write_cache(processed, key, files, tables, caught) -> list[Path]:
-    """Write the tables and their manifest atomically; an unwritable folder only skips caching."""
-    written = []
-    try:
-        processed.mkdir(parents=True, exist_ok=True)
-        for name, table in zip(_TABLES, tables, strict=True):
-            written.append(_atomic(processed / f"{name}.parquet", table.to_parquet))
-        meta = {
-            "key": key,
-            "version": __version__,
-            "inputs": [str(path) for path in files],
-            "warnings": [
-                [str(w.message), f"{w.category.__module__}:{w.category.__qualname__}"]
-                for w in caught
-            ],
-        }
-        text = json.dumps(meta, indent=1)
-        written.append(_atomic(processed / "manifest.json", lambda p: Path(p).write_text(text)))
-    except OSError as err:
-        warnings.warn(f"processed cache not written to {processed}: {err}", stacklevel=3)
-    return written
-
-
-def _atomic(target: Path, write) -> Path:
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(temp)
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return target
-
-
-def _warning_class(name: str) -> type[Warning]:
-    """The warning class named ``module:qualname`` in a manifest (UserWarning if unknown)."""
-    module, _, qualname = name.partition(":")
-    try:
-        found = getattr(importlib.import_module(module), qualname)
-    except (ImportError, AttributeError, ValueError):
-        return UserWarning
-    return found if isinstance(found, type) and issubclass(found, Warning) else UserWarning

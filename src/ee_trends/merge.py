@@ -13,9 +13,17 @@ raw strings, so a value only blanked by a later capture is not lost:
   a non-blank value, and the round is marked: ``recovered_fields`` names the
   fields (comma-separated) and ``recovered_from`` the capture(s) they came
   from (newest first);
+- a value that does not parse (:func:`ee_trends.parsers.value_error`: ``drawSize``
+  ``"abc"``, a year 2300) is quarantined like a blank: the newest older
+  capture with a readable value gives it, the round is marked the same way,
+  and an :class:`~ee_trends.errors.UnreadableValueWarning` names the capture
+  file, the round and the field. A value that parses in no capture is a
+  :class:`~ee_trends.errors.FeedError` naming the capture;
 - a round missing from newer captures is kept from the newest capture that
   had it, with ``recovered_fields`` ``"*"`` (the whole round),
   ``recovered_from`` that capture, and a :class:`DroppedRoundWarning`.
+
+The captures themselves stay as published.
 
 A ``"0"`` that no capture ever replaced with a count stays ``"0"``: the
 cleaning step reads it (all zeros: no distribution published).
@@ -30,7 +38,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ee_trends.errors import FeedError, UnreadableValueWarning
 from ee_trends.feed import POOL_COUNT_FIELDS, ROUND_FIELDS
+from ee_trends.parsers import FIELD_PARSERS, value_error
 
 WHOLE_ROUND = "*"
 """``recovered_fields`` of a round kept from an older capture because newer ones dropped it."""
@@ -69,6 +79,21 @@ def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
     return blank
 
 
+def value_errors(frame: pd.DataFrame) -> pd.DataFrame:
+    """Why each raw value of ``frame`` does not parse (NA where it does, or is blank).
+
+    One column per field of :data:`~ee_trends.feed.ROUND_FIELDS`; each distinct
+    value is parsed once.
+    """
+    out = np.full((len(frame), len(ROUND_FIELDS)), None, dtype=object)
+    for column, field in enumerate(ROUND_FIELDS):
+        if field in FIELD_PARSERS:
+            codes, texts = pd.factorize(frame[field])
+            found = np.array([value_error(field, text) for text in texts] + [None], dtype=object)
+            out[:, column] = found[codes]  # code -1 (NA) takes the last: None
+    return pd.DataFrame(out, index=frame.index, columns=list(ROUND_FIELDS))
+
+
 def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     """Merge captures (oldest first, each ``(label, feed)``) into one raw frame of strings.
 
@@ -90,7 +115,8 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     labels = np.array([label for label, _ in feeds], dtype=object)
     stacked = stack_captures(feeds)
     fields = list(ROUND_FIELDS)
-    blank = blank_mask(stacked)
+    errors = value_errors(stacked)
+    blank = blank_mask(stacked) | errors.notna()
 
     groups = stacked.groupby("draw_id", sort=False)
     # The newest capture holding each round, and that capture's raw values.
@@ -108,6 +134,8 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     )
     kept, source = kept.loc[newest.index], source.loc[newest.index]
     merged = kept.fillna(newest[fields])
+
+    _quarantine(errors.loc[newest["row"]].set_axis(newest.index), source, newest, labels)
 
     own = newest["capture"].to_numpy()[:, None]
     recovered = (source.to_numpy() >= 0) & (source.to_numpy() != own)
@@ -129,6 +157,32 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     # Rounds in the order of the newest capture holding them (newest round first).
     order = np.lexsort((newest["row"].to_numpy(), -newest["capture"].to_numpy()))
     return merged.iloc[order].reset_index(drop=True)
+
+
+def _quarantine(
+    errors: pd.DataFrame, source: pd.DataFrame, newest: pd.DataFrame, labels: np.ndarray
+) -> None:
+    """Warn about each unreadable value replaced by an older one; raise if none was readable."""
+    replaced, never = [], []
+    for row, column in np.argwhere(errors.notna().to_numpy()):
+        draw_id, field = errors.index[row], errors.columns[column]
+        where = f"{labels[newest.loc[draw_id, 'capture']]}: round {draw_id}: field {field!r}"
+        problem = f"{where}: {errors.loc[draw_id, field]}"
+        older = source.loc[draw_id, field]
+        if older >= 0:
+            replaced.append(f"{problem}; the value of {labels[older]} is used")
+        else:
+            never.append(problem)
+    if never:
+        raise FeedError(
+            "; ".join(never) + " (no capture has a readable value: correct or remove that capture)"
+        )
+    if replaced:
+        warnings.warn(
+            "values that do not parse, taken from an earlier capture: " + "; ".join(replaced),
+            UnreadableValueWarning,
+            stacklevel=3,
+        )
 
 
 def _recovered_fields(recovered: np.ndarray, dropped: np.ndarray) -> list[str | None]:

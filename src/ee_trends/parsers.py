@@ -9,8 +9,11 @@ recur in every capture.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
+
+from ee_trends.feed import POOL_COUNT_FIELDS
 
 _MONTHS = {
     name: number
@@ -32,6 +35,11 @@ _MONTHS = {
         start=1,
     )
 }
+MAX_COUNT = 2**63 - 1
+"""Largest count stored (the ``Int64`` columns); a larger one is an error, not an overflow."""
+YEARS = range(1990, 2101)
+"""Years a date of the feed may fall in (the rounds start in 2015); others are errors."""
+
 _COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY_DATE_RE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
@@ -60,7 +68,10 @@ def parse_count(text: str) -> int:
     value = text.strip()
     if not _COUNT_RE.fullmatch(value):
         raise ValueError(f"not a count: {text!r}")
-    return int(value.replace(",", ""))
+    digits = value.replace(",", "")
+    if len(digits.lstrip("0")) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+        raise ValueError(f"count {text!r} beyond the largest count ({MAX_COUNT:,})")
+    return int(digits)
 
 
 @lru_cache(maxsize=4096)
@@ -72,10 +83,10 @@ def parse_draw_date(text: str) -> tuple[date, str | None]:
     value = text.strip()
     if match := _ISO_DATE_RE.fullmatch(value):
         year, month, day = map(int, match.groups())
-        return date(year, month, day), None
+        return _date(year, month, day, text), None
     if match := _DMY_DATE_RE.fullmatch(value):
         day, month, year = map(int, match.groups())
-        return date(year, month, day), f"drawDate {text!r} read as day-month-year"
+        return _date(year, month, day, text), f"drawDate {text!r} read as day-month-year"
     raise ValueError(f"not a date: {text!r}")
 
 
@@ -86,7 +97,7 @@ def parse_long_date(text: str) -> date:
     if match is None:
         raise ValueError(f"not a date: {text!r}")
     month, day, year = match.groups()
-    return date(int(year), _month(month, text), int(day))
+    return _date(int(year), _month(month, text), int(day), text)
 
 
 @lru_cache(maxsize=16384)
@@ -113,12 +124,65 @@ def parse_timestamp(text: str, reference: date | None = None) -> tuple[datetime,
         hour = 0
     clock = (hour, int(match["minute"]), int(match["second"]))
     if match["year"]:
-        return datetime(int(match["year"]), month, day, *clock, tzinfo=UTC), None
+        day_of = _date(int(match["year"]), month, day, text)
+        return datetime.combine(day_of, time(*clock), tzinfo=UTC), None
     if reference is None:
         raise ValueError(f"timestamp without a year: {text!r}")
     year = reference.year - ((month, day) > (reference.month, reference.day))
     note = f"year of {text.strip()!r} inferred as {year}"
-    return datetime(year, month, day, *clock, tzinfo=UTC), note
+    return datetime.combine(_date(year, month, day, text), time(*clock), tzinfo=UTC), note
+
+
+def parse_draw_number(text: str) -> int:
+    """The number of a round: ``"384"`` is 384, ``"91a"`` is 91."""
+    digits = text.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
+    if not digits.isascii() or not digits.isdigit():
+        raise ValueError(f"not a round number: {text!r}")
+    return parse_count(digits)
+
+
+_ANY_REFERENCE = date(YEARS[-1], 12, 31)
+
+FIELD_PARSERS: dict[str, Callable[[str], object]] = {
+    "drawNumber": parse_draw_number,
+    "drawDate": parse_draw_date,
+    "drawDateTime": lambda text: parse_timestamp(text, _ANY_REFERENCE),
+    "drawCutOff": lambda text: parse_timestamp(text, _ANY_REFERENCE),
+    "drawSize": parse_count,
+    "drawCRS": parse_count,
+    "drawDistributionAsOn": parse_long_date,
+    **{field: parse_count for field in POOL_COUNT_FIELDS},
+}
+"""The feed's fields that are parsed, and their parser (a timestamp without
+its year is readable here; its year is inferred when it is cleaned)."""
+
+
+@lru_cache(maxsize=65536)
+def value_error(field: str, text: str) -> str | None:
+    """Why ``text`` cannot be read as ``field``; None when it can, is blank, or is not parsed."""
+    parse = FIELD_PARSERS.get(field)
+    if parse is None or not text.strip():
+        return None
+    try:
+        parse(text)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def unreadable_values(rounds: Iterable[Mapping[str, str]]) -> Iterator[str]:
+    """Each value of a feed's rounds that does not parse: ``"round 434: field 'drawSize': ..."``."""
+    for record in rounds:
+        for field in FIELD_PARSERS:
+            if error := value_error(field, record[field]):
+                yield f"round {record['drawNumber'].strip()}: field {field!r}: {error}"
+
+
+def _date(year: int, month: int, day: int, text: str) -> date:
+    """The date, or a ValueError naming ``text`` when it is not a day of :data:`YEARS`."""
+    if year not in YEARS:
+        raise ValueError(f"year {year} of {text!r} outside {YEARS[0]}-{YEARS[-1]}")
+    return date(year, month, day)
 
 
 def _month(name: str, text: str) -> int:

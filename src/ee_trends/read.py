@@ -56,7 +56,7 @@ def source_files(source: Source, *, data_dir: str | os.PathLike | None = None) -
     if source.kind == "file":
         return [source.path]
     if source.kind == "folder":
-        files = list_captures(source.path)
+        files = list_captures(source.path, warn=True)
         if not files:
             raise FileNotFoundError(
                 f"no captures (*_<YYYYmmddTHHMMSSZ>.json[.gz]) in {source.path}"

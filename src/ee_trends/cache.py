@@ -1,0 +1,292 @@
+"""The processed cache: the cleaned tables kept in ``<data_dir>/processed/``, right or absent.
+
+Each cache entry is one folder, ``tables-<key>/``, named by a key of the
+inputs and the code (:func:`cache_key`) and holding ``draws.parquet``,
+``pool.parquet`` and ``manifest.json``. An entry is written whole in a
+temporary folder and appears with one rename, under the lock of
+``processed/`` (:func:`ee_trends.locking.folder_lock`), so a reader sees a
+complete entry or none, and two sources loaded into one data folder never
+share an entry.
+
+On read the manifest is checked (its shape and types, its key) and so is
+each table against the field table (columns in order, dtypes) and the
+manifest (row count, SHA-256 of the file). Anything that does not match is
+rebuilt with a :class:`~ee_trends.errors.CacheWarning`, never served. The
+warnings raised while the tables were built are repeated on a cache hit;
+their classes come from an allow-list (:data:`WARNING_CLASSES`), never
+imported by name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import time
+import uuid
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ee_trends import __version__
+from ee_trends.clean import PoolCheckWarning
+from ee_trends.errors import CacheWarning, UnreadableValueWarning
+from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, Field
+from ee_trends.locking import folder_lock
+from ee_trends.merge import DroppedRoundWarning
+from ee_trends.programs import PROGRAM_KEYS, UnknownProgramWarning
+
+Tables = tuple[pd.DataFrame, pd.DataFrame]
+
+TABLES: dict[str, tuple[Field, ...]] = {"draws": DRAW_FIELDS, "pool": POOL_FIELDS}
+"""The cached tables, in the order of ``(draws, pool)``, and their field tables."""
+
+WARNING_CLASSES: dict[str, type[Warning]] = {
+    cls.__name__: cls
+    for cls in (
+        UnknownProgramWarning,
+        PoolCheckWarning,
+        DroppedRoundWarning,
+        UnreadableValueWarning,
+        UserWarning,
+        Warning,
+    )
+}
+"""The warning classes a manifest may name; another warning is kept as its nearest one here."""
+
+KEEP_ENTRIES = 4
+"""Entries kept in ``processed/`` (the newest written); older ones are removed."""
+
+_ENTRY_PREFIX = "tables-"
+_FORMAT = 1
+
+
+class _Damaged(Exception):
+    """A cache entry that is not what its manifest says."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A cache entry read and checked: the tables and the warnings to repeat."""
+
+    tables: Tables
+    warnings: list[tuple[str, type[Warning]]]
+
+
+def cache_key(files: Sequence[Path]) -> str:
+    """Identify the inputs and the code: file paths, sizes, mtimes and the package source."""
+    digest = hashlib.sha256(f"{__version__}|{_FORMAT}".encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def entry_path(processed: Path, key: str) -> Path:
+    """The folder of the cache entry of ``key``."""
+    return processed / f"{_ENTRY_PREFIX}{key[:32]}"
+
+
+def read_cache(processed: Path, key: str) -> Hit | None:
+    """The checked entry of ``key``; None when absent, or damaged (with a CacheWarning)."""
+    folder = entry_path(processed, key)
+    if not folder.is_dir():
+        return None
+    try:
+        return _read_entry(folder, key)
+    except FileNotFoundError:
+        return None  # removed meanwhile by a writer: a miss, not damage
+    except (_Damaged, OSError, ValueError) as err:
+        warnings.warn(
+            f"processed cache {folder} is damaged ({err}): not used, rebuilt",
+            CacheWarning,
+            stacklevel=3,
+        )
+        return None
+
+
+def write_cache(
+    processed: Path,
+    key: str,
+    files: Sequence[Path],
+    tables: Tables,
+    caught: Sequence[warnings.WarningMessage],
+) -> list[Path]:
+    """Write the entry of ``key`` whole, then publish it with one rename under the lock.
+
+    An entry of ``key`` already published and sound is kept (another process
+    built the same tables); a damaged one is replaced. Returns the files of
+    the entry; an unwritable folder only skips caching, with a CacheWarning.
+    """
+    target = entry_path(processed, key)
+    try:
+        processed.mkdir(parents=True, exist_ok=True)
+        temp = processed / f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
+        try:
+            _write_entry(temp, key, files, tables, caught)
+            with folder_lock(processed):
+                if target.is_dir():
+                    if _is_sound(target, key):
+                        return _entry_files(target)
+                    _remove(target)
+                os.rename(temp, target)
+                _prune(processed, keep=target)
+        finally:
+            if temp.exists():
+                shutil.rmtree(temp, ignore_errors=True)
+    except OSError as err:
+        warnings.warn(
+            f"processed cache not written to {processed}: {err}", CacheWarning, stacklevel=3
+        )
+        return []
+    return _entry_files(target)
+
+
+def _write_entry(folder, key, files, tables, caught) -> None:
+    folder.mkdir()  # mode from the umask, like every file written here
+    described = {}
+    for (name, _), table in zip(TABLES.items(), tables, strict=True):
+        buffer = io.BytesIO()
+        table.to_parquet(buffer)
+        data = buffer.getvalue()
+        (folder / f"{name}.parquet").write_bytes(data)
+        described[name] = {"rows": len(table), "sha256": hashlib.sha256(data).hexdigest()}
+    manifest = {
+        "format": _FORMAT,
+        "key": key,
+        "version": __version__,
+        "inputs": [str(path) for path in files],
+        "tables": described,
+        "warnings": [
+            {"category": _allowed_name(w.category), "message": str(w.message)} for w in caught
+        ],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def _read_entry(folder: Path, key: str) -> Hit:
+    manifest = _check_manifest(json.loads((folder / "manifest.json").read_text()), key)
+    tables = []
+    for name, fields in TABLES.items():
+        expected = manifest["tables"][name]
+        data = (folder / f"{name}.parquet").read_bytes()
+        if hashlib.sha256(data).hexdigest() != expected["sha256"]:
+            raise _Damaged(f"{name}.parquet does not match the checksum in its manifest")
+        table = pd.read_parquet(io.BytesIO(data))
+        _check_table(table, name, fields, expected["rows"])
+        tables.append(table)
+    caught = [(w["message"], WARNING_CLASSES[w["category"]]) for w in manifest["warnings"]]
+    return Hit((tables[0], tables[1]), caught)
+
+
+def _is_sound(folder: Path, key: str) -> bool:
+    try:
+        _read_entry(folder, key)
+    except (_Damaged, OSError, ValueError):
+        return False
+    return True
+
+
+def _check_manifest(meta: Any, key: str) -> dict[str, Any]:
+    """The manifest if it has the expected shape and types and names ``key``."""
+    shape = {
+        "format": int,
+        "key": str,
+        "version": str,
+        "inputs": list,
+        "tables": dict,
+        "warnings": list,
+    }
+    if not isinstance(meta, dict) or set(meta) != set(shape):
+        raise _Damaged("manifest is not an object with the keys " + ", ".join(shape))
+    for name, kind in shape.items():
+        if not isinstance(meta[name], kind):
+            raise _Damaged(f"manifest {name!r} is not a {kind.__name__}")
+    if meta["format"] != _FORMAT or meta["key"] != key:
+        raise _Damaged("manifest of another format or other inputs")
+    if not all(isinstance(path, str) for path in meta["inputs"]):
+        raise _Damaged("manifest 'inputs' are not all paths")
+    if set(meta["tables"]) != set(TABLES):
+        raise _Damaged("manifest 'tables' are not " + ", ".join(TABLES))
+    for name, described in meta["tables"].items():
+        if not (
+            isinstance(described, dict)
+            and set(described) == {"rows", "sha256"}
+            and type(described["rows"]) is int
+            and isinstance(described["sha256"], str)
+        ):
+            raise _Damaged(f"manifest entry of table {name!r} is malformed")
+    for warning in meta["warnings"]:
+        if not (
+            isinstance(warning, dict)
+            and set(warning) == {"category", "message"}
+            and isinstance(warning["message"], str)
+            and warning["category"] in WARNING_CLASSES
+        ):
+            raise _Damaged("manifest names a warning that is malformed or not allowed")
+    return meta
+
+
+def _check_table(table: pd.DataFrame, name: str, fields: tuple[Field, ...], rows: int) -> None:
+    """The table has the field table's columns in order, their dtypes, and ``rows`` rows."""
+    if list(table.columns) != [f.name for f in fields]:
+        raise _Damaged(f"{name}.parquet has columns other than the field table's")
+    for field in fields:
+        dtype = table[field.name].dtype
+        if field.dtype == "category":
+            good = isinstance(dtype, pd.CategoricalDtype) and list(dtype.categories) == list(
+                PROGRAM_KEYS
+            )
+        else:
+            good = str(dtype) == field.dtype
+        if not good:
+            raise _Damaged(f"{name}.parquet column {field.name!r} is {dtype}, not {field.dtype}")
+    if len(table) != rows:
+        raise _Damaged(f"{name}.parquet has {len(table)} rows, its manifest {rows}")
+
+
+def _allowed_name(category: type[Warning]) -> str:
+    """The nearest class of :data:`WARNING_CLASSES` in ``category``'s ancestry."""
+    allowed = set(WARNING_CLASSES.values())
+    return next(cls.__name__ for cls in category.__mro__ if cls in allowed)
+
+
+def _entry_files(folder: Path) -> list[Path]:
+    return [folder / f"{name}.parquet" for name in TABLES] + [folder / "manifest.json"]
+
+
+def _remove(folder: Path) -> None:
+    """Take an entry away with one rename, then delete it (readers of it see a miss)."""
+    trash = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}.tmp")
+    os.rename(folder, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _prune(processed: Path, *, keep: Path) -> None:
+    """Remove all but the :data:`KEEP_ENTRIES` newest entries (never ``keep``).
+
+    Temporary folders older than an hour (left by a process that died while
+    writing) go too.
+    """
+    stale = time.time() - 3600
+    for temp in processed.glob(f".{_ENTRY_PREFIX}*.tmp"):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < stale:
+                shutil.rmtree(temp)
+    entries = sorted(
+        (p for p in processed.glob(f"{_ENTRY_PREFIX}*") if p.is_dir() and p != keep),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for old in entries[KEEP_ENTRIES - 1 :]:
+        with contextlib.suppress(OSError):
+            _remove(old)
