@@ -160,10 +160,11 @@ def test_old_entries_are_pruned(feed_file, tmp_path, monkeypatch):
 
 
 def test_an_unwritable_folder_only_skips_caching(feed_file, tmp_path):
-    blocker = tmp_path / "data"
-    blocker.write_text("a file where the data folder should be")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "processed").write_text("a file where the cache folder should be")
     with pytest.warns(CacheWarning, match="processed cache not written"):
-        draws = load.load_draws(feed_file, data_dir=blocker)
+        draws = load.load_draws(feed_file, data_dir=data_dir)
     pd.testing.assert_frame_equal(draws, fresh(feed_file)[0])
 
 

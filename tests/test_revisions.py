@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -108,8 +109,8 @@ def test_every_field_has_a_name_in_words():
 
 
 def test_cli_single_capture_has_nothing_to_compare(tmp_path, capsys):
-    feed = tmp_path / FIRST.removesuffix(".gz")
-    feed.write_text(json.dumps(make_feed(make_round("1"))))
+    feed = tmp_path / FIRST
+    feed.write_bytes(gzip.compress(json.dumps(make_feed(make_round("1"))).encode()))
     assert main(["revisions", "--source", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"nothing to compare: only {feed.name}.")
@@ -118,7 +119,7 @@ def test_cli_single_capture_has_nothing_to_compare(tmp_path, capsys):
 
 def test_cli_list_wraps_and_names_fields_in_words(tmp_path, capsys):
     for label, feed in _feeds():
-        (tmp_path / label.removesuffix(".gz")).write_text(json.dumps(feed))
+        (tmp_path / label).write_bytes(gzip.compress(json.dumps(feed).encode()))
     assert main(["revisions", "--source", str(tmp_path), "--list", "--all"]) == 0
     out = capsys.readouterr().out
     assert "round 246, draw date: '12-04-2023' \u2192 '2023-04-12'" in out

@@ -59,7 +59,7 @@ def source_files(source: Source, *, data_dir: str | os.PathLike | None = None) -
         files = list_captures(source.path, warn=True)
         if not files:
             raise FileNotFoundError(
-                f"no captures (*_<YYYYmmddTHHMMSSZ>.json[.gz]) in {source.path}"
+                f"no captures (ee_rounds_123_en_<YYYYmmddTHHMMSSZ>.json.gz) in {source.path}"
             )
         return files
     return [_fetch_or_snapshot(source, data_dir=data_dir)]
