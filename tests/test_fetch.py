@@ -388,6 +388,22 @@ def test_connection_refused_names_the_url(tmp_path, raw, kept):
     assert snapshot(raw) == kept
 
 
+def test_unknown_host_fails_at_once(tmp_path, raw, kept, monkeypatch):
+    # quirk: offline, the name lookup fails; retrying only makes the user wait
+    lookups = []
+
+    def no_name_service(*args, **kwargs):
+        lookups.append(args[0])
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_name_service)
+    url = "http://feed.example.invalid/feed.json"
+    with pytest.raises(FeedError, match=rf"could not fetch {url}: host not found"):
+        fetch_feed(url, data_dir=tmp_path, retries=3, **FAST)
+    assert lookups == ["feed.example.invalid"]
+    assert snapshot(raw) == kept
+
+
 def test_truncated_transfer_is_retried(server, tmp_path, raw, kept):
     body = feed_bytes(304, 303, 302, 301)
     url = server.serve(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -94,3 +95,37 @@ def list_captures(folder: str | Path, *, warn: bool = False) -> list[Path]:
 def _order(item: tuple[datetime, Path]) -> tuple[datetime, str]:
     when, path = item
     return when, path.name
+
+
+@dataclass(frozen=True)
+class FilesRead:
+    """Which feed files a load read, named for people: file name and date, never a folder.
+
+    ``name`` is the file (the newest of several captures), ``date`` when it
+    was captured (from its provenance or name, else the file's date), ``files``
+    how many captures were merged.
+    """
+
+    name: str
+    date: str | None
+    files: int = 1
+    dated_by: str = "captured"
+
+    @classmethod
+    def of(cls, files: list[Path]) -> FilesRead:
+        if not files:
+            return cls("a feed given in memory", None, 0)
+        newest = files[-1]
+        taken, dated_by = (
+            (recorded_time(newest), "captured")
+            if capture_time(newest)
+            else (
+                datetime.fromtimestamp(newest.stat().st_mtime, tz=UTC),
+                "file dated",
+            )
+        )
+        return cls(newest.name, f"{taken:%Y-%m-%d %H:%M} UTC", len(files), dated_by)
+
+    def text(self) -> str:
+        what = self.name if self.files <= 1 else f"{self.files} captures, newest {self.name}"
+        return what if self.date is None else f"{what} ({self.dated_by} {self.date})"

@@ -365,6 +365,8 @@ def _get_once(
             raise _Transient(deadline.message) from err
         if isinstance(reason, ssl.SSLCertVerificationError):
             raise FeedError(f"could not fetch {url}: {reason}") from err
+        if isinstance(reason, socket.gaierror):  # no name service: offline, not worth a retry
+            raise FeedError(f"could not fetch {url}: host not found ({reason})") from err
         if isinstance(err, urllib.error.URLError):
             raise _Transient(str(reason)) from err
         raise _Transient(f"{type(err).__name__}: {err}") from err

@@ -26,7 +26,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
     Field("draw_id", "string", 'the round as IRCC names it: "384", "91a"'),
     Field("draw_number", "Int64", "its number: 384, 91"),
     Field("draw_date", DATETIME, "the draw date"),
-    Field("program", "category", "stable key of the program or category (see PROGRAMS)"),
+    Field("program", "category", "stable key of the program or category (see ee_trends.PROGRAMS)"),
     Field("draw_name", "string", "IRCC's label, as published"),
     Field("invitations", "Int64", "invitations issued (draw size)"),
     Field("crs_cutoff", "Int64", "lowest CRS score invited"),

@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ee_trends.cache import cache_key, read_cache, write_cache
-from ee_trends.captures import list_captures
+from ee_trends.captures import FilesRead, list_captures
 from ee_trends.clean import clean_rounds
-from ee_trends.config import find_data_dir, resolve_source
+from ee_trends.config import SNAPSHOT_DIR, find_data_dir, resolve_source, shipped_snapshot
 from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, column_table
 from ee_trends.read import FeedLike, read_feeds, read_files, rounds_frame, source_files
 
@@ -23,51 +24,53 @@ def load_draws(
 ) -> pd.DataFrame:
     """Load the rounds of invitations: one row per round, oldest first.
 
-        Parameters
-        ----------
-        source
-            A feed file (``.json`` or ``.json.gz``), a folder of captures (merged:
-            the newest published value of each field wins), a URL, or a parsed
-            feed (dict). None follows the resolution rule: ``EE_TRENDS_SOURCE``,
-            else the captures in the data folder, else the live feed.
-        data_dir
-            The data folder (``raw/`` and ``processed/``); default from
-            ``EE_TRENDS_DATA_DIR``, the checkout's ``data/``, or a user cache.
-        cache
-            Reuse the tables cached in ``processed/`` when the inputs and the
-            package are unchanged (a dict source is never cached).
+    Parameters
+    ----------
+    source
+        A feed file (``.json`` or ``.json.gz``), a folder of captures (merged:
+        the newest published value of each field wins), a URL, or a parsed
+        feed (dict). None follows the resolution rule: ``EE_TRENDS_SOURCE``,
+        else the captures in the data folder, else the live feed (kept as
+        the first capture), else, when that fetch fails, the snapshot
+        shipped with the package (with a warning naming its date).
+    data_dir
+        The data folder (``raw/`` and ``processed/``); default from
+        ``EE_TRENDS_DATA_DIR``, the checkout's ``data/``, or a user cache.
+    cache
+        Reuse the tables cached in ``processed/`` when the inputs and the
+        package are unchanged (a dict source is never cached).
 
-        Returns
-        -------
-        pandas.DataFrame
-            Columns:
+    Returns
+    -------
+    pandas.DataFrame
+        Columns:
 
-    {columns}
+        {columns}
 
-        Raises
-        ------
-        ee_trends.FeedError
-            A file that cannot be read or decoded (over 64 MB once decompressed,
-            gzip inside gzip, JSON nested too deep, not a feed), or a value that
-            cannot be read (a count beyond int64, a date outside 1990-2100),
-            naming the file, the round and the field. In a folder of captures
-            only a value that parses in no capture is an error.
+    Raises
+    ------
+    ee_trends.FeedError
+        A file that cannot be read or decoded (over 64 MB once decompressed,
+        gzip inside gzip, JSON nested too deep, not a feed), or a value that
+        cannot be read (a count beyond int64, a date outside 1990-2100),
+        naming the file, the round and the field. In a folder of captures
+        only a value that parses in no capture is an error.
 
-        Warns
-        -----
-        UnknownProgramWarning
-            A label no pattern of ``ee_trends.fixes.PROGRAMS`` matches (kept as ``other``).
-        PoolCheckWarning
-            A distribution whose ranges do not add up to its subtotals or total.
-        UnreadableValueWarning
-            In a folder of captures, a value that does not parse in a capture,
-            taken from the newest earlier capture where it did (named).
-        CaptureWarning
-            A capture dated in the future, left out.
-        CacheWarning
-            A damaged cache entry, rebuilt (never served), or a cache not written.
+    Warns
+    -----
+    UnknownProgramWarning
+        A label no pattern of ``ee_trends.PROGRAMS`` matches (kept as ``other``).
+    PoolCheckWarning
+        A distribution whose ranges do not add up to its subtotals or total.
+    UnreadableValueWarning
+        In a folder of captures, a value that does not parse in a capture,
+        taken from the newest earlier capture where it did (named).
+    CaptureWarning
+        A capture dated in the future, left out.
+    CacheWarning
+        A damaged cache entry, rebuilt (never served), or a cache not written.
     """
-    return load_tables(source, data_dir=data_dir, cache=cache)[0]
+    return load_all(source, data_dir=data_dir, cache=cache).draws
 
 
 def load_pool(
@@ -75,19 +78,19 @@ def load_pool(
 ) -> pd.DataFrame:
     """Load the published CRS distributions of the pool, long and tidy.
 
-        One row per round with a published distribution and CRS range: the 15
-        leaf ranges (601-1200 down to 0-300); the two subtotals and the total are
-        checked against them, not repeated. Rounds without a published
-        distribution have no rows. Parameters as for :func:`load_draws`.
+    One row per round with a published distribution and CRS range: the 15
+    leaf ranges (601-1200 down to 0-300); the two subtotals and the total are
+    checked against them, not repeated. Rounds without a published
+    distribution have no rows. Parameters as for :func:`load_draws`.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Columns:
+    Returns
+    -------
+    pandas.DataFrame
+        Columns:
 
-    {columns}
+        {columns}
     """
-    return load_tables(source, data_dir=data_dir, cache=cache)[1]
+    return load_all(source, data_dir=data_dir, cache=cache).pool
 
 
 def _document(function: Any, fields) -> None:
@@ -103,18 +106,39 @@ def load_tables(
     source: FeedLike = None, *, data_dir: str | os.PathLike | None = None, cache: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables, ``(draws, pool)``, from one read of the source."""
+    loaded = load_all(source, data_dir=data_dir, cache=cache)
+    return loaded.draws, loaded.pool
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Both tables and the feed files they were read from."""
+
+    draws: pd.DataFrame
+    pool: pd.DataFrame
+    read: FilesRead
+    """The files read, by name and date (for messages and the report's page)."""
+
+
+def load_all(
+    source: FeedLike = None, *, data_dir: str | os.PathLike | None = None, cache: bool = True
+) -> Loaded:
+    """Both tables from one read of the source, and which files that was."""
     if isinstance(source, Mapping):
-        return build_tables(read_feeds(source))
+        return Loaded(*build_tables(read_feeds(source)), FilesRead.of([]))
     files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
+    read = FilesRead.of(files)
+    if files[0].parent.resolve() == SNAPSHOT_DIR.resolve():  # the live feed could not be fetched
+        read = FilesRead(shipped_snapshot().describe(), None)
     if not cache:
-        return build_tables(read_files(files))
+        return Loaded(*build_tables(read_files(files)), read)
     processed = find_data_dir(data_dir) / "processed"
     hit = read_cache(processed, cache_key(files))
     if hit is None:
-        return _build_and_cache(files, processed)[0]
+        return Loaded(*_build_and_cache(files, processed)[0], read)
     for message, category in hit.warnings:
         warnings.warn(message, category, stacklevel=3)
-    return hit.tables
+    return Loaded(*hit.tables, read)
 
 
 def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -157,19 +181,23 @@ def _build_and_cache(
 
 def describe(source: FeedLike = None, *, data_dir: str | os.PathLike | None = None) -> str:
     """A short text about what is loaded: source, captures kept, rounds, dates, programs."""
+    from ee_trends.stats import published_distributions
+
     resolved = resolve_source(source, data_dir=data_dir)
     folder = find_data_dir(data_dir)
-    draws, pool = load_tables(source, data_dir=data_dir)
+    loaded = load_all(source, data_dir=data_dir)
+    draws = loaded.draws
     kept = list_captures(folder / "raw")
     programs = draws["program"].value_counts()
     lines = [
         f"source:    {resolved.location} ({resolved.why})",
+        f"read:      {loaded.read.text()}",
         f"data dir:  {folder}",
         f"captures:  {len(kept)} kept in {folder / 'raw'}"
         + (f", newest {kept[-1].name}" if kept else ""),
         f"rounds:    {len(draws)} ({draws['draw_id'].iloc[0]} to {draws['draw_id'].iloc[-1]}), "
         f"{draws['draw_date'].min():%Y-%m-%d} to {draws['draw_date'].max():%Y-%m-%d}",
-        f"pool:      {pool['draw_id'].nunique()} rounds with a published distribution",
+        f"pool:      {published_distributions(loaded.pool).text()}",
         "programs:  " + ", ".join(f"{key} {n}" for key, n in programs.items() if n),
     ]
     return "\n".join(lines)

@@ -47,6 +47,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from ee_trends import __version__, stats
+from ee_trends.captures import FilesRead
 from ee_trends.content import Figure, Section, Table, Text
 
 MARKER = ".ee-trends-report"
@@ -78,30 +79,13 @@ class ReportError(Exception):
 
 
 @dataclass(frozen=True)
-class Capture:
-    """Which capture of the feed the report was made from, for the page (never a local path)."""
-
-    name: str
-    """File name of the capture (or of the newest of a folder of captures)."""
-    date: str | None
-    """When it was captured, ``YYYY-MM-DD HH:MM UTC``: from its name, else the file's date."""
-    files: int = 1
-    """Captures merged."""
-    dated_by: str = "captured"
-    """``captured`` (time from the capture's name) or ``file dated`` (its modification time)."""
-
-    def text(self) -> str:
-        what = self.name if self.files == 1 else f"{self.files} captures, newest {self.name}"
-        return what if self.date is None else f"{what} ({self.dated_by} {self.date})"
-
-
-@dataclass(frozen=True)
 class ReportData:
     """The loaded tables and where they came from."""
 
     draws: pd.DataFrame
     pool: pd.DataFrame
-    capture: Capture
+    read: FilesRead
+    """The feed files the tables were read from."""
 
 
 # --------------------------------------------------------------------------- sections
@@ -418,31 +402,10 @@ def load_report_data(
     source: Any = None, *, data_dir: str | os.PathLike | None = None
 ) -> ReportData:
     """Load the draws and pool for the report (source resolution as for load_draws)."""
-    from ee_trends.config import resolve_source
-    from ee_trends.load import load_tables
+    from ee_trends.load import load_all
 
-    draws, pool = load_tables(source, data_dir=data_dir)
-    if isinstance(source, Mapping):
-        return ReportData(draws, pool, Capture("a feed given in memory", None))
-    resolved = resolve_source(source, data_dir=data_dir)
-    return ReportData(draws, pool, describe_capture(resolved.kind, resolved.location, data_dir))
-
-
-def describe_capture(kind: str, location: str, data_dir: Any = None) -> Capture:
-    """The capture behind a resolved source, by file name and date, without its folder."""
-    from ee_trends.captures import capture_time, list_captures
-
-    if kind == "url":
-        return Capture(f"the live feed at {location}", None)
-    path = Path(location)
-    files = list_captures(path) if kind == "folder" else [path]
-    if not files:
-        return Capture(path.name, None, 0)
-    newest = files[-1]
-    taken, dated_by = capture_time(newest), "captured"
-    if taken is None:
-        taken, dated_by = datetime.fromtimestamp(newest.stat().st_mtime, tz=UTC), "file dated"
-    return Capture(newest.name, f"{taken:%Y-%m-%d %H:%M} UTC", len(files), dated_by)
+    loaded = load_all(source, data_dir=data_dir)
+    return ReportData(loaded.draws, loaded.pool, loaded.read)
 
 
 # --------------------------------------------------------------------------- writing
@@ -482,7 +445,7 @@ def write_report(
         raise ReportError(f"--docs {docs} is a file, not a folder")
     started = time.perf_counter()
     data = load_report_data(source, data_dir=data_dir)
-    _say(progress, f"report: {len(data.draws)} rounds from {data.capture.text()}")
+    _say(progress, f"report: {len(data.draws)} rounds from {data.read.text()}")
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     temp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
@@ -801,7 +764,7 @@ def _page(data: ReportData, parts: list[_Written], folder: Path) -> str:
 <body>
 <h1>Express Entry rounds of invitations</h1>
 <p class="meta">Data to <strong>{escape(date_text)}</strong>: {len(data.draws)} rounds.
-Made {escape(made)} by ee_trends {escape(__version__)} from {escape(data.capture.text())}.
+Made {escape(made)} by ee_trends {escape(__version__)} from {escape(data.read.text())}.
 Source: Immigration, Refugees and Citizenship Canada (IRCC), Express Entry rounds feed
 (Open Government Licence &ndash; Canada).</p>
 <nav>{nav}</nav>
