@@ -723,6 +723,9 @@ td.wrap { white-space: normal; min-width: 9em; }
 th { background: #f6f6f6; white-space: normal; min-width: 4.5em; vertical-align: bottom; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .csv { margin: 0 0 1rem; }
+@media (max-width: 600px) {
+  th, td { padding: 0.2rem 0.35rem; } th, td.wrap { min-width: 0; }
+}
 """
 
 

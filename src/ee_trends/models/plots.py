@@ -42,42 +42,48 @@ def _log_size_axis(ax: Axes) -> None:
 def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Forest plot of :func:`ee_trends.models.size_effects`: one line per program and estimate.
 
-    Headline estimates are filled, robustness ones hollow; the bars are the
-    rows' intervals (95% HAC; for the pool-implied effect, its range).
+    Rows are grouped under their program's name; headline estimates are
+    filled, robustness ones hollow; the bars are the rows' intervals (95% HAC;
+    for the pool-implied effect, its range). A row without a value says so.
     """
-    ax = new_axes(ax, figsize=FIGSIZE)
-    rows = effects.reset_index(drop=True)
-    ticks, labels = [], []
-    for i, row in rows.iterrows():
-        y = len(rows) - 1 - i
-        color = PROGRAM_COLORS.get(row["program"], "0.3")
-        headline = row["role"] == "headline"
-        ax.errorbar(
-            row["effect_per_doubling"],
-            y,
-            xerr=[
-                [row["effect_per_doubling"] - row["ci_low"]],
-                [row["ci_high"] - row["effect_per_doubling"]],
-            ],
-            fmt="o",
-            color=color,
-            mfc=color if headline else "white",
-            capsize=3,
-        )
-        name = "all main programs" if row["program"] == "all" else program_label(row["program"])
-        labels.append(f"{name}: {row['label']}")
-        ticks.append(y)
-    ax.set_yticks(ticks, labels, fontsize=7.5)
+    ax = new_axes(ax, figsize=(FIGSIZE[0], 0.3 * (len(effects) + effects["program"].nunique())))
+    ticks, labels, y = [], [], 0
+    for program, rows in effects.groupby("program", sort=False):
+        color = PROGRAM_COLORS.get(program, "0.3")
+        name = "Main programs pooled" if program == "all" else program_label(program)
+        ticks.append(-y)
+        labels.append(name)
+        y += 1
+        for _, row in rows.iterrows():
+            value = row["effect_per_doubling"]
+            if pd.notna(value):
+                ax.errorbar(
+                    value,
+                    -y,
+                    xerr=[[value - row["ci_low"]], [row["ci_high"] - value]],
+                    fmt="o",
+                    color=color,
+                    mfc=color if row["role"] == "headline" else "white",
+                    capsize=3,
+                )
+            label = row["label"].removeprefix("main programs pooled, ")
+            ticks.append(-y)
+            labels.append(label if pd.notna(value) else f"{label}: cannot be read")
+            y += 1
+    ax.set_yticks(ticks, labels, fontsize=8.5)
+    for tick, text in zip(ax.get_yticklabels(), labels, strict=True):
+        if text in {"Main programs pooled", *map(program_label, effects["program"])}:
+            tick.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0)
     ax.axvline(0, color="0.5", lw=0.8)
     ax.plot([], [], "o", color="0.3", label="headline")
     ax.plot([], [], "o", color="0.3", mfc="white", label="robustness check")
-    date = effects["last_date"].max()
     return finish_axes(
         ax,
         title="Change in cutoff when a round is twice as large",
         xlabel="CRS points per doubling of the round (95% interval)",
         ylabel="",
-        date=date,
+        date=effects["last_date"].max(),
     )
 
 
