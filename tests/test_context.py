@@ -95,6 +95,21 @@ def test_ties_count_as_at_least_as_large_not_larger(tables):
     assert context.previous_round("program", larger=True)["draw_id"] == "3"
 
 
+def test_a_round_smaller_than_the_one_before_is_not_called_the_largest(tables):
+    # quirk: #434 (300 transport invitations) came 28.8 months after a transport round of
+    # 975; "the largest since then" would be true of an empty stretch, so it is not said
+    draws, _ = tables
+    draws = draws.copy()
+    draws.loc[draws["draw_id"] == "6", "invitations"] = 100
+    context = draw_context(draws, "6")
+    assert context.previous_round("program")["rounds_since"] == 0
+    text = context.to_text()
+    assert "the largest" not in text.lower()
+    assert "Smaller than the previous Canadian Experience Class round, #5 on 2024-08-01" in text
+    assert "Across all programs, smaller than the previous round, #5" in text
+    assert "So: not a large round for Canadian Experience Class" in text
+
+
 def test_first_round_has_nothing_before_it(tables):
     context = draw_context(tables[0], "1")
     assert context.previous_round("all") is None
@@ -145,8 +160,8 @@ def test_pool_of_a_partly_published_distribution(cutoff, count):
 def test_json_and_text(context):
     assert json.loads(context.to_json())["draw"]["draw_id"] == "6"
     text = context.to_text()
-    assert "The largest cec round since 2024-01-15" in text
-    assert "Across all programs, the largest since 2024-05-01" in text
+    assert "The largest Canadian Experience Class round since 2024-01-15" in text
+    assert "Across all programs, the largest round since 2024-05-01" in text
     assert list(context.table().columns) == ["among", "window", "rank", "tied", "rounds"]
 
 
@@ -177,9 +192,9 @@ def test_news_claims_about_round_384(newest_feed):
     assert not context.largest_since("2022-01-01", "program")
     assert not context.largest_since("2022-01-01", "all")
     text = context.to_text()
-    assert "The largest cec round since 2024-07-17, when #304 invited 6,300" in text
+    assert "The largest Canadian Experience Class round since 2024-07-17, when #304 invited 6,300" in text
     assert "16.8 months" in text
-    assert "Across all programs, the largest since 2025-03-21, when #341 (french)" in text
+    assert "Across all programs, the largest round since 2025-03-21, when #341 (French-language" in text
 
 
 def test_claims(context, tables):

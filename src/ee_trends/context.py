@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ee_trends import stats
+from ee_trends.programs import program_label
 
 MONTH_DAYS = 365.25 / 12
 """Days in a mean month, for gaps in months."""
@@ -108,7 +109,9 @@ class DrawContext:
     def table(self) -> pd.DataFrame:
         """The rank of the round by size, per scope and window."""
         frame = pd.DataFrame(self.ranks)
-        scope = frame["scope"].map({"program": self.draw["program"], "all": "all programs"})
+        scope = frame["scope"].map(
+            {"program": program_label(self.draw["program"]), "all": "all programs"}
+        )
         return pd.DataFrame(
             {
                 "among": scope,
@@ -121,9 +124,14 @@ class DrawContext:
 
     def _verdict(self) -> str:
         """One sentence on "the largest in ...": within its program, then across all."""
-        program = self.draw["program"]
+        program = program_label(self.draw["program"])
         mine = self.previous_round("program", larger=True)
         every = self.previous_round("all", larger=True)
+        if mine is not None and mine["rounds_since"] == 0:
+            return (
+                f"So: not a large round for {program}: the previous one, "
+                f"#{mine['draw_id']} ({mine['draw_date']}), was larger."
+            )
         if every is None:
             return "So: the largest round on record, of its program and of all programs."
         within = "on record" if mine is None else f"in {_gap(mine)}"
@@ -131,34 +139,44 @@ class DrawContext:
             return f"So: the largest {program} round {within}, and of all programs too."
         return (
             f"So: the largest {program} round {within}, but not across all programs: "
-            f"#{every['draw_id']} ({every['program']}, {every['draw_date']}) was larger, "
+            f"#{every['draw_id']} ({program_label(every['program'])}, {every['draw_date']}) "
+            "was larger, "
             f"{_gap(every)} earlier."
         )
 
     def to_text(self) -> str:
         """A short readable paragraph."""
         d = self.draw
-        program = d["program"]
+        program = program_label(d["program"])
         lines = [
             f"Round #{d['draw_id']} on {d['draw_date']}: {d['invitations']:,} invitations, "
-            f"{d['draw_name']} ({program}), CRS cutoff {d['crs_cutoff']}."
+            f"{d['draw_name']}, CRS cutoff {d['crs_cutoff']}."
         ]
-        for scope, among in (("program", f"the largest {program} round"), ("all", "the largest")):
+        for scope, kind in (("program", f"{program} round"), ("all", "round")):
             larger = self.previous_round(scope, larger=True)
             same = self.previous_round(scope, larger=False)
             lead = "Across all programs, " if scope == "all" else ""
             if larger is None:
-                text = f"{lead}{among} on record: no earlier round was larger."
+                text = f"{lead}the largest {kind} on record: no earlier round was larger."
                 lines.append(text[0].upper() + text[1:])
                 continue
+            of = f" ({program_label(larger['program'])})" if scope == "all" else ""
+            if larger["rounds_since"] == 0:  # "the largest since" would be empty
+                text = (
+                    f"{lead}smaller than the previous {kind}, #{larger['draw_id']}{of} on "
+                    f"{larger['draw_date']} ({larger['invitations']:,} invitations, "
+                    f"{_gap(larger)} earlier)"
+                )
+                lines.append(text[0].upper() + text[1:] + ".")
+                continue
             text = (
-                f"{lead}{among} since {larger['draw_date']}, when #{larger['draw_id']} "
-                + (f"({larger['program']}) " if scope == "all" else "")
-                + f"invited {larger['invitations']:,} ({_gap(larger)} earlier)"
+                f"{lead}the largest {kind} since {larger['draw_date']}, when "
+                f"#{larger['draw_id']}{of} invited {larger['invitations']:,} "
+                f"({_gap(larger)} earlier)"
             )
             if same is not None and same["draw_id"] != larger["draw_id"]:
                 text += (
-                    f"; #{same['draw_id']} ({same['program']}, {same['draw_date']}, "
+                    f"; #{same['draw_id']} ({program_label(same['program'])}, {same['draw_date']}, "
                     f"{_gap(same)} earlier) was as large ({same['invitations']:,})"
                 )
             lines.append(text[0].upper() + text[1:] + ".")
@@ -302,6 +320,7 @@ def _previous(earlier: pd.DataFrame, size: int, day: pd.Timestamp, *, strict: bo
     hit = hits.iloc[-1]
     gap = (day - pd.Timestamp(hit["draw_date"])).days
     return {
+        "rounds_since": int((earlier.index > hits.index[-1]).sum()),
         "draw_id": str(hit["draw_id"]),
         "draw_date": stats.iso_date(hit["draw_date"]),
         "program": str(hit["program"]),
