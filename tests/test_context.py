@@ -192,9 +192,10 @@ def test_news_claims_about_round_384(newest_feed):
     assert not context.largest_since("2022-01-01", "program")
     assert not context.largest_since("2022-01-01", "all")
     text = context.to_text()
-    assert "The largest Canadian Experience Class round since 2024-07-17, when #304 invited 6,300" in text
+    cec_text = "The largest Canadian Experience Class round since 2024-07-17, when #304 invited"
+    assert f"{cec_text} 6,300" in text
     assert "16.8 months" in text
-    assert "Across all programs, the largest round since 2025-03-21, when #341 (French-language" in text
+    assert "Across all programs, the largest round since 2025-03-21, when #341 (French" in text
 
 
 def test_claims(context, tables):
