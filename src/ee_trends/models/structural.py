@@ -148,20 +148,6 @@ def pool_density(pool: pd.DataFrame, draw_id: str) -> np.ndarray:
     return score_density(pool[pool["draw_id"] == draw_id])
 
 
-def pool_before(draws: pd.DataFrame, pool: pd.DataFrame, position: int) -> np.ndarray | None:
-    """The pool a round faced: its published distribution less the earlier rounds drawn from it.
-
-    ``position`` is the row of the round in ``draws`` (oldest first). The
-    earlier rounds are those dated on or after the distribution's date and
-    before this round (same date: lower round number first). None when the
-    round has no published distribution.
-    """
-    row = draws.iloc[position]
-    if pd.isna(row["pool_as_of"]) or not (pool["draw_id"] == row["draw_id"]).any():
-        return None
-    return _depleted(pool_density(pool, row["draw_id"]), draws.iloc[:position], row["pool_as_of"])
-
-
 def _depleted(density: np.ndarray, rounds: pd.DataFrame, since: pd.Timestamp) -> np.ndarray:
     """``density`` less, in order, every round of ``rounds`` dated on or after ``since``."""
     rounds = rounds[rounds["draw_date"] >= since]
@@ -282,33 +268,35 @@ def structural_check(draws: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
         (estimate minus cutoff), ``realised_share`` (``N / S(cutoff)``).
     """
     draws = _ordered(draws, pool)
+    published = {str(k): part for k, part in pool.groupby("draw_id", sort=False, observed=True)}
     rows = []
     shares: dict[str, list[float]] = {}
-    for position in range(len(draws)):
-        density = pool_before(draws, pool, position)
-        if density is None:
-            continue
-        row = draws.iloc[position]
-        program = str(row["program"])
-        invitations = float(row["invitations"])
+    for position, row in enumerate(draws.itertuples(index=False)):
+        if pd.isna(row.pool_as_of) or str(row.draw_id) not in published:
+            continue  # no distribution published with this round
+        # the pool it faced: its distribution less the earlier rounds drawn from it
+        density = _depleted(
+            score_density(published[str(row.draw_id)]), draws.iloc[:position], row.pool_as_of
+        )
+        program, invitations, cutoff = str(row.program), float(row.invitations), int(row.crs_cutoff)
         share = eligible_share(pd.DataFrame(shares.get(program, []), columns=_SHARE_COLUMNS))
-        realised = invitations / max(survival(density)[int(row["crs_cutoff"])], 1.0)
+        realised = invitations / max(survival(density)[cutoff], 1.0)
         estimate = invert_eligible(density, invitations, share)
         rows.append(
             {
-                "draw_id": row["draw_id"],
-                "draw_date": row["draw_date"],
+                "draw_id": row.draw_id,
+                "draw_date": row.draw_date,
                 "program": program,
-                "invitations": int(row["invitations"]),
-                "crs_cutoff": int(row["crs_cutoff"]),
+                "invitations": int(row.invitations),
+                "crs_cutoff": cutoff,
                 "whole_pool_estimate": invert(density, invitations),
                 "eligible_share": float(share.at(estimate)),
                 "structural_estimate": estimate,
-                "error": estimate - int(row["crs_cutoff"]),
+                "error": estimate - cutoff,
                 "realised_share": realised,
             }
         )
-        shares.setdefault(program, []).append((realised, int(row["crs_cutoff"])))
+        shares.setdefault(program, []).append((realised, cutoff))
     return pd.DataFrame(rows)
 
 
