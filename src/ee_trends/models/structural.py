@@ -65,10 +65,11 @@ def score_density(ranges: pd.DataFrame) -> np.ndarray:
         with score ``s``. Each range holds exactly its published count.
     """
     density = np.zeros(MAX_SCORE + 1)
-    rows = ranges.dropna(subset=["candidates"]).sort_values("score_min")
+    rows = ranges[["score_min", "score_max", "candidates"]].to_numpy(float, na_value=np.nan)
+    rows = rows[~np.isnan(rows[:, 2])]
     wide = {}
-    for lo, hi, count in zip(rows["score_min"], rows["score_max"], rows["candidates"], strict=True):
-        lo, hi, count = int(lo), int(hi), float(count)
+    for lo, hi, count in rows[np.argsort(rows[:, 0], kind="stable")]:
+        lo, hi = int(lo), int(hi)
         if lo >= 501:
             wide[(lo, hi)] = count
             continue
