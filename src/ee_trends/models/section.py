@@ -39,8 +39,8 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     )
     blocks.append(
         Table(
-            "size_effects",
-            shown,
+            "size_effects_headline",
+            shown[shown["role"] == "headline"],
             {
                 "program_name": ("Program", "text"),
                 "label": ("Estimate", "text"),
@@ -54,7 +54,8 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
                 "without_influential": ("Without it", "points"),
                 "firm": ("Survives dropping any round", "text"),
             },
-            caption="Change in the cutoff when a round is twice as large. Intervals: 95% "
+            caption="Change in the cutoff when a round is twice as large: the headline rows (the "
+            "robustness rows are below, in the chart and in size_effects.csv). Intervals: 95% "
             "Newey-West (HAC) for the regressions; for the pool-implied effect, its range over "
             "the program's recent sizes and the last three published distributions.",
         )
@@ -134,5 +135,5 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         key="models",
         title="Draw size and cutoff",
         blocks=blocks,
-        data={"backtest": results},
+        data={"size_effects": shown, "backtest": results},
     )
