@@ -214,6 +214,19 @@ def test_failed_run_leaves_the_previous_report(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["r"]  # no temporary folder left
 
 
+def test_rerun_over_a_report_of_the_first_version_replaces_it(tmp_path):
+    # quirk: the first version's marker was one line, no list: the whole folder was its own
+    out = tmp_path / "r"
+    (out / "figures").mkdir(parents=True)
+    (out / MARKER).write_text("written by ee-trends report; the folder is replaced on rerun\n")
+    (out / "index.html").write_text("old page")
+    (out / "figures" / "gone.png").write_bytes(b"old figure")
+    write(out, (report.now_section,))
+    assert (out / "index.html").read_text() != "old page"
+    assert not (out / "figures" / "gone.png").exists()
+    assert (out / MARKER).read_text().startswith("#")
+
+
 def test_rerun_replaces_its_files_and_keeps_the_users(tmp_path):
     out = tmp_path / "r"
     write(out)

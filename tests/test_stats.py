@@ -59,12 +59,6 @@ def test_invitations_by_period_year_and_quarter(draws):
         stats.invitations_by_period(draws, "week")
 
 
-def test_rounds_by_period(draws):
-    months = stats.rounds_by_period(draws, "month")
-    assert months.iloc[0]["rounds"] == 2 and months.iloc[1]["rounds"] == 0
-    assert months["invitations"].sum() == 6800
-
-
 def test_yearly_invitations(draws):
     assert stats.yearly_invitations(draws).to_dict() == {2023: 4700, 2024: 2100}
 
@@ -104,13 +98,6 @@ def test_rolling_cutoffs_per_program(draws):
     assert table.loc["3", "cutoff_median"] == 495  # general only: 500, 490
     assert table.loc["5", "cutoff_median"] == 485  # window 2: 490, 480
     assert table.loc["6", "cutoff_median"] == 775  # pnp: 750, 800
-
-
-def test_round_gaps_count_a_day_once(draws):
-    gaps = stats.round_gaps(draws)
-    assert gaps["rounds"].iloc[0] == 2
-    assert pd.isna(gaps["gap_days"].iloc[0])
-    assert gaps["gap_days"].iloc[1:].tolist() == [69, 285, 6, 27]
 
 
 def test_latest_by_program_and_recent_invitations(draws):

@@ -17,7 +17,14 @@ import pandas as pd
 
 from ee_trends.errors import FeedError
 from ee_trends.feed import POOL_COUNT_FIELDS
-from ee_trends.fields import DATETIME, DRAW_FIELDS, POOL_FIELDS, UTC_DATETIME, dtypes
+from ee_trends.fields import (
+    DATETIME,
+    DRAW_FIELDS,
+    POOL_FIELDS,
+    ROUND_ORDER,
+    UTC_DATETIME,
+    dtypes,
+)
 from ee_trends.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
 from ee_trends.merge import WHOLE_ROUND
 from ee_trends.parsers import (
@@ -122,7 +129,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
         }
     )
     draws = _typed(draws, dtypes(DRAW_FIELDS))
-    order = draws.sort_values(["draw_date", "drawn_at", "draw_number", "draw_id"]).index
+    order = draws.sort_values(list(ROUND_ORDER)).index
     draws = draws.loc[order].reset_index(drop=True)
     pool = _pool_table(
         [(ids[i], leaves[i], as_of[i]) for i in order if published[i]],

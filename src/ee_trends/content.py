@@ -36,6 +36,10 @@ def _points(value: Any) -> str:
     return f"{float(value):+.1f}".replace("-", "−")
 
 
+def _change(value: Any) -> str:
+    return f"{int(value):+d}".replace("-", "−")
+
+
 def _decimal(value: Any) -> str:
     return f"{float(value):.1f}"
 
@@ -64,6 +68,7 @@ FORMATS: Mapping[str, Callable[[Any], str]] = {
     "count": _count,  # a number of rounds, invitations or candidates: 1,234
     "score": _score,  # a CRS score: 481
     "points": _points,  # a signed CRS difference or slope: +2.5, −9.7
+    "change": _change,  # a signed whole-number difference of CRS scores: +40, −8
     "decimal": _decimal,  # an unsigned quantity with one decimal, e.g. a mean error: 19.8
     "percent": _percent,  # a share in [0, 1]: 12.3%
     "ratio": _ratio,  # a unitless ratio: 0.87
@@ -72,8 +77,16 @@ FORMATS: Mapping[str, Callable[[Any], str]] = {
 }
 """Format name -> function of one non-missing value to its text."""
 
+NUMERIC_FORMATS: frozenset[str] = frozenset(FORMATS) - {"text", "date", "datetime_utc"}
+"""The formats of numbers (a report right-aligns them)."""
+
 MISSING = "–"
 """How a missing value is shown."""
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 round``, ``2 rounds``."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def format_value(value: Any, kind: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ee_trends import stats
+from ee_trends.content import plural
 from ee_trends.programs import program_label
 
 MONTH_DAYS = 365.25 / 12
@@ -198,7 +199,7 @@ class DrawContext:
             among = program if item["scope"] == "program" else "all programs"
             text = (
                 f"Year to date ({among}): {item['invitations']:,} invitations "
-                f"in {_plural(item['rounds'], 'round')}"
+                f"in {plural(item['rounds'], 'round')}"
             )
             if earlier:
                 text += f" (same period of {earlier[0]['year']}: {earlier[0]['invitations']:,})"
@@ -247,8 +248,7 @@ def draw_context(
     KeyError
         If no round has that ``draw_id``.
     """
-    history = draws.sort_values(["draw_date", "drawn_at", "draw_number", "draw_id"])
-    history = history.reset_index(drop=True)
+    history = stats.in_round_order(draws).reset_index(drop=True)
     matches = history.index[history["draw_id"] == str(draw_id).strip()]
     if len(matches) == 0:
         raise KeyError(f"no round {draw_id!r} in the draws table")
@@ -395,12 +395,8 @@ def _pool(pool: pd.DataFrame, row: pd.Series) -> dict[str, Any] | None:
 
 def _gap(found: dict[str, Any]) -> str:
     if found["gap_days"] < 31:
-        return _plural(found["gap_days"], "day")
+        return plural(found["gap_days"], "day")
     return f"{found['gap_months']:.1f} months"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _int(value: Any) -> int | None:

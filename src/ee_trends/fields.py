@@ -22,6 +22,9 @@ class Field:
 UTC_DATETIME = "datetime64[ns, UTC]"
 DATETIME = "datetime64[ns]"
 
+ROUND_ORDER: tuple[str, ...] = ("draw_date", "drawn_at", "draw_number", "draw_id")
+"""The one chronological order of rounds: by date, time run, number, id (``91a`` before ``91b``)."""
+
 DRAW_FIELDS: tuple[Field, ...] = (
     Field("draw_id", "string", 'the round as IRCC names it: "384", "91a"'),
     Field("draw_number", "Int64", "its number: 384, 91"),

@@ -38,8 +38,15 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ee_trends import stats
+from ee_trends.content import plural
 from ee_trends.events import load_events
-from ee_trends.programs import MINOR_COLOR, PROGRAM_COLORS, PROGRAM_KEYS, program_label
+from ee_trends.programs import (
+    MAIN_COLORED,
+    MINOR_COLOR,
+    PROGRAM_COLORS,
+    PROGRAM_KEYS,
+    program_label,
+)
 
 __all__ = [
     "PROGRAM_COLORS",
@@ -92,7 +99,7 @@ def _programs(data: pd.DataFrame, programs: Iterable[str] | None = None) -> list
 
 
 def _is_main(key: str) -> bool:
-    return PROGRAM_COLORS.get(key, MINOR_COLOR) != MINOR_COLOR
+    return key in MAIN_COLORED
 
 
 def caption_text(date: pd.Timestamp | None, source: str = SOURCE) -> str:
@@ -472,7 +479,7 @@ def plot_recent_cutoffs(
         ax.set_ylim(low - margin, high + margin)
         in_window = lately[lately["program"] == key]
         ax.set_title(
-            f"{program_label(key)}\n{_plural(len(in_window), 'round')}, "
+            f"{program_label(key)}\n{plural(len(in_window), 'round')}, "
             f"{int(in_window['invitations'].sum()):,} invited in {active} months",
             fontsize=FONT["legend"],
             loc="left",
@@ -528,14 +535,9 @@ def plot_recent_cutoffs(
     return axes.flat[: len(keys)] if keys else axes.flat[:1]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 # --------------------------------------------------------------------------- volumes
 
 _PERIOD_WIDTH = {"month": 26, "quarter": 80, "year": 330}
-_PERIOD_DAYS = {"month": 31, "quarter": 92, "year": 366}
 
 
 def _grouped(wide: pd.DataFrame) -> pd.DataFrame:

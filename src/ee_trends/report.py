@@ -48,7 +48,7 @@ import pandas as pd
 
 from ee_trends import __version__, stats
 from ee_trends.captures import FilesRead
-from ee_trends.content import Figure, Section, Table, Text
+from ee_trends.content import NUMERIC_FORMATS, Figure, Section, Table, Text
 
 MARKER = ".ee-trends-report"
 """File that marks a folder as a report this module wrote, listing the files it wrote."""
@@ -64,9 +64,6 @@ DOCS_FIGURES: tuple[str, ...] = (
 REPORT_DPI = 110
 DOCS_DPI = 80
 """The figures are 10 inches wide: 800 pixels in the README."""
-
-NUMERIC_FORMATS = frozenset({"count", "score", "points", "percent", "ratio"})
-"""Formats whose cells are right-aligned."""
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A CSV text cell starting with one of these is prefixed with ``'``."""
@@ -118,7 +115,7 @@ def now_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
                 "draw_date": ("Date", "date"),
                 "program_label": ("Program", "text"),
                 "crs_cutoff": ("CRS cutoff", "score"),
-                "cutoff_change": ("Change", "points"),
+                "cutoff_change": ("Change", "change"),
                 "previous_draw_id": ("Previous round of the program", "text"),
                 "previous_date": ("On", "date"),
                 "previous_cutoff": ("Its cutoff", "score"),
@@ -498,7 +495,14 @@ def _check_replaceable(out: Path) -> None:
 
 
 def _written_before(out: Path) -> set[str]:
+    """The files the earlier report listed in its marker.
+
+    A marker of the first version lists nothing (its one line says the whole
+    folder is replaced on rerun): every file in the folder is the report's.
+    """
     lines = (out / MARKER).read_text(encoding="utf-8").splitlines()
+    if lines and not lines[0].startswith("#"):
+        return {p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir()}
     return {line for line in lines if line and not line.startswith("#")}
 
 
@@ -654,7 +658,7 @@ def _table_html(block: Table) -> str:
 
 def _cell_class(kind: str, *, header: bool = False) -> str:
     """Numbers right-aligned; text cells may wrap (so a narrow screen shows more columns)."""
-    if kind in NUMERIC_FORMATS:
+    if kind in NUMERIC_FORMATS:  # right-aligned
         return " class=num"
     return " class=wrap" if kind == "text" and not header else ""
 

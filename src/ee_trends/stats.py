@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ee_trends.fields import ROUND_ORDER
+
 PERIODS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 """Period names accepted by the functions below, and their pandas period codes."""
 
@@ -97,13 +99,6 @@ def wide_by_program(table: pd.DataFrame, value: str = "invitations") -> pd.DataF
     return wide.fillna(0).astype("int64").rename_axis(columns=None)
 
 
-def rounds_by_period(draws: pd.DataFrame, period: str = "month") -> pd.DataFrame:
-    """Rounds and invitations by period, all programs together: ``period_start``, ``rounds``,
-    ``invitations``; every period in the span is listed (0 when no round)."""
-    table = invitations_by_period(draws, period)
-    return table.groupby("period_start", as_index=False)[["rounds", "invitations"]].sum()
-
-
 def yearly_invitations(draws: pd.DataFrame) -> pd.Series:
     """Invitations issued in each calendar year (the year-end totals of IRCC's reports)."""
     years = draws["draw_date"].dt.year.rename("year")
@@ -184,20 +179,6 @@ def rolling_cutoffs(draws: pd.DataFrame, window: int = 5) -> pd.DataFrame:
         lambda s: s.rolling(window, min_periods=1).median()
     )
     return frame
-
-
-def round_gaps(draws: pd.DataFrame) -> pd.DataFrame:
-    """Days between consecutive draw days; several rounds on one day count as one draw day.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``draw_date``, ``rounds`` (rounds that day) and ``gap_days`` since the
-        previous draw day (NA for the first).
-    """
-    days = draws.groupby("draw_date").size().rename("rounds").reset_index()
-    days["gap_days"] = days["draw_date"].diff().dt.days.astype("Int64")
-    return days
 
 
 def latest_by_program(draws: pd.DataFrame) -> pd.DataFrame:
@@ -294,6 +275,11 @@ def data_date(draws: pd.DataFrame) -> pd.Timestamp | None:
 # --------------------------------------------------------------------------- now
 
 
+def in_round_order(draws: pd.DataFrame) -> pd.DataFrame:
+    """``draws`` oldest first in :data:`~ee_trends.fields.ROUND_ORDER` (the columns it has)."""
+    return draws.sort_values([c for c in ROUND_ORDER if c in draws.columns], kind="stable")
+
+
 def recent_rounds(draws: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     """The ``n`` newest rounds, newest first, as IRCC lists them.
 
@@ -303,9 +289,7 @@ def recent_rounds(draws: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     """
     columns = ["draw_id", "draw_date", "program", "draw_name", "invitations", "crs_cutoff"]
     columns.append("tie_break_at")
-    order = ["draw_date", "drawn_at", "draw_number", "draw_id"]
-    frame = draws.sort_values([c for c in order if c in draws.columns], kind="stable")
-    out = frame.tail(n).iloc[::-1][columns].reset_index(drop=True)
+    out = in_round_order(draws).tail(n).iloc[::-1][columns].reset_index(drop=True)
     return out.assign(program=out["program"].astype("string"))
 
 
@@ -318,9 +302,7 @@ def latest_changes(draws: pd.DataFrame, days: int = 7) -> pd.DataFrame:
     ``previous_date``, ``previous_invitations``, ``previous_cutoff`` (NA when
     the program had no earlier round) and ``cutoff_change`` (CRS points).
     """
-    order = ["draw_date", "drawn_at", "draw_number", "draw_id"]
-    frame = draws.sort_values([c for c in order if c in draws.columns], kind="stable")
-    frame = frame.reset_index(drop=True)
+    frame = in_round_order(draws).reset_index(drop=True)
     previous = frame.groupby("program", observed=True)[
         ["draw_id", "draw_date", "invitations", "crs_cutoff"]
     ].shift(1)
