@@ -8,7 +8,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ee_trends.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
+from ee_trends.parsers import (
+    parse_count,
+    parse_draw_date,
+    parse_long_date,
+    parse_timestamp,
+    value_error,
+)
+
+
+def test_an_impossible_day_names_the_text():
+    with pytest.raises(ValueError, match="day is out of range for month: '2023-02-30'"):
+        parse_draw_date("2023-02-30")
+
+
+def test_february_29_without_a_year_is_readable_before_the_round_is_known():
+    # quirk: a capture is checked value by value (quarantine, fetch) before the draw date
+    # gives the year; 29 February must not be taken for an impossible day
+    assert value_error("drawCutOff", "February 29 at 15:58:53 UTC") is None
+    moment, note = parse_timestamp("February 29 at 15:58:53 UTC", date(2024, 3, 5))
+    assert moment == datetime(2024, 2, 29, 15, 58, 53, tzinfo=UTC)
+    assert note == "year of 'February 29 at 15:58:53 UTC' inferred as 2024"
 
 
 @pytest.mark.parametrize(

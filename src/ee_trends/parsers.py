@@ -141,7 +141,8 @@ def parse_draw_number(text: str) -> int:
     return parse_count(digits)
 
 
-_ANY_REFERENCE = date(YEARS[-1], 12, 31)
+_ANY_REFERENCE = date(2096, 12, 31)
+"""A reference date in a leap year of :data:`YEARS`, so "February 29" without a year reads."""
 
 FIELD_PARSERS: dict[str, Callable[[str], object]] = {
     "drawNumber": parse_draw_number,
@@ -182,7 +183,10 @@ def _date(year: int, month: int, day: int, text: str) -> date:
     """The date, or a ValueError naming ``text`` when it is not a day of :data:`YEARS`."""
     if year not in YEARS:
         raise ValueError(f"year {year} of {text!r} outside {YEARS[0]}-{YEARS[-1]}")
-    return date(year, month, day)
+    try:
+        return date(year, month, day)
+    except ValueError as err:
+        raise ValueError(f"{err}: {text!r}") from None
 
 
 def _month(name: str, text: str) -> int:

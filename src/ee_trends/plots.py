@@ -315,7 +315,7 @@ def plot_cutoffs(
     ax = new_axes(ax)
     by_program = _cutoff_rows(draws, programs, window)
     keys = [key for key in PROGRAM_KEYS if key in by_program]
-    data = pd.concat(by_program.values()) if by_program else stats.rolling_cutoffs(draws)
+    data = pd.concat(by_program.values()) if by_program else draws.iloc[0:0]
     for key, rows in by_program.items():
         main = _is_main(key)
         ax.scatter(
@@ -434,8 +434,8 @@ def plot_recent_cutoffs(
     end = stats.data_date(draws)
     if end is None:
         raise ValueError("no rounds to plot")
-    start = end - pd.DateOffset(months=months)
-    recent = draws[draws["draw_date"] > start].sort_values("draw_date", kind="stable")
+    start = stats.months_start(end, months)
+    recent = draws[draws["draw_date"] >= start].sort_values("draw_date", kind="stable")
     lately = recent[recent["draw_date"] >= stats.months_start(end, active)]
     keys = _programs(lately)
     nrows = max(1, math.ceil(len(keys) / ncols))
