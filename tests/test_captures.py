@@ -12,6 +12,7 @@ import pytest
 from conftest import make_feed, make_round
 from ee_trends import load_draws
 from ee_trends.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends.diff import capture_feeds
 from ee_trends.errors import CaptureWarning
 
 
@@ -57,6 +58,9 @@ def test_order_comes_from_the_recorded_fetch_time(tmp_path):
     )
     newer = keep(tmp_path, "ee_rounds_123_en_20250601T000000Z.json.gz", make_round("300"))
     assert list_captures(tmp_path) == [renamed, newer]
+    # revisions of a list of paths compare them in the same order
+    labels = [label for label, _ in capture_feeds([newer, renamed])]
+    assert labels == [renamed.name, newer.name]
 
 
 def test_a_provenance_of_another_capture_is_ignored(tmp_path):

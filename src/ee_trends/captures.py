@@ -116,14 +116,10 @@ class FilesRead:
         if not files:
             return cls("a feed given in memory", None, 0)
         newest = files[-1]
-        taken, dated_by = (
-            (recorded_time(newest), "captured")
-            if capture_time(newest)
-            else (
-                datetime.fromtimestamp(newest.stat().st_mtime, tz=UTC),
-                "file dated",
-            )
-        )
+        taken, dated_by = recorded_time(newest), "captured"
+        if taken is None:  # not a capture's name: the file's own date
+            taken = datetime.fromtimestamp(newest.stat().st_mtime, tz=UTC)
+            dated_by = "file dated"
         return cls(newest.name, f"{taken:%Y-%m-%d %H:%M} UTC", len(files), dated_by)
 
     def text(self) -> str:

@@ -5,6 +5,7 @@ Nothing here reads, writes or downloads anything at import time.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,8 +147,9 @@ class Snapshot:
         )
 
 
+@functools.cache
 def shipped_snapshot() -> Snapshot:
-    """The snapshot of the feed shipped as package data (read on each call)."""
+    """The snapshot of the feed shipped as package data (read once per process)."""
     from ee_trends.captures import list_captures
     from ee_trends.feed import read_feed_file
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ee_trends.captures import capture_time
+from ee_trends.captures import capture_time, recorded_time
 from ee_trends.clean import LEAF_RANGES, SUMS
 from ee_trends.config import resolve_source
 from ee_trends.feed import ROUND_FIELDS
@@ -141,8 +141,8 @@ def capture_feeds(
     if items and isinstance(items[0], tuple):
         return items
     paths = [Path(item) for item in items]
-    if all(capture_time(path) is not None for path in paths):
-        paths.sort(key=lambda path: (capture_time(path), path.name))
+    if all(capture_time(path) is not None for path in paths):  # as list_captures orders them
+        paths.sort(key=lambda path: (recorded_time(path), path.name))
     return read_files(paths)
 
 

@@ -133,9 +133,10 @@ def load_all(
     if not cache:
         return Loaded(*build_tables(read_files(files)), read)
     processed = find_data_dir(data_dir) / "processed"
-    hit = read_cache(processed, cache_key(files))
+    key = cache_key(files)
+    hit = read_cache(processed, key)
     if hit is None:
-        return Loaded(*_build_and_cache(files, processed)[0], read)
+        return Loaded(*_build_and_cache(files, processed, key)[0], read)
     for message, category in hit.warnings:
         warnings.warn(message, category, stacklevel=3)
     return Loaded(*hit.tables, read)
@@ -163,17 +164,18 @@ def build_cache(
 ) -> list[Path]:
     """Build the processed cache now; return its files (a sound entry of the inputs is kept)."""
     files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
-    return _build_and_cache(files, find_data_dir(data_dir) / "processed")[1]
+    return _build_and_cache(files, find_data_dir(data_dir) / "processed", cache_key(files))[1]
 
 
 def _build_and_cache(
-    files: list[Path], processed: Path
+    files: list[Path], processed: Path, key: str
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[Path]]:
-    """Build the tables, cache them with the warnings raised, and raise those warnings."""
+    """Build the tables, cache them under ``key`` (taken before the build) with the warnings
+    raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tables = build_tables(read_files(files))
-    written = write_cache(processed, cache_key(files), files, tables, caught)
+    written = write_cache(processed, key, files, tables, caught)
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return tables, written
