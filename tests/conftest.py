@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -66,11 +69,25 @@ def make_feed(*rounds: dict[str, str]) -> dict:
     return {"classes": "wb-tables", "rounds": list(rounds)}
 
 
+def keep_capture(folder: Path, name: str, *rounds: dict, captured_at: str | None = None) -> Path:
+    """Write a gzipped feed of ``rounds`` as capture ``name`` in ``folder``, with a provenance
+    recording ``captured_at`` when given; return its path."""
+    from ee_trends.captures import provenance_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(gzip.compress(json.dumps(make_feed(*rounds)).encode()))
+    if captured_at is not None:
+        record = {"capture": name, "captured_at": captured_at}
+        provenance_path(path).write_text(json.dumps(record))
+    return path
+
+
 def shared_data_dir() -> Path:
     return Path(os.environ.get("EE_TRENDS_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
-SLOW_FIXTURES = frozenset({"real_report", "real_backtest"})
+SLOW_FIXTURES = frozenset({"real_report", "real_tables"})
 """Fixtures that take seconds to build: a test using one is marked ``slow``."""
 
 
@@ -115,6 +132,18 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
     """Tests never see the user's data folder or source settings."""
     monkeypatch.delenv("EE_TRENDS_SOURCE", raising=False)
     monkeypatch.setenv("EE_TRENDS_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def closed_live_feed(monkeypatch) -> str:
+    """No test reaches the internet: the live feed's URL is a closed port on 127.0.0.1."""
+    from ee_trends import config
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/ee_rounds_123_en.json"
+    monkeypatch.setattr(config, "FEED_URL", url)
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -168,15 +168,18 @@ def test_an_unwritable_folder_only_skips_caching(feed_file, tmp_path):
     pd.testing.assert_frame_equal(draws, fresh(feed_file)[0])
 
 
-def _load_many(jobs: list[tuple[str, str]], data_dir: str, keep: int, results) -> None:
-    """Worker: load each source in turn into one data folder; report what each load returned."""
+def _load_many(jobs: list[tuple[str, str]], data_dir: str, keep: int) -> list[tuple]:
+    """Worker: load each source in turn into one data folder; what each load returned."""
     cache.KEEP_ENTRIES = keep
+    seen = []
     for name, source in jobs:
         draws = load.load_draws(source, data_dir=data_dir)
         digest = pd.util.hash_pandas_object(draws, index=False).sum()
-        results.put((name, len(draws), int(digest)))
+        seen.append((name, len(draws), int(digest)))
+    return seen
 
 
+@pytest.mark.slow
 def test_concurrent_loaders_of_two_sources_each_get_their_own_table(
     newest_feed, vintages, tmp_path
 ):
@@ -187,20 +190,11 @@ def test_concurrent_loaders_of_two_sources_each_get_their_own_table(
     for name, source in sources.items():
         draws = load.load_draws(source, cache=False)
         expected[name] = (len(draws), int(pd.util.hash_pandas_object(draws, index=False).sum()))
-    context = multiprocessing.get_context("forkserver")
-    results = context.Queue()
     order = [list(sources.items()), list(sources.items())[::-1]]
-    workers = [
-        context.Process(target=_load_many, args=(order[i % 2] * 3, str(tmp_path), 1, results))
-        for i in range(4)
-    ]
-    for worker in workers:
-        worker.start()
-    seen = [results.get(timeout=120) for _ in range(4 * 6)]
-    for worker in workers:
-        worker.join(timeout=60)
-        assert worker.exitcode == 0
-    assert len(seen) == 24
+    jobs = [(order[i % 2] * 3, str(tmp_path), 1) for i in range(4)]
+    with multiprocessing.get_context("forkserver").Pool(4) as workers:
+        # a worker's exception is raised here, at once
+        seen = [load for loads in workers.starmap(_load_many, jobs) for load in loads]
     for name, rows, digest in seen:
         assert (rows, digest) == expected[name], name
     assert len(list((tmp_path / "processed").glob("tables-*"))) == 1

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from conftest import make_feed, make_round
+from conftest import keep_capture, make_round
 from ee_trends import load_draws
 from ee_trends.captures import capture_name, capture_time, list_captures, provenance_path
 from ee_trends.diff import capture_feeds
 from ee_trends.errors import CaptureWarning
-
-
-def keep(raw: Path, name: str, *rounds: dict, captured_at: str | None = None) -> Path:
-    raw.mkdir(parents=True, exist_ok=True)
-    path = raw / name
-    path.write_bytes(gzip.compress(json.dumps(make_feed(*rounds)).encode()))
-    if captured_at is not None:
-        record = {"capture": name, "captured_at": captured_at}
-        provenance_path(path).write_text(json.dumps(record))
-    return path
 
 
 @pytest.mark.parametrize(
@@ -50,13 +38,13 @@ def test_a_capture_name_round_trips():
 
 def test_order_comes_from_the_recorded_fetch_time(tmp_path):
     """A file renamed to a later time keeps its place: the provenance says when it was fetched."""
-    renamed = keep(
+    renamed = keep_capture(
         tmp_path,
         "ee_rounds_123_en_20260101T000000Z.json.gz",
         make_round("300"),
         captured_at="2025-01-01T00:00:00Z",
     )
-    newer = keep(tmp_path, "ee_rounds_123_en_20250601T000000Z.json.gz", make_round("300"))
+    newer = keep_capture(tmp_path, "ee_rounds_123_en_20250601T000000Z.json.gz", make_round("300"))
     assert list_captures(tmp_path) == [renamed, newer]
     # revisions of a list of paths compare them in the same order
     labels = [label for label, _ in capture_feeds([newer, renamed])]
@@ -64,8 +52,8 @@ def test_order_comes_from_the_recorded_fetch_time(tmp_path):
 
 
 def test_a_provenance_of_another_capture_is_ignored(tmp_path):
-    first = keep(tmp_path, "ee_rounds_123_en_20250101T000000Z.json.gz", make_round("300"))
-    second = keep(tmp_path, "ee_rounds_123_en_20250601T000000Z.json.gz", make_round("300"))
+    first = keep_capture(tmp_path, "ee_rounds_123_en_20250101T000000Z.json.gz", make_round("300"))
+    second = keep_capture(tmp_path, "ee_rounds_123_en_20250601T000000Z.json.gz", make_round("300"))
     provenance_path(second).write_text(
         json.dumps({"capture": first.name, "captured_at": "2024-01-01T00:00:00Z"})
     )
@@ -73,9 +61,9 @@ def test_a_provenance_of_another_capture_is_ignored(tmp_path):
 
 
 def test_a_capture_named_in_the_future_cannot_win_the_merge(tmp_path):
-    true = keep(tmp_path, "ee_rounds_123_en_20250101T000000Z.json.gz", make_round("300"))
+    true = keep_capture(tmp_path, "ee_rounds_123_en_20250101T000000Z.json.gz", make_round("300"))
     future = capture_name(datetime.now(UTC) + timedelta(days=400))
-    keep(tmp_path, future, make_round("300", drawCRS="999"))
+    keep_capture(tmp_path, future, make_round("300", drawCRS="999"))
     assert list_captures(tmp_path) == [true]
     with pytest.warns(CaptureWarning, match=rf"dated in the future, not used: {future}"):
         assert list_captures(tmp_path, warn=True) == [true]

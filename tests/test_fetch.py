@@ -378,11 +378,8 @@ def test_not_found_is_not_retried(server, tmp_path, raw, kept):
     assert snapshot(raw) == kept
 
 
-def test_connection_refused_names_the_url(tmp_path, raw, kept):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/feed.json"
+def test_connection_refused_names_the_url(tmp_path, raw, kept, closed_live_feed):
+    url = closed_live_feed
     with pytest.raises(FeedError, match=rf"could not fetch {url}: .*\(2 attempts\)"):
         fetch_feed(url, data_dir=tmp_path, retries=1, **FAST)
     assert snapshot(raw) == kept

@@ -103,5 +103,7 @@ def test_cli_predict(newest_feed, capsys):
         main([*arguments, "--program", "nope", "--invitations", "3000"])
     assert bad_program.value.code == 2
     assert "unknown program 'nope': give one of" in capsys.readouterr().err
-    assert main([*arguments, "--program", "cec", "--invitations", "60000"]) == 2
-    assert "from 1 to 50,000" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as too_large:
+        main([*arguments, "--program", "cec", "--invitations", "60000"])
+    assert too_large.value.code == 2
+    assert "60000: give a number from 1 to 50,000" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 
+import colorspacious
 import pytest
 
 from ee_trends.programs import (
@@ -143,7 +144,6 @@ def test_main_program_colours_stay_apart_with_colour_blindness(deficiency):
     import matplotlib.colors
     import numpy as np
 
-    colorspacious = pytest.importorskip("colorspacious")
     from ee_trends.programs import MAIN_COLORED, PROGRAM_COLORS
 
     seen = {
@@ -169,7 +169,6 @@ def test_the_old_palette_fails_the_colour_blindness_check():
     """The check can fail: CEC and PNP of the old Tableau palette merge under protanopia."""
     import matplotlib.colors
 
-    colorspacious = pytest.importorskip("colorspacious")
     cec, pnp = (
         colorspacious.cspace_convert(
             matplotlib.colors.to_rgb(c),

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import make_feed, make_round
+from conftest import keep_capture, make_feed, make_round
 from ee_trends import load_draws
 from ee_trends.captures import capture_name
 from ee_trends.errors import FeedError, UnreadableValueWarning
@@ -24,13 +23,6 @@ from ee_trends.merge import merge_captures, stack_captures, value_errors
 OLD = "ee_rounds_123_en_20250101T000000Z.json.gz"
 MID = "ee_rounds_123_en_20250201T000000Z.json.gz"
 NEW = "ee_rounds_123_en_20250301T000000Z.json.gz"
-
-
-def keep(raw: Path, name: str, *rounds: dict) -> Path:
-    raw.mkdir(parents=True, exist_ok=True)
-    path = raw / name
-    path.write_bytes(gzip.compress(json.dumps(make_feed(*rounds)).encode()))
-    return path
 
 
 def test_value_errors_name_only_values_that_do_not_parse():
@@ -54,9 +46,9 @@ def test_an_unreadable_value_comes_from_the_newest_earlier_capture(
     tmp_path, field, bad, column, good
 ):
     raw = tmp_path / "raw"
-    keep(raw, OLD, make_round("301", drawSize="1,000"), make_round("300"))
-    keep(raw, MID, make_round("301"), make_round("300"))
-    keep(raw, NEW, make_round("301", **{field: bad}), make_round("300"))
+    keep_capture(raw, OLD, make_round("301", drawSize="1,000"), make_round("300"))
+    keep_capture(raw, MID, make_round("301"), make_round("300"))
+    keep_capture(raw, NEW, make_round("301", **{field: bad}), make_round("300"))
     with pytest.warns(UnreadableValueWarning) as caught:
         draws = load_draws(raw, cache=False)
     message = str(caught[0].message)
@@ -89,7 +81,7 @@ def test_an_unreadable_value_in_an_older_capture_only_is_ignored():
 
 
 def test_one_file_given_explicitly_still_fails_naming_file_round_and_field(tmp_path):
-    path = keep(tmp_path, NEW, make_round("301", drawSize="abc"), make_round("300"))
+    path = keep_capture(tmp_path, NEW, make_round("301", drawSize="abc"), make_round("300"))
     with pytest.raises(FeedError, match=rf"^{NEW}: round 301: field 'drawSize': not a count"):
         load_draws(path, cache=False)
 
@@ -97,7 +89,7 @@ def test_one_file_given_explicitly_still_fails_naming_file_round_and_field(tmp_p
 def test_a_bad_fetch_never_makes_the_folder_unusable(tmp_path):
     """The issue's case: fetch keeps a feed with drawSize "abc"; the folder still loads."""
     raw = tmp_path / "raw"
-    keep(raw, capture_name(pd.Timestamp("2025-01-01", tz="UTC")), make_round("301"))
+    keep_capture(raw, capture_name(pd.Timestamp("2025-01-01", tz="UTC")), make_round("301"))
     source = tmp_path / "odd.json"
     source.write_text(json.dumps(make_feed(make_round("302"), make_round("301", drawSize="abc"))))
     with pytest.warns(UnreadableValueWarning, match="round 301: field 'drawSize'"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import socket
 
 import pytest
 
@@ -17,18 +16,15 @@ from ee_trends import FeedError, config, fetch, load_draws
 from ee_trends.captures import list_captures, provenance_path
 from ee_trends.cli import ERROR, main
 from ee_trends.config import OFFLINE_HINT, resolve_source, shipped_snapshot
+from ee_trends.load import load_all
 from ee_trends.read import SnapshotWarning
 
 
 @pytest.fixture
-def offline(monkeypatch) -> str:
-    """The live feed's URL on a closed port; retries do not wait."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{probe.getsockname()[1]}/ee_rounds_123_en.json"
-    monkeypatch.setattr(config, "FEED_URL", url)
+def offline(closed_live_feed, monkeypatch) -> str:
+    """The live feed's URL on a closed port (conftest); retries do not wait."""
     monkeypatch.setattr(fetch.time, "sleep", lambda seconds: None)
-    return url
+    return closed_live_feed
 
 
 def test_snapshot_is_one_capture_with_its_provenance():
@@ -71,19 +67,19 @@ def test_cli_fetch_failure_is_one_line_with_the_offline_options(offline, tmp_pat
 def test_report_fetch_goes_on_with_the_snapshot(offline, tmp_path, monkeypatch, capsys):
     from ee_trends import report
 
-    given = {}
+    read = []
 
     def write_report(out, *, source, data_dir, docs):
-        given.update(source=source)
+        read.append(load_all(source, data_dir=data_dir).read.text())
         return out / "index.html"
 
     monkeypatch.setattr(report, "write_report", write_report)
     out = tmp_path / "reports"
     assert main(["report", "--fetch", "--data-dir", str(tmp_path), "--out", str(out)]) == 0
-    assert given["source"] == str(shipped_snapshot().path)
+    assert read == [shipped_snapshot().describe()]
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning:" in line]
-    assert len(warnings) == 1
-    assert offline in warnings[0] and "going on with the snapshot shipped" in warnings[0]
+    assert len(warnings) == 1  # the live feed is tried once
+    assert offline in warnings[0] and "using the snapshot shipped" in warnings[0]
 
 
 def test_report_fetch_goes_on_with_the_captures_kept(offline, tmp_path, monkeypatch, capsys):

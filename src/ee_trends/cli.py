@@ -54,6 +54,13 @@ def _count(text: str, *, least: int, most: int) -> int:
     return value
 
 
+def _invitations(text: str) -> int:
+    """A draw size from 1 to the largest a forecast accepts."""
+    from ee_trends.models.settings import MAX_INVITATIONS
+
+    return _count(text, least=1, most=MAX_INVITATIONS)
+
+
 def _positive(text: str) -> int:
     """A whole number from 1 to 1,000,000 (no round ever invited 30,000)."""
     return _count(text, least=1, most=1_000_000)
@@ -308,7 +315,7 @@ def _add_predict(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         help="program key, e.g. cec, pnp, french (any case)",
     )
     predict.add_argument(
-        "--invitations", type=_positive, required=True, metavar="N", help="draw size"
+        "--invitations", type=_invitations, required=True, metavar="N", help="draw size"
     )
     predict.add_argument(
         "--on",
@@ -355,7 +362,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return its exit status (0, :data:`ERROR` or :data:`INTERRUPTED`)."""
+    """Run the command; return its exit status (0, :data:`ERROR` or :data:`INTERRUPTED`).
+
+    Arguments refused by the parser (and ``--help``) end in argparse's ``SystemExit``
+    (status 2, or 0 for help) after its one-line message.
+    """
     try:
         with _one_line_messages():
             args = build_parser().parse_args(argv)
@@ -525,7 +536,9 @@ def _cmd_standing(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from ee_trends.report import ReportError, write_report
 
-    source = _fetch_for_report(args) if args.fetch else args.source
+    if args.fetch:
+        _fetch_first(args)
+    source = args.source
     try:
         index = write_report(args.out, source=source, data_dir=args.data_dir, docs=args.docs)
     except ReportError as err:
@@ -534,30 +547,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fetch_for_report(args: argparse.Namespace) -> str | None:
-    """``report --fetch``: keep a new capture of the live feed when the source is the data
-    folder; the source to report on (the shipped snapshot when the fetch failed and no
-    capture is kept, so the live feed is not tried twice)."""
-    from ee_trends.config import OFFLINE_SOURCES, resolve_source, shipped_snapshot
+def _fetch_first(args: argparse.Namespace) -> None:
+    """``report --fetch``: keep a new capture of the live feed when the report reads the
+    captures kept; a failed fetch is a warning and the report goes on with them. With no
+    capture kept, the resolution rule itself fetches the live feed once (else reads the
+    shipped snapshot, with its warning); with a source given, nothing is fetched."""
+    from ee_trends.captures import list_captures
+    from ee_trends.config import OFFLINE_SOURCES, SOURCE_ENV, find_data_dir
     from ee_trends.fetch import fetch_capture
 
-    if args.source is not None or os.environ.get("EE_TRENDS_SOURCE"):
-        return args.source
+    raw = find_data_dir(args.data_dir) / "raw"
+    if args.source is not None or os.environ.get(SOURCE_ENV) or not list_captures(raw):
+        return
     try:
         result = fetch_capture(data_dir=args.data_dir)
     except FeedError as err:
-        resolved = resolve_source(data_dir=args.data_dir)
-        if resolved.fallback:
-            snapshot = shipped_snapshot()
-            going_on = f"going on with {snapshot.describe()}"
-            source = str(snapshot.path)
-        else:
-            going_on = f"going on with the captures kept in {resolved.location}"
-            source = None
-        warnings.warn(f"{err}; {going_on}; {OFFLINE_SOURCES}", stacklevel=1)
-        return source
+        warnings.warn(
+            f"{err}; going on with the captures kept in {raw}; {OFFLINE_SOURCES}", stacklevel=1
+        )
+        return
     print(("unchanged: " if result.unchanged else "kept ") + str(result.path), file=sys.stderr)
-    return None
 
 
 if __name__ == "__main__":
