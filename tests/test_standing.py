@@ -131,5 +131,3 @@ def test_cli_standing(tmp_path):
         wrong = subprocess.run([*run, bad], capture_output=True, text=True, env=env)
         assert wrong.returncode == 2
         assert "CRS score must be" in wrong.stderr and "Traceback" not in wrong.stderr
-    helped = subprocess.run([EXE, "standing", "--help"], capture_output=True, text=True, env=env)
-    assert "SCORE" in helped.stdout and "--json" in helped.stdout
