@@ -107,3 +107,13 @@ def test_cli_predict(newest_feed, capsys):
         main([*arguments, "--program", "cec", "--invitations", "60000"])
     assert too_large.value.code == 2
     assert "60000: give a number from 1 to 50,000" in capsys.readouterr().err
+
+
+def test_report_section_of_a_history_too_short_to_backtest(real_tables):
+    # quirk: before 2019 no round falls in the validation or test periods
+    draws, _ = real_tables
+    section = models.report_section(draws[draws["draw_date"] < "2019-01-01"], None)
+    tables = [block.name for block in section.blocks if isinstance(block, Table)]
+    assert "size_effects_headline" in tables
+    assert "forecast_evaluation" not in tables
+    assert section.data["backtest"].empty

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ee_trends.content import plural
 from ee_trends.models.cache import cached, content_key
 from ee_trends.models.effects import model_frame
 from ee_trends.models.settings import (
@@ -233,9 +234,9 @@ class History:
     """Every main-program round forecast from the rounds before it: computed once per history.
 
     ``frame`` holds the rounds (model variables, oldest first); per row,
-    ``slopes`` are the available size slopes, ``counts`` the earlier rounds
-    of each program, and ``pool_slopes`` the pool-implied slope (NaN without
-    a pool). :meth:`run` gives the forecasts of one setting.
+    ``slopes`` are the available size slopes (the pool-implied one NaN
+    without a pool) and ``counts`` the earlier rounds of each program.
+    :meth:`run` gives the forecasts of one setting.
     """
 
     frame: pd.DataFrame
@@ -298,7 +299,6 @@ class Run:
     scale: np.ndarray
     widening: np.ndarray
     standard_error: np.ndarray
-    points: list
 
 
 def _run(history: History, settings: ForecastSettings) -> Run:
@@ -315,7 +315,7 @@ def _run(history: History, settings: ForecastSettings) -> Run:
         scale[i] = _scale(np.asarray(errors.setdefault(programs[i], [])), point.scale)
         errors[programs[i]].append(actual[i] - point.estimate)
     standard = (actual - estimate) / (scale * widening)
-    return Run(estimate, scale, widening, standard, points)
+    return Run(estimate, scale, widening, standard)
 
 
 def forecast_history(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> History:
@@ -517,13 +517,14 @@ class Prediction:
             f"({self.level:.0%} interval {self.low:.0f} to {self.high:.0f}).\n"
             f"It starts from the latest round, #{self.last_round} on {self.last_date:%Y-%m-%d} "
             f"({self.last_invitations:,} invitations, cutoff {self.last_cutoff}), and the "
-            f"size-adjusted level of its last {self.rounds_used} rounds, which puts a round of "
+            f"size-adjusted level of its last {plural(self.rounds_used, 'round')}, which puts a "
+            "round of "
             f"{self.last_invitations:,} at {self.start_cutoff:.0f}.\n"
             f"Each doubling of the round moves the cutoff by {self.slope_per_doubling:+.1f} "
             f"points ({self.slope_source}).\n"
             f"Its recent rounds had {lo:,} to {hi:,} invitations (this size is "
             f"{'inside' if inside else 'outside'} that range) and its latest round was "
-            f"{(self.on - self.last_date).days} days before"
+            f"{plural((self.on - self.last_date).days, 'day')} before"
             + (
                 f": the interval is {self.widening:.1f} times its usual width."
                 if self.widening > 1.005

@@ -28,7 +28,6 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     pool = None if pool is None or pool.empty else pool
     effects = size_effects(draws, pool)
     results = backtest(draws, pool=pool)
-    table = evaluation(results)
     blocks: list = [Text(effects_text(effects)), Text(CAVEAT)]
     shown = effects.assign(
         program_name=_names(effects["program"]),
@@ -87,6 +86,7 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
             )
         )
     if not results.empty:
+        table = evaluation(results)
         blocks.append(Text(evaluation_text(table)))
         blocks.append(
             Table(
