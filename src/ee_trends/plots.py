@@ -52,8 +52,10 @@ __all__ = [
     "PROGRAM_COLORS",
     "SOURCE",
     "add_caption",
+    "add_legend",
     "caption_text",
     "cutoff_hover",
+    "finish_axes",
     "mark_events",
     "new_axes",
     "plot_cumulative_invitations",
@@ -130,7 +132,7 @@ def add_caption(ax: Axes, text: str) -> None:
     )
 
 
-def _finish(
+def finish_axes(
     ax: Axes,
     *,
     title: str,
@@ -168,7 +170,7 @@ def _thousands(ax: Axes, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
-def _legend(ax: Axes, handles=None, *, reverse: bool = False, **kwargs) -> None:
+def add_legend(ax: Axes, handles=None, *, reverse: bool = False, **kwargs) -> None:
     """The legend to the right of the axes (entries in reverse order with ``reverse``)."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
@@ -361,12 +363,12 @@ def plot_cutoffs(
             )
     _date_axis(ax)
     key = mark_events(ax) if events else ""
-    _legend(
+    add_legend(
         ax,
         _program_handles(keys),
         title=f"Line: median of\nthe last {window} rounds",
     )
-    return _finish(
+    return finish_axes(
         ax,
         title="CRS cutoff of each round, by program",
         xlabel="Draw date",
@@ -628,9 +630,9 @@ def plot_invitations(
         _date_axis(ax)
     _thousands(ax)
     key = mark_events(ax) if events else ""
-    _legend(ax, title="Program")
+    add_legend(ax, title="Program")
     noun = "Invitations to apply" if value == "invitations" else "Rounds of invitations"
-    return _finish(
+    return finish_axes(
         ax,
         title=f"{noun} per {period}, by program",
         xlabel="Draw date" if period != "year" else "Year",
@@ -697,8 +699,8 @@ def plot_cumulative_invitations(
     ax.set_xlim(base - pd.Timedelta(days=3), pd.Timestamp("2001-12-31") + pd.Timedelta(days=55))
     ax.set_ylim(bottom=0)
     _thousands(ax)
-    _legend(ax, reverse=True, title="Year")
-    return _finish(
+    add_legend(ax, reverse=True, title="Year")
+    return finish_axes(
         ax,
         title=f"Invitations issued since January 1: {highlight} against earlier years",
         xlabel="Day of the year (date of the round)",
@@ -753,8 +755,8 @@ def plot_size_vs_cutoff(
         )
     ax.set_xscale("log")
     _thousands(ax, "x")
-    _legend(ax, _program_handles(keys, line=False), title="Program")
-    return _finish(
+    add_legend(ax, _program_handles(keys, line=False), title="Program")
+    return finish_axes(
         ax,
         title="Draw size against CRS cutoff",
         xlabel="Invitations in the round (log scale)",
@@ -838,7 +840,7 @@ def plot_pool_heatmap(
     ax.xaxis_date()
     _date_axis(ax)
     if handles:
-        _legend(ax, handles, title="Cutoff of a round")
+        add_legend(ax, handles, title="Cutoff of a round")
     notes = [
         f"Colour: candidates per CRS point in each published range, drawn at its true height; "
         f"the open ranges 0-300 and 601-1200 are cut at {ylim[0]:.0f} and {ylim[1]:.0f}."
@@ -848,7 +850,7 @@ def plot_pool_heatmap(
             else ""
         )
     ]
-    return _finish(
+    return finish_axes(
         ax,
         title="Where the pool's candidates score, and the cutoffs of the rounds",
         xlabel="Date of the pool distribution (dots: date of the round)",
@@ -884,8 +886,8 @@ def plot_pool_area(
     )
     _date_axis(ax)
     ax.set_ylim(bottom=0)
-    _legend(ax, reverse=True, title="CRS score range")
-    return _finish(
+    add_legend(ax, reverse=True, title="CRS score range")
+    return finish_axes(
         ax,
         title="Candidates in the Express Entry pool, by CRS score range",
         xlabel="Date of the pool distribution",

@@ -13,22 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ee_trends.plots import add_caption, caption_text, new_axes
+from ee_trends.plots import add_legend, finish_axes, new_axes
 from ee_trends.programs import PROGRAM_COLORS, program_label
-
-FIGSIZE = (10, 5.5)
-"""The size of every figure of the report."""
-
-
-def finish_axes(ax: Axes, *, title: str, xlabel: str, ylabel: str, date) -> Axes:
-    """Title, labels, no top/right spines, the legend to the right and the source line."""
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    ax.set(xlabel=xlabel, ylabel=ylabel)
-    ax.spines[["top", "right"]].set_visible(False)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8.5)
-    add_caption(ax, caption_text(date))
-    return ax
 
 
 def _log_size_axis(ax: Axes) -> None:
@@ -46,7 +32,7 @@ def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     filled, robustness ones hollow; the bars are the rows' intervals (95% HAC;
     for the pool-implied effect, its range). A row without a value says so.
     """
-    ax = new_axes(ax, figsize=(FIGSIZE[0], 0.3 * (len(effects) + effects["program"].nunique())))
+    ax = new_axes(ax, figsize=(10, 0.3 * (len(effects) + effects["program"].nunique())))
     ticks, labels, y = [], [], 0
     for program, rows in effects.groupby("program", sort=False):
         color = PROGRAM_COLORS.get(program, "0.3")
@@ -78,8 +64,10 @@ def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.axvline(0, color="0.5", lw=0.8)
     ax.plot([], [], "o", color="0.3", label="headline")
     ax.plot([], [], "o", color="0.3", mfc="white", label="robustness check")
+    add_legend(ax)
     return finish_axes(
         ax,
+        caption=True,
         title="Change in cutoff when a round is twice as large",
         xlabel="CRS points per doubling of the round (95% interval)",
         ylabel="",
@@ -97,7 +85,7 @@ def plot_what_if(
     the forecast extrapolates); the program's rounds of the last two years
     are drawn as points.
     """
-    ax = new_axes(ax, figsize=FIGSIZE)
+    ax = new_axes(ax)
     color = PROGRAM_COLORS.get(program, "#1f77b4")
     x = curve["invitations"].astype(float)
     seen = (x >= curve["seen_low"].iloc[0]) & (x <= curve["seen_high"].iloc[0])
@@ -129,8 +117,10 @@ def plot_what_if(
         ax.axvline(edge, color="0.6", lw=0.8, ls=":")
     ax.plot([], [], color="0.6", lw=0.8, ls=":", label="sizes seen (recent rounds)")
     _log_size_axis(ax)
+    add_legend(ax)
     return finish_axes(
         ax,
+        caption=True,
         title=f"What if: the next {program_label(program)} round",
         xlabel="Invitations in the round (log scale)",
         ylabel="CRS cutoff (points)",
@@ -141,7 +131,7 @@ def plot_what_if(
 def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None) -> Axes:
     """Out-of-sample forecasts with their 90% intervals, and the previous cutoff, against the
     actual cutoffs of one program (``results`` from :func:`ee_trends.models.backtest`)."""
-    ax = new_axes(ax, figsize=FIGSIZE)
+    ax = new_axes(ax)
     part = results[results["program"] == program]
     color = PROGRAM_COLORS.get(program, "#1f77b4")
     dates = part["draw_date"]
@@ -163,8 +153,10 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
     test = part.loc[part["period"] == "test", "draw_date"]
     if not test.empty and (part["period"] == "validation").any():
         ax.axvline(test.min(), color="0.6", ls="--", lw=1, label="test period from here")
+    add_legend(ax)
     return finish_axes(
         ax,
+        caption=True,
         title=f"Forecasts made before each round: {program_label(program)}",
         xlabel="",
         ylabel="CRS cutoff (points)",
