@@ -19,7 +19,6 @@ from ee_trends.models.settings import (
     DROP_ONE_LIMIT,
     HEADLINE_ROUNDS,
     MAIN_PROGRAMS,
-    POOL_SIZE_ROUNDS,
 )
 
 Z95 = 1.959963984540054
@@ -228,29 +227,22 @@ def pool_implied_effect(
     distribution or a round of the program.
     """
     from ee_trends.models.structural import (
-        doubling_effect,
-        eligible_share,
         pool_density,
+        recent_doubling_effects,
+        recent_size_range,
         shares_by_program,
     )
 
-    own = draws[draws["program"].astype(str) == program]
-    if pool is None or pool.empty or own.empty:
+    seen = recent_size_range(draws, program)
+    if pool is None or pool.empty or seen is None:
         return None
+    lo, hi = seen
     shares = shares_by_program(draws, pool)
-    share = eligible_share(
-        shares.get(program, pd.DataFrame(columns=["realised_share", "crs_cutoff"]))
-    )
-    recent = own.sort_values("draw_date").tail(POOL_SIZE_ROUNDS)
-    lo, hi = float(recent["invitations"].min()), float(recent["invitations"].max())
-    sizes = np.geomspace(lo, max(lo, hi / 2), 7)
     dated = pool.drop_duplicates("draw_id").sort_values("pool_as_of")
     newest = list(dated["draw_id"].tail(distributions))[::-1]
-    effects = [
-        doubling_effect(pool_density(pool, d), share, sizes, nominees=program == "pnp")
-        for d in newest
-    ]
-    effects = np.asarray(effects)
+    effects = np.asarray(
+        [recent_doubling_effects(pool_density(pool, d), draws, shares, program) for d in newest]
+    )
     readable = np.isfinite(effects[0]).any()
     first = dated[dated["draw_id"] == newest[0]]
     return {

@@ -40,7 +40,6 @@ from ee_trends.models.settings import (
     MAX_TIME_WIDENING,
     MIN_CALIBRATION,
     PAUSE_DAYS,
-    POOL_SIZE_ROUNDS,
     QUANTILES,
     SCALE_WINDOW,
     SIZE_WIDENING,
@@ -381,23 +380,17 @@ class _PoolReader:
         self.densities: dict[str, np.ndarray] = {}
 
     def slope(self, program: str, on: pd.Timestamp) -> float:
-        from ee_trends.models.structural import doubling_effect, eligible_share, pool_density
+        from ee_trends.models.structural import pool_density, recent_doubling_effects
 
         before = self.dated[self.dated["pool_as_of"] < on]
-        draws = self.draws
-        own = draws[(draws["program"].astype(str) == program) & (draws["draw_date"] < on)]
-        if before.empty or own.empty:
+        if before.empty:
             return np.nan
-        shares = self.shares.get(
-            program, pd.DataFrame(columns=["draw_date", "realised_share", "crs_cutoff"])
-        )
-        share = eligible_share(shares[shares["draw_date"] < on])
-        recent = own["invitations"].astype(float).tail(POOL_SIZE_ROUNDS)
-        sizes = np.geomspace(recent.min(), max(recent.min(), recent.max() / 2), 5)
         newest = str(before["draw_id"].iloc[-1])
         if newest not in self.densities:
             self.densities[newest] = pool_density(self.pool, newest)
-        effects = doubling_effect(self.densities[newest], share, sizes, nominees=program == "pnp")
+        effects = recent_doubling_effects(
+            self.densities[newest], self.draws, self.shares, program, before=on
+        )
         return (
             float(np.mean(effects[np.isfinite(effects)])) if np.isfinite(effects).any() else np.nan
         )

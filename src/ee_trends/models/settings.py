@@ -22,6 +22,8 @@ HEADLINE_ROUNDS = 20
 DROP_ONE_LIMIT = 3.0
 """A headline that leaving out one round moves by this many points per doubling is not one."""
 POOL_SIZE_ROUNDS = 10
+POOL_SIZE_STEPS = 7
+"""Sizes (evenly spaced on a log scale) at which a doubling is read off a distribution."""
 """Last rounds of a program whose sizes the pool-implied effect is read over."""
 
 # The forecaster: fixed a priori.

@@ -228,6 +228,52 @@ def doubling_effect(
     return cutoffs[len(sizes) :] - cutoffs[: len(sizes)]
 
 
+def recent_doubling_effects(
+    density: np.ndarray,
+    draws: pd.DataFrame,
+    shares: dict[str, pd.DataFrame],
+    program: str,
+    *,
+    before: pd.Timestamp | None = None,
+) -> np.ndarray:
+    """:func:`doubling_effect` of ``program`` on ``density`` at its recent sizes.
+
+    The sizes run from the smallest to half the largest of the program's last
+    :data:`~ee_trends.models.settings.POOL_SIZE_ROUNDS` rounds (before
+    ``before``, when given), or the smallest alone; the eligible share is
+    fitted on its rounds of ``shares`` (:func:`shares_by_program`) before
+    ``before``. Empty when the program has no such round.
+    """
+    from ee_trends.models.settings import POOL_SIZE_STEPS
+
+    seen = recent_size_range(draws, program, before=before)
+    if seen is None:
+        return np.array([])
+    mine = shares.get(program, pd.DataFrame(columns=["draw_date", *_SHARE_COLUMNS]))
+    if before is not None:
+        mine = mine[mine["draw_date"] < before]
+    lo, hi = seen
+    sizes = np.geomspace(lo, max(lo, hi / 2), POOL_SIZE_STEPS)
+    return doubling_effect(density, eligible_share(mine), sizes, nominees=program == "pnp")
+
+
+def recent_size_range(
+    draws: pd.DataFrame, program: str, *, before: pd.Timestamp | None = None
+) -> tuple[float, float] | None:
+    """Smallest and largest size of the program's last ``POOL_SIZE_ROUNDS`` rounds (before
+    ``before``, when given); None without a round."""
+    from ee_trends.models.settings import POOL_SIZE_ROUNDS
+
+    own = draws[draws["program"].astype(str) == program]
+    if before is not None:
+        own = own[own["draw_date"] < before]
+    if own.empty:
+        return None
+    sizes = own.sort_values("draw_date", kind="stable")["invitations"].astype(float)
+    lo, hi = sizes.tail(POOL_SIZE_ROUNDS).agg(["min", "max"])
+    return float(lo), float(hi)
+
+
 def shares_by_program(draws: pd.DataFrame, pool: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Per program, the realised eligible shares of :func:`structural_check`, computed once.
 
