@@ -15,7 +15,7 @@ import pytest
 from conftest import make_feed, make_round
 from ee_trends import load
 from ee_trends.captures import capture_name, list_captures
-from ee_trends.config import FEED_URL, find_data_dir, resolve_source
+from ee_trends.config import find_data_dir, resolve_source
 from ee_trends.fields import DRAW_FIELDS
 
 CONTRACT = {
@@ -154,11 +154,13 @@ def test_loader_docstrings_carry_the_column_table():
     assert "score_min" in load.load_pool.__doc__
 
 
-def test_resolution_explicit_then_env_then_captures_then_url(tmp_path, monkeypatch):
+def test_resolution_explicit_then_env_then_captures_then_url(
+    tmp_path, monkeypatch, closed_live_feed
+):
     feed = tmp_path / "feed.json"
     feed.write_text("{}")
     monkeypatch.setenv("EE_TRENDS_DATA_DIR", str(tmp_path / "data"))
-    assert resolve_source().location == FEED_URL
+    assert resolve_source().location == closed_live_feed  # the live feed (closed in tests)
     raw = tmp_path / "data" / "raw"
     raw.mkdir(parents=True)
     (raw / capture_name(pd.Timestamp("2024-01-01", tz="UTC"))).write_text("{}")
