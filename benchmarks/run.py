@@ -29,7 +29,7 @@ def _feed() -> Path:
         return Path(os.environ["EE_TRENDS_SOURCE"])
     if (SHARED / "ee_rounds_123_en.json").is_file():
         return SHARED / "ee_rounds_123_en.json"
-    from ee_trends.config import shipped_snapshot
+    from ee_trends.data.snapshot import shipped_snapshot
 
     return shipped_snapshot().path
 
@@ -93,11 +93,11 @@ def bench_import() -> None:
 def bench_merge_captures() -> None:
     """Merging every capture in ../shared/data/vintages, and the revisions between them."""
     from ee_trends import load_draws
-    from ee_trends.captures import list_captures
-    from ee_trends.diff import revisions
-    from ee_trends.load import build_tables
-    from ee_trends.merge import merge_captures
-    from ee_trends.read import read_files
+    from ee_trends.data.captures import list_captures
+    from ee_trends.data.feed import read_files
+    from ee_trends.data.load import build_tables
+    from ee_trends.data.merge import merge_captures
+    from ee_trends.data.revisions import revisions
 
     files = list_captures(SHARED / "vintages")
     if not files:
@@ -127,7 +127,7 @@ def _fresh_models_cache() -> None:
 
 def bench_predict_cutoff() -> None:
     """predict_cutoff with the pool (budget 0.3 s), cold (new history) and warm (cached)."""
-    from ee_trends.load import load_tables
+    from ee_trends.data.load import load_tables
     from ee_trends.models import predict_cutoff
 
     draws, pool = load_tables(FEED, cache=False)
@@ -147,7 +147,7 @@ def bench_predict_cutoff() -> None:
 
 def bench_backtest() -> None:
     """Backtest of all validation and test rounds, with its evaluation (budget 5 s)."""
-    from ee_trends.load import load_tables
+    from ee_trends.data.load import load_tables
     from ee_trends.models import backtest, evaluation, evaluation_text
 
     draws, pool = load_tables(FEED, cache=False)

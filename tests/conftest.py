@@ -72,7 +72,7 @@ def make_feed(*rounds: dict[str, str]) -> dict:
 def keep_capture(folder: Path, name: str, *rounds: dict, captured_at: str | None = None) -> Path:
     """Write a gzipped feed of ``rounds`` as capture ``name`` in ``folder``, with a provenance
     recording ``captured_at`` when given; return its path."""
-    from ee_trends.captures import provenance_path
+    from ee_trends.data.captures import provenance_path
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -137,12 +137,12 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
 @pytest.fixture(autouse=True)
 def closed_live_feed(monkeypatch) -> str:
     """No test reaches the internet: the live feed's URL is a closed port on 127.0.0.1."""
-    from ee_trends import config
+    from ee_trends.data import resolve
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{probe.getsockname()[1]}/ee_rounds_123_en.json"
-    monkeypatch.setattr(config, "FEED_URL", url)
+    monkeypatch.setattr(resolve, "FEED_URL", url)
     return url
 
 
@@ -158,10 +158,10 @@ def _close_figures():
 
 @pytest.fixture(scope="session")
 def real_report(newest_feed: Path, tmp_path_factory) -> Path:
-    """``ee_trends.report.write_report`` run once on the newest capture; its index.html."""
+    """``ee_trends.output.report.write_report`` run once on the newest capture; its index.html."""
     import io
 
-    from ee_trends.report import write_report
+    from ee_trends.output.report import write_report
 
     folder = tmp_path_factory.mktemp("report")
     return write_report(

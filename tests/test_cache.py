@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import make_feed, make_round
-from ee_trends import cache, load
+from ee_trends.data import cache, load
 from ee_trends.errors import CacheWarning
 from ee_trends.programs import UnknownProgramWarning
 

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import keep_capture, make_round
 from ee_trends import load_draws
-from ee_trends.captures import capture_name, capture_time, list_captures, provenance_path
-from ee_trends.diff import capture_feeds
+from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends.data.revisions import capture_feeds
 from ee_trends.errors import CaptureWarning
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import make_feed, make_round, no_distribution
 from ee_trends import FeedError, load_draws, load_pool
-from ee_trends.clean import PoolCheckWarning
-from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS
+from ee_trends.data.clean import PoolCheckWarning
+from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS
 
 
 def draws_of(*rounds):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ee_trends.content import FORMATS, NUMERIC_FORMATS, Table, format_value
+from ee_trends.output.content import FORMATS, NUMERIC_FORMATS, Table, format_value
 
 
 @pytest.mark.parametrize(

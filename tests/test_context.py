@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 
 from conftest import make_feed, make_round
-from ee_trends import draw_context, findings
+from ee_trends import draw_context
+from ee_trends.analysis import findings
 from ee_trends.cli import main
-from ee_trends.load import build_tables, load_tables
+from ee_trends.data.load import build_tables, load_tables
 
 LABELS = {
     "general": "No Program Specified",

@@ -24,12 +24,13 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import make_feed, make_round
-from ee_trends import cli, config
-from ee_trends import fetch as fetch_module
-from ee_trends.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends import cli
+from ee_trends.data import fetch as fetch_module
+from ee_trends.data import resolve
+from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends.data.fetch import fetch_capture, fetch_feed
+from ee_trends.data.locking import LOCK_NAME, folder_lock
 from ee_trends.errors import FeedError, UnreadableValueWarning
-from ee_trends.fetch import fetch_capture, fetch_feed
-from ee_trends.locking import LOCK_NAME, folder_lock
 
 FAST = {"backoff": 0.0, "timeout": 5.0}
 """Keyword arguments that keep retries instant in tests."""
@@ -205,7 +206,7 @@ def test_fetch_keeps_capture_with_provenance(server, tmp_path, raw):
 
 def test_default_source_is_the_ircc_feed(server, tmp_path, monkeypatch):
     url = server.serve("/ee_rounds_123_en.json", Reply(feed_bytes(301)))
-    monkeypatch.setattr(config, "FEED_URL", url)
+    monkeypatch.setattr(resolve, "FEED_URL", url)
 
     path = fetch_feed(data_dir=tmp_path, **FAST)
 
@@ -213,7 +214,7 @@ def test_default_source_is_the_ircc_feed(server, tmp_path, monkeypatch):
 
 
 def test_data_dir_from_environment(server, tmp_path, monkeypatch):
-    monkeypatch.setenv(config.DATA_DIR_ENV, str(tmp_path / "elsewhere"))
+    monkeypatch.setenv(resolve.DATA_DIR_ENV, str(tmp_path / "elsewhere"))
     path = fetch_feed(server.serve("/f", Reply(feed_bytes(301))), **FAST)
     assert path.parent == tmp_path / "elsewhere" / "raw"
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from conftest import make_round
 from ee_trends import FeedError, load_draws, load_pool
-from ee_trends.feed import ROUND_FIELDS
-from ee_trends.schema import validate
+from ee_trends.data.feed import ROUND_FIELDS
+from ee_trends.data.schema import validate
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)),

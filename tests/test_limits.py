@@ -13,9 +13,9 @@ import pytest
 
 from conftest import make_feed, make_round
 from ee_trends import FeedError, load_draws
-from ee_trends.feed import MAX_NESTING, decode_feed, read_feed_file
-from ee_trends.fetch import fetch_feed
-from ee_trends.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
+from ee_trends.data.feed import MAX_NESTING, decode_feed, read_feed_file
+from ee_trends.data.fetch import fetch_feed
+from ee_trends.data.parsers import parse_count, parse_draw_date, parse_long_date, parse_timestamp
 
 
 def feed_bytes(*rounds) -> bytes:
@@ -39,7 +39,7 @@ def test_decoded_size_limit_for_a_file(tmp_path, compressed):
 
 def test_load_draws_refuses_a_gzip_bomb(tmp_path, monkeypatch):
     """load_draws(path) has the same limit as fetch: a small file that inflates too far."""
-    monkeypatch.setattr("ee_trends.feed.MAX_DECODED_BYTES", 50_000)
+    monkeypatch.setattr("ee_trends.data.feed.MAX_DECODED_BYTES", 50_000)
     path = tmp_path / "bomb.json.gz"
     path.write_bytes(gzip.compress(b" " * 5_000_000 + feed_bytes(make_round("301"))))
     assert path.stat().st_size < 10_000

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from conftest import make_feed, make_round
-from ee_trends import load
-from ee_trends.captures import capture_name, list_captures
-from ee_trends.config import find_data_dir, resolve_source
-from ee_trends.fields import DRAW_FIELDS
+from ee_trends.data import load
+from ee_trends.data.captures import capture_name, list_captures
+from ee_trends.data.fields import DRAW_FIELDS
+from ee_trends.data.resolve import find_data_dir, resolve_source
 
 CONTRACT = {
     "draw_id": "string",

@@ -11,10 +11,10 @@ import pytest
 
 from conftest import make_feed, make_round, no_distribution
 from ee_trends import load_draws, load_pool
+from ee_trends.data.feed import ROUND_FIELDS
+from ee_trends.data.load import build_tables
+from ee_trends.data.merge import DroppedRoundWarning, merge_captures
 from ee_trends.errors import FeedError
-from ee_trends.feed import ROUND_FIELDS
-from ee_trends.load import build_tables
-from ee_trends.merge import DroppedRoundWarning, merge_captures
 
 OLD = "ee_rounds_123_en_20230122T101603Z.json.gz"
 MID = "ee_rounds_123_en_20240406T095537Z.json.gz"

@@ -244,7 +244,7 @@ def test_wide_range_is_not_spread_evenly():
 
 
 def test_cache_key_changes_with_any_value():
-    from ee_trends.models.cache import content_key
+    from ee_trends.models.memo import content_key
 
     changed = TWO.copy()
     changed.loc[changed.index[-1], "crs_cutoff"] += 1

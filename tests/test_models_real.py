@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from ee_trends import models
-from ee_trends.content import Figure, Section, Table, Text
+from ee_trends.output import model_section
+from ee_trends.output.content import Figure, Section, Table, Text
 
 
 @pytest.fixture(scope="module")
 def real_tables(newest_feed):
-    from ee_trends.load import load_tables
+    from ee_trends.data.load import load_tables
 
     return load_tables(newest_feed, cache=False)
 
@@ -73,7 +74,7 @@ def test_real_what_if_responds_to_size(real_tables):
 
 
 def test_report_section_is_content(real_tables):
-    section = models.report_section(*real_tables)
+    section = model_section.report_section(*real_tables)
     assert isinstance(section, Section)
     assert (section.key, section.title) == ("models", "Draw size and cutoff")
     kinds = [type(block) for block in section.blocks]
@@ -112,7 +113,7 @@ def test_cli_predict(newest_feed, capsys):
 def test_report_section_of_a_history_too_short_to_backtest(real_tables):
     # quirk: before 2019 no round falls in the validation or test periods
     draws, _ = real_tables
-    section = models.report_section(draws[draws["draw_date"] < "2019-01-01"], None)
+    section = model_section.report_section(draws[draws["draw_date"] < "2019-01-01"], None)
     tables = [block.name for block in section.blocks if isinstance(block, Table)]
     assert "size_effects_headline" in tables
     assert "forecast_evaluation" not in tables

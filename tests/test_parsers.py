@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ee_trends.parsers import (
+from ee_trends.data.parsers import (
     parse_count,
     parse_draw_date,
     parse_long_date,

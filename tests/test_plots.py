@@ -13,8 +13,9 @@ import pytest
 from matplotlib.axes import Axes
 
 from conftest import make_feed, make_round, no_distribution
-from ee_trends import plots
-from ee_trends.load import load_tables
+from ee_trends.data.load import load_tables
+from ee_trends.output import plots
+from ee_trends.output.plots import style, volumes
 from ee_trends.programs import MINOR_COLOR, PROGRAM_KEYS, program_label
 
 
@@ -201,7 +202,7 @@ def test_small_categories_share_one_grey_segment():
     draws, _ = load_tables(feed)
     ax = plots.plot_invitations(draws, period="year")
     labels = [t.get_text() for t in ax.get_legend().texts]
-    assert labels == ["Canadian Experience Class", plots.SMALLER]
+    assert labels == ["Canadian Experience Class", style.SMALLER]
     grey = [p for p in ax.patches if matplotlib.colors.to_hex(p.get_facecolor()) == MINOR_COLOR]
     assert [p.get_height() for p in grey] == [150]
 
@@ -262,7 +263,7 @@ def test_program_colour_is_the_same_across_charts(small):
 
 
 def test_import_ee_trends_does_not_import_matplotlib():
-    code = "import sys, ee_trends, ee_trends.stats; print('matplotlib' in sys.modules)"
+    code = "import sys, ee_trends, ee_trends.analysis.aggregate; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

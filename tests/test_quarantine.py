@@ -15,10 +15,10 @@ import pytest
 
 from conftest import keep_capture, make_feed, make_round
 from ee_trends import load_draws
-from ee_trends.captures import capture_name
+from ee_trends.data.captures import capture_name
+from ee_trends.data.fetch import fetch_capture
+from ee_trends.data.merge import merge_captures, stack_captures, value_errors
 from ee_trends.errors import FeedError, UnreadableValueWarning
-from ee_trends.fetch import fetch_capture
-from ee_trends.merge import merge_captures, stack_captures, value_errors
 
 OLD = "ee_rounds_123_en_20250101T000000Z.json.gz"
 MID = "ee_rounds_123_en_20250201T000000Z.json.gz"

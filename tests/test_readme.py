@@ -6,7 +6,7 @@ import re
 
 from conftest import REPO
 from ee_trends.cli import build_parser
-from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS
+from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS
 
 README = (REPO / "README.md").read_text()
 

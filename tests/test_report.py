@@ -13,17 +13,17 @@ import pandas as pd
 import pytest
 
 from conftest import make_feed, make_round
-from ee_trends import report
-from ee_trends.content import Figure, Section, Table, Text
-from ee_trends.report import MARKER, ReportError, safe_csv, write_report
+from ee_trends.output import html, report, sections
+from ee_trends.output.content import Figure, Section, Table, Text
+from ee_trends.output.report import MARKER, ReportError, safe_csv, write_report
 
 CHARTS = (
-    report.now_section,
-    report.standing_section,
-    report.context_section,
-    report.cutoffs_section,
-    report.volumes_section,
-    report.pool_section,
+    sections.now_section,
+    sections.standing_section,
+    sections.context_section,
+    sections.cutoffs_section,
+    sections.volumes_section,
+    sections.pool_section,
 )
 """Every section but the models' (which has its own tests)."""
 
@@ -53,7 +53,7 @@ def extra_section(draws, pool):
     )
 
 
-FAST = (report.now_section, extra_section)
+FAST = (sections.now_section, extra_section)
 
 
 def images(index: Path) -> list[bytes]:
@@ -221,7 +221,7 @@ def test_rerun_over_a_report_of_the_first_version_replaces_it(tmp_path):
     (out / MARKER).write_text("written by ee-trends report; the folder is replaced on rerun\n")
     (out / "index.html").write_text("old page")
     (out / "figures" / "gone.png").write_bytes(b"old figure")
-    write(out, (report.now_section,))
+    write(out, (sections.now_section,))
     assert (out / "index.html").read_text() != "old page"
     assert not (out / "figures" / "gone.png").exists()
     assert (out / MARKER).read_text().startswith("#")
@@ -233,7 +233,7 @@ def test_rerun_replaces_its_files_and_keeps_the_users(tmp_path):
     assert (out / "figures" / "extra.png").is_file()
     (out / "notes.md").write_text("mine")
     (out / "figures" / "annotated.png").write_bytes(b"mine too")
-    write(out, (report.now_section,))  # the extra section is gone
+    write(out, (sections.now_section,))  # the extra section is gone
     assert not (out / "figures" / "extra.png").exists()  # its own old file: removed
     assert (out / "notes.md").read_text() == "mine"
     assert (out / "figures" / "annotated.png").read_bytes() == b"mine too"
@@ -243,7 +243,7 @@ def test_rerun_replaces_its_files_and_keeps_the_users(tmp_path):
 
 def test_a_user_file_in_the_way_stops_the_rerun(tmp_path):
     out = tmp_path / "r"
-    write(out, (report.now_section,))
+    write(out, (sections.now_section,))
     (out / "tables" / "extra.csv").write_text("mine")
     with pytest.raises(ReportError, match="extra.csv was not written by ee-trends report"):
         write(out)
@@ -269,7 +269,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
 def test_a_formula_from_the_feed_is_neutralised_in_the_csv(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the unknown label warns
-        index = write(tmp_path / "r", (report.now_section,), tiny_feed("=cmd|' /C calc'!A0"))
+        index = write(tmp_path / "r", (sections.now_section,), tiny_feed("=cmd|' /C calc'!A0"))
     recent = pd.read_csv(index.parent / "tables" / "recent_rounds.csv", dtype=str)
     assert recent["draw_name"].iloc[0] == "'=cmd|' /C calc'!A0"
 
@@ -283,7 +283,7 @@ SVG = """<?xml version="1.0"?>
 
 
 def test_hover_titles_go_on_the_points_of_their_scatter():
-    svg = report.with_hover(SVG, {"rounds-cec": ["#1 <a>", "#2"]})
+    svg = html.with_hover(SVG, {"rounds-cec": ["#1 <a>", "#2"]})
     assert svg.startswith("<svg")
     assert (
         '<use xlink:href="#m1" x="1" y="2" style="fill: #000"><title>#1 &lt;a&gt;</title></use>'
@@ -292,9 +292,9 @@ def test_hover_titles_go_on_the_points_of_their_scatter():
     assert 'y="4" style="fill: #000"><title>#2</title></use>' in svg
     assert '<use xlink:href="#t" x="0" y="0"/>' in svg  # other groups untouched
     with pytest.raises(ValueError, match="'rounds-cec' has 2 points but 3 texts"):
-        report.with_hover(SVG, {"rounds-cec": ["a", "b", "c"]})
+        html.with_hover(SVG, {"rounds-cec": ["a", "b", "c"]})
     with pytest.raises(ValueError, match="no scatter with gid 'rounds-pnp'"):
-        report.with_hover(SVG, {"rounds-pnp": ["a"]})
+        html.with_hover(SVG, {"rounds-pnp": ["a"]})
 
 
 def test_names_must_be_unique(tmp_path):

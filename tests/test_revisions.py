@@ -11,8 +11,8 @@ import pandas as pd
 from conftest import make_feed, make_round, no_distribution
 from ee_trends import revisions
 from ee_trends.cli import main
-from ee_trends.diff import FIELD_NAMES, REVISION_COLUMNS, summarize_revisions
-from ee_trends.feed import ROUND_FIELDS
+from ee_trends.data.feed import ROUND_FIELDS
+from ee_trends.data.revisions import FIELD_NAMES, REVISION_COLUMNS, summarize_revisions
 
 FIRST = "ee_rounds_123_en_20230413T030157Z.json.gz"
 SECOND = "ee_rounds_123_en_20240406T095537Z.json.gz"

@@ -1,6 +1,6 @@
 """The snapshot shipped with the package: the last step of the resolution rule, offline.
 
-The live feed is pointed at a closed port on 127.0.0.1 (``config.FEED_URL``
+The live feed is pointed at a closed port on 127.0.0.1 (``resolve.FEED_URL``
 is the one place the live URL is read), so every fetch of it fails at once.
 """
 
@@ -12,12 +12,14 @@ import json
 
 import pytest
 
-from ee_trends import FeedError, config, fetch, load_draws
-from ee_trends.captures import list_captures, provenance_path
+from ee_trends import FeedError, load_draws
 from ee_trends.cli import ERROR, main
-from ee_trends.config import OFFLINE_HINT, resolve_source, shipped_snapshot
-from ee_trends.load import load_all
-from ee_trends.read import SnapshotWarning
+from ee_trends.data import fetch
+from ee_trends.data.captures import list_captures, provenance_path
+from ee_trends.data.load import load_all
+from ee_trends.data.resolve import OFFLINE_HINT, resolve_source
+from ee_trends.data.snapshot import SNAPSHOT_DIR, shipped_snapshot
+from ee_trends.errors import SnapshotWarning
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def offline(closed_live_feed, monkeypatch) -> str:
 
 
 def test_snapshot_is_one_capture_with_its_provenance():
-    (capture,) = list_captures(config.SNAPSHOT_DIR)
+    (capture,) = list_captures(SNAPSHOT_DIR)
     provenance = json.loads(provenance_path(capture).read_text())
     data = gzip.decompress(capture.read_bytes())
     assert provenance["sha256"] == hashlib.sha256(data).hexdigest()
@@ -65,25 +67,25 @@ def test_cli_fetch_failure_is_one_line_with_the_offline_options(offline, tmp_pat
 
 
 def test_report_fetch_goes_on_with_the_snapshot(offline, tmp_path, monkeypatch, capsys):
-    from ee_trends import report
+    from ee_trends.output import report
 
     read = []
 
     def write_report(out, *, source, data_dir, docs):
-        read.append(load_all(source, data_dir=data_dir).read.text())
+        read.append(load_all(source, data_dir=data_dir).read.to_text())
         return out / "index.html"
 
     monkeypatch.setattr(report, "write_report", write_report)
     out = tmp_path / "reports"
     assert main(["report", "--fetch", "--data-dir", str(tmp_path), "--out", str(out)]) == 0
-    assert read == [shipped_snapshot().describe()]
+    assert read == [shipped_snapshot().to_text()]
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning:" in line]
     assert len(warnings) == 1  # the live feed is tried once
     assert offline in warnings[0] and "using the snapshot shipped" in warnings[0]
 
 
 def test_report_fetch_goes_on_with_the_captures_kept(offline, tmp_path, monkeypatch, capsys):
-    from ee_trends import report
+    from ee_trends.output import report
 
     kept = fetch.fetch_feed(shipped_snapshot().path, data_dir=tmp_path)
     given = {}

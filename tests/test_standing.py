@@ -12,8 +12,8 @@ import pytest
 
 import ee_trends
 from conftest import make_feed, make_round, no_distribution
-from ee_trends.load import load_tables
-from ee_trends.score_standing import Standing, check_score, standing_table
+from ee_trends.analysis.standing import Standing, check_score, standing_table
+from ee_trends.data.load import load_tables
 
 EXE = Path(sys.executable).with_name("ee-trends")
 

@@ -84,7 +84,7 @@ def _seconds(text: str) -> float:
 
 def _score(text: str) -> int:
     """A CRS score, a whole number from 0 to 1200."""
-    from ee_trends.score_standing import check_score
+    from ee_trends.analysis.standing import check_score
 
     try:
         return check_score(text)
@@ -416,8 +416,8 @@ def _one_line_messages():
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from ee_trends.config import OFFLINE_HINT, is_url
-    from ee_trends.fetch import fetch_capture
+    from ee_trends.data.fetch import fetch_capture
+    from ee_trends.data.resolve import OFFLINE_HINT, is_url
 
     if args.source is not None:
         raise ValueError("fetch reads --from PATH_OR_URL, not --source")
@@ -442,14 +442,14 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from ee_trends.load import describe
+    from ee_trends.analysis.info import info_text
 
-    print(describe(args.source, data_dir=args.data_dir))
+    print(info_text(args.source, data_dir=args.data_dir))
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from ee_trends.load import build_cache
+    from ee_trends.data.load import build_cache
 
     paths = build_cache(args.source, data_dir=args.data_dir)
     for path in paths:
@@ -458,7 +458,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
-    from ee_trends.diff import capture_feeds, format_revisions, revisions
+    from ee_trends.data.revisions import capture_feeds, format_revisions, revisions
 
     feeds = capture_feeds(args.source, data_dir=args.data_dir)
     labels = [label for label, _ in feeds]
@@ -469,8 +469,8 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 def _cmd_context(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ee_trends.context import draw_context
-    from ee_trends.load import load_tables
+    from ee_trends.analysis.context import draw_context
+    from ee_trends.data.load import load_tables
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
     draw_id = args.draw_id if args.draw_id is not None else draws["draw_id"].iloc[-1]
@@ -493,7 +493,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from ee_trends.load import load_tables
+    from ee_trends.data.load import load_tables
     from ee_trends.models import predict_cutoff
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
@@ -524,8 +524,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _cmd_standing(args: argparse.Namespace) -> int:
-    from ee_trends.load import load_tables
-    from ee_trends.score_standing import standing
+    from ee_trends.analysis.standing import standing
+    from ee_trends.data.load import load_tables
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
     result = standing(args.score, draws, pool)
@@ -534,7 +534,7 @@ def _cmd_standing(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ee_trends.report import ReportError, write_report
+    from ee_trends.output.report import ReportError, write_report
 
     if args.fetch:
         _fetch_first(args)
@@ -552,9 +552,9 @@ def _fetch_first(args: argparse.Namespace) -> None:
     captures kept; a failed fetch is a warning and the report goes on with them. With no
     capture kept, the resolution rule itself fetches the live feed once (else reads the
     shipped snapshot, with its warning); with a source given, nothing is fetched."""
-    from ee_trends.captures import list_captures
-    from ee_trends.config import OFFLINE_SOURCES, SOURCE_ENV, find_data_dir
-    from ee_trends.fetch import fetch_capture
+    from ee_trends.data.captures import list_captures
+    from ee_trends.data.fetch import fetch_capture
+    from ee_trends.data.resolve import OFFLINE_SOURCES, SOURCE_ENV, find_data_dir
 
     raw = find_data_dir(args.data_dir) / "raw"
     if args.source is not None or os.environ.get(SOURCE_ENV) or not list_captures(raw):

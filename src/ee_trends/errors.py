@@ -20,7 +20,7 @@ class UnreadableValueWarning(UserWarning):
 
     Raw captures stay as published; loading a folder of captures takes the
     newest earlier readable value and names the capture, the round and the
-    field (see :mod:`ee_trends.merge`). ``fetch`` warns when a new capture
+    field (see :mod:`ee_trends.data.merge`). ``fetch`` warns when a new capture
     has such values.
     """
 
@@ -31,3 +31,39 @@ class CacheWarning(UserWarning):
 
 class CaptureWarning(UserWarning):
     """A file in a folder of captures that is not used (dated in the future), named."""
+
+
+class UnknownProgramWarning(UserWarning):
+    """A round's label matches no known program: it is kept as ``other``."""
+
+
+class ReportError(Exception):
+    """The report cannot be written (for example ``out`` is a folder it did not make)."""
+
+
+class PredictionError(ValueError):
+    """A what-if that cannot be answered; the message names what is allowed."""
+
+
+class UnknownProgramError(PredictionError):
+    """The program is not one of the history's program keys."""
+
+
+class InvitationsError(PredictionError):
+    """The size is not a plausible number of invitations."""
+
+
+class DateError(PredictionError):
+    """The date is before the program's first round: nothing to forecast from."""
+
+
+class DroppedRoundWarning(UserWarning):
+    """A round missing from newer captures: kept from the newest capture that had it."""
+
+
+class PoolCheckWarning(UserWarning):
+    """A published distribution whose ranges do not add up to its subtotals or total."""
+
+
+class SnapshotWarning(UserWarning):
+    """The live feed could not be fetched: the snapshot shipped with the package is read."""

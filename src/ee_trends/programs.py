@@ -19,6 +19,8 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ee_trends.errors import UnknownProgramWarning
+
 
 @dataclass(frozen=True)
 class Program:
@@ -189,10 +191,6 @@ _PATTERNS = tuple((p.key, re.compile(p.pattern, re.IGNORECASE)) for p in PROGRAM
 def program_label(key: str) -> str:
     """The readable name of a program key (the key itself when it has none)."""
     return PROGRAM_LABELS.get(key, key)
-
-
-class UnknownProgramWarning(UserWarning):
-    """A round's label matches no known program: it is kept as ``other``."""
 
 
 def split_label(label: str) -> tuple[str, str | None]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ee_trends.fields import ROUND_ORDER
+from ee_trends.data.fields import ROUND_ORDER
 
 PERIODS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 """Period names accepted by the functions below, and their pandas period codes."""
@@ -276,7 +276,7 @@ def data_date(draws: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def in_round_order(draws: pd.DataFrame) -> pd.DataFrame:
-    """``draws`` oldest first in :data:`~ee_trends.fields.ROUND_ORDER` (the columns it has)."""
+    """``draws`` oldest first in :data:`~ee_trends.data.fields.ROUND_ORDER` (the columns it has)."""
     return draws.sort_values([c for c in ROUND_ORDER if c in draws.columns], kind="stable")
 
 
@@ -340,7 +340,7 @@ class PublishedDistributions:
     first: pd.Timestamp | None
     last: pd.Timestamp | None
 
-    def text(self) -> str:
+    def to_text(self) -> str:
         """One sentence giving both counts."""
         if not self.distributions:
             return "No pool distribution was published in this data."
@@ -378,7 +378,7 @@ class CountRange:
     def exact(self) -> bool:
         return self.low is not None and self.low == self.high
 
-    def text(self) -> str:
+    def to_text(self) -> str:
         if self.low is None:
             return "an unknown number (ranges not published)"
         if self.exact:
@@ -407,8 +407,3 @@ def latest_distribution(pool: pd.DataFrame) -> pd.DataFrame:
     rows = pool[pool["pool_as_of"] == newest]
     last_round = rows["draw_id"].iloc[-1]
     return rows[rows["draw_id"] == last_round].sort_values("score_min").reset_index(drop=True)
-
-
-def iso_date(value: object) -> str:
-    """A date as ``YYYY-MM-DD`` (for JSON-able results)."""
-    return pd.Timestamp(value).date().isoformat()

@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from ee_trends import stats
-from ee_trends.content import plural
+from ee_trends.analysis import aggregate
+from ee_trends.formatting import iso_date, plural
 from ee_trends.programs import program_label
 
 MONTH_DAYS = 365.25 / 12
@@ -206,7 +206,7 @@ class DrawContext:
             lines.append(text + ".")
         if self.pool is not None:
             p = self.pool
-            count = stats.CountRange(p["at_or_above_min"], p["at_or_above_max"]).text()
+            count = aggregate.CountRange(p["at_or_above_min"], p["at_or_above_max"]).to_text()
             total = "the" if p["pool_total"] is None else f"{p['pool_total']:,}"
             lines.append(
                 f"Pool on {p['as_of']}: {count} of {total} candidates (all programs) "
@@ -237,7 +237,7 @@ def draw_context(
         part out. It is not loaded here: a draws table does not say which
         source it came from, and a pool from another source (say a newer
         capture) would be silently wrong. ``draws, pool =
-        ee_trends.load.load_tables(source)`` gives both from one read.
+        ee_trends.data.load.load_tables(source)`` gives both from one read.
     since
         Adds a ``since <date>`` window to the ranks.
     recent
@@ -248,7 +248,7 @@ def draw_context(
     KeyError
         If no round has that ``draw_id``.
     """
-    history = stats.in_round_order(draws).reset_index(drop=True)
+    history = aggregate.in_round_order(draws).reset_index(drop=True)
     matches = history.index[history["draw_id"] == str(draw_id).strip()]
     if len(matches) == 0:
         raise KeyError(f"no round {draw_id!r} in the draws table")
@@ -262,16 +262,16 @@ def draw_context(
 
     draw = {
         "draw_id": str(row["draw_id"]),
-        "draw_date": stats.iso_date(day),
+        "draw_date": iso_date(day),
         "program": str(row["program"]),
         "draw_name": str(row["draw_name"]),
         "invitations": size,
         "crs_cutoff": _int(row["crs_cutoff"]),
     }
     # (name, first day in the window)
-    windows = [("last 12 months", stats.months_start(day, 12))]
+    windows = [("last 12 months", aggregate.months_start(day, 12))]
     if since is not None:
-        windows.append((f"since {stats.iso_date(since)}", pd.Timestamp(since)))
+        windows.append((f"since {iso_date(since)}", pd.Timestamp(since)))
     windows.append(("all time", None))
     ranks = []
     for scope, rounds in scopes.items():
@@ -282,7 +282,7 @@ def draw_context(
                 {
                     "scope": scope,
                     "window": window,
-                    "start": None if start is None else stats.iso_date(start),
+                    "start": None if start is None else iso_date(start),
                     "rank": int((sizes > size).sum()) + 1,
                     "tied": int((sizes == size).sum()) - 1,
                     "rounds": len(inside),
@@ -322,7 +322,7 @@ def _previous(earlier: pd.DataFrame, size: int, day: pd.Timestamp, *, strict: bo
     return {
         "rounds_since": int((earlier.index > hits.index[-1]).sum()),
         "draw_id": str(hit["draw_id"]),
-        "draw_date": stats.iso_date(hit["draw_date"]),
+        "draw_date": iso_date(hit["draw_date"]),
         "program": str(hit["program"]),
         "invitations": int(hit["invitations"]),
         "crs_cutoff": _int(hit["crs_cutoff"]),
@@ -350,7 +350,7 @@ def _cutoff(rounds: pd.DataFrame, recent: int) -> dict[str, Any]:
     cutoff = _int(this["crs_cutoff"])
     return {
         "previous_draw_id": str(last["draw_id"]),
-        "previous_date": stats.iso_date(last["draw_date"]),
+        "previous_date": iso_date(last["draw_date"]),
         "previous_cutoff": _int(last["crs_cutoff"]),
         "change": None if cutoff is None else cutoff - int(last["crs_cutoff"]),
         "recent_rounds": len(before),
@@ -361,12 +361,12 @@ def _cutoff(rounds: pd.DataFrame, recent: int) -> dict[str, Any]:
 
 
 def _year_to_date(rounds: pd.DataFrame, day: pd.Timestamp, scope: str) -> list[dict[str, Any]]:
-    table = stats.year_to_date_comparison(rounds, as_of=day)
+    table = aggregate.year_to_date_comparison(rounds, as_of=day)
     return [
         {
             "scope": scope,
             "year": int(row.year),
-            "end": stats.iso_date(row.end),
+            "end": iso_date(row.end),
             "invitations": int(row.to_date),
             "rounds": int(row.rounds),
         }
@@ -379,10 +379,10 @@ def _pool(pool: pd.DataFrame, row: pd.Series) -> dict[str, Any] | None:
     cutoff = _int(row["crs_cutoff"])
     if leaves.empty or cutoff is None:
         return None
-    count = stats.candidates_at_or_above(leaves, cutoff)
+    count = aggregate.candidates_at_or_above(leaves, cutoff)
     total = row["pool_total"]
     return {
-        "as_of": stats.iso_date(leaves["pool_as_of"].iloc[0]),
+        "as_of": iso_date(leaves["pool_as_of"].iloc[0]),
         "cutoff": cutoff,
         "at_or_above_min": count.low,
         "at_or_above_max": count.high,

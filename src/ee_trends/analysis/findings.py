@@ -10,19 +10,19 @@ from datetime import date
 
 import pandas as pd
 
-from ee_trends import stats
-from ee_trends.context import SCOPES, DrawContext
+from ee_trends.analysis import aggregate
+from ee_trends.analysis.context import SCOPES, DrawContext
 from ee_trends.programs import program_label
 
 
 def cutoffs(draws: pd.DataFrame, window: int = 5) -> str:
     """The newest cutoffs by program and how the main series moved."""
-    latest = stats.latest_by_program(draws)
-    year = stats.data_date(draws).year
+    latest = aggregate.latest_by_program(draws)
+    year = aggregate.data_date(draws).year
     recent = latest[latest["draw_date"].dt.year >= year - 1]
     lowest = draws.loc[draws["crs_cutoff"].astype("float64").idxmin()]
     lines = [
-        f"- Data to **{stats.data_date(draws):%Y-%m-%d}**: {len(draws)} rounds.",
+        f"- Data to **{aggregate.data_date(draws):%Y-%m-%d}**: {len(draws)} rounds.",
         "- Newest cutoff of each program with a round since "
         f"{year - 1}: "
         + "; ".join(
@@ -46,14 +46,14 @@ def cutoffs(draws: pd.DataFrame, window: int = 5) -> str:
 
 def volumes(draws: pd.DataFrame) -> str:
     """Yearly totals, this year so far against earlier years, and the last 12 months' mix."""
-    yearly = stats.yearly_invitations(draws)
-    ytd = stats.year_to_date_comparison(draws).set_index("year")
-    date = stats.data_date(draws)
+    yearly = aggregate.yearly_invitations(draws)
+    ytd = aggregate.year_to_date_comparison(draws).set_index("year")
+    date = aggregate.data_date(draws)
     this = int(ytd.loc[date.year, "to_date"])
     earlier = ytd.drop(index=date.year)["to_date"]
     rank = int((earlier > this).sum()) + 1
     complete = yearly.drop(index=date.year, errors="ignore")
-    recent = stats.recent_invitations(draws, months=12)
+    recent = aggregate.recent_invitations(draws, months=12)
     top = recent.head(3)
     lines = [
         f"- By {date:%B %d}, {date.year} had {this:,} invitations: "
@@ -136,11 +136,11 @@ def _last_larger(context: DrawContext, scope: str) -> str:
 
 def pool(draws: pd.DataFrame, pool_table: pd.DataFrame) -> str:
     """The pool's size and where its candidates score, first and newest distribution."""
-    totals = stats.pool_totals(draws)
-    published = stats.published_distributions(pool_table)
+    totals = aggregate.pool_totals(draws)
+    published = aggregate.published_distributions(pool_table)
     if totals.empty or not published.distributions:
-        return "- " + published.text()
-    dist = stats.pool_distribution(pool_table, coarse=True)
+        return "- " + published.to_text()
+    dist = aggregate.pool_distribution(pool_table, coarse=True)
     first, last = published.first, published.last
 
     def share_above(day: pd.Timestamp, score: int) -> float:
@@ -151,7 +151,7 @@ def pool(draws: pd.DataFrame, pool_table: pd.DataFrame) -> str:
     newest = totals.iloc[-1]
     return "\n".join(
         [
-            "- " + published.text(),
+            "- " + published.to_text(),
             f"- The pool held {int(newest['pool_total']):,} candidates on "
             f"{newest['pool_as_of']:%Y-%m-%d}; its largest was {int(peak['pool_total']):,} "
             f"on {peak['pool_as_of']:%Y-%m-%d}.",

@@ -5,7 +5,7 @@ bind ``ee_trends.standing`` to the module and shadow the function.
 
 ::
 
-    draws, pool = ee_trends.load.load_tables()
+    draws, pool = ee_trends.data.load.load_tables()
     print(ee_trends.standing(480, draws, pool).to_text())
 
 Two answers, both from the data only:
@@ -32,7 +32,8 @@ from typing import Any
 
 import pandas as pd
 
-from ee_trends import stats
+from ee_trends.analysis import aggregate
+from ee_trends.formatting import iso_date
 from ee_trends.programs import program_label
 
 MAX_SCORE = 1200
@@ -87,7 +88,7 @@ class Standing:
         return _share(self.at_or_above_max, self.pool_total)
 
     def __repr__(self) -> str:
-        count = stats.CountRange(self.at_or_above_min, self.at_or_above_max).text()
+        count = aggregate.CountRange(self.at_or_above_min, self.at_or_above_max).to_text()
         reached = sum(1 for p in self.programs if p.reached)
         return (
             f"<Standing CRS {self.score}: {count} candidates at or above "
@@ -110,7 +111,7 @@ class Standing:
         if self.pool_as_of is None:
             lines.append("No pool distribution was published in this data.")
         else:
-            count = stats.CountRange(self.at_or_above_min, self.at_or_above_max)
+            count = aggregate.CountRange(self.at_or_above_min, self.at_or_above_max)
             share = ""
             if self.share_min is not None:
                 share = (
@@ -119,7 +120,7 @@ class Standing:
                     else f" ({self.share_min:.1%} to {self.share_max:.1%} of the pool)"
                 )
             lines.append(
-                f"Pool on {self.pool_as_of}: {count.text()} of {self.pool_total:,} candidates "
+                f"Pool on {self.pool_as_of}: {count.to_text()} of {self.pool_total:,} candidates "
                 f"scored {self.score} or more{share}."
             )
             if not count.exact and count.low is not None:
@@ -163,27 +164,27 @@ def standing(score: int, draws: pd.DataFrame, pool: pd.DataFrame, *, months: int
         A CRS score, a whole number from 0 to 1200 (a ValueError otherwise).
     draws, pool
         The tables of :func:`ee_trends.load_draws` and :func:`ee_trends.load_pool`,
-        from the same source (``ee_trends.load.load_tables`` gives both).
+        from the same source (``ee_trends.data.load.load_tables`` gives both).
     months
         The window of the program part, ending on the newest round.
     """
     score = check_score(score)
-    leaves = stats.latest_distribution(pool)
+    leaves = aggregate.latest_distribution(pool)
     if leaves.empty:
         pool_as_of = total = None
-        count = stats.CountRange(None, None)
+        count = aggregate.CountRange(None, None)
     else:
-        pool_as_of = stats.iso_date(leaves["pool_as_of"].iloc[0])
+        pool_as_of = iso_date(leaves["pool_as_of"].iloc[0])
         candidates = leaves["candidates"]
         total = None if candidates.isna().any() else int(candidates.sum())
-        count = stats.candidates_at_or_above(leaves, score)
-    as_of = stats.data_date(draws)
+        count = aggregate.candidates_at_or_above(leaves, score)
+    as_of = aggregate.data_date(draws)
     if as_of is None:
         return Standing(score, None, None, pool_as_of, total, count.low, count.high)
-    start = stats.months_start(as_of, months)
+    start = aggregate.months_start(as_of, months)
     window = draws[draws["draw_date"] >= start].sort_values("draw_date", kind="stable")
     programs = []
-    for key in stats.used_programs(window):
+    for key in aggregate.used_programs(window):
         rounds = window[window["program"] == key]
         reached = rounds[rounds["crs_cutoff"].astype("float64") <= score]
         latest = reached.iloc[-1] if len(reached) else None
@@ -194,14 +195,14 @@ def standing(score: int, draws: pd.DataFrame, pool: pd.DataFrame, *, months: int
                 rounds=len(rounds),
                 reached=len(reached),
                 latest_draw_id=None if latest is None else str(latest["draw_id"]),
-                latest_date=None if latest is None else stats.iso_date(latest["draw_date"]),
+                latest_date=None if latest is None else iso_date(latest["draw_date"]),
                 latest_cutoff=None if latest is None else int(latest["crs_cutoff"]),
             )
         )
     return Standing(
         score=score,
-        as_of=stats.iso_date(as_of),
-        window_start=stats.iso_date(start),
+        as_of=iso_date(as_of),
+        window_start=iso_date(start),
         pool_as_of=pool_as_of,
         pool_total=total,
         at_or_above_min=count.low,

@@ -4,7 +4,7 @@ Each cache entry is one folder, ``tables-<key>/``, named by a key of the
 inputs and the code (:func:`cache_key`) and holding ``draws.parquet``,
 ``pool.parquet`` and ``manifest.json``. An entry is written whole in a
 temporary folder and appears with one rename, under the lock of
-``processed/`` (:func:`ee_trends.locking.folder_lock`), so a reader sees a
+``processed/`` (:func:`ee_trends.data.locking.folder_lock`), so a reader sees a
 complete entry or none, and two sources loaded into one data folder never
 share an entry.
 
@@ -36,12 +36,16 @@ from typing import Any
 import pandas as pd
 
 from ee_trends import __version__
-from ee_trends.clean import PoolCheckWarning
-from ee_trends.errors import CacheWarning, UnreadableValueWarning
-from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, Field
-from ee_trends.locking import folder_lock
-from ee_trends.merge import DroppedRoundWarning
-from ee_trends.programs import PROGRAM_KEYS, UnknownProgramWarning
+from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
+from ee_trends.data.locking import folder_lock
+from ee_trends.errors import (
+    CacheWarning,
+    DroppedRoundWarning,
+    PoolCheckWarning,
+    UnknownProgramWarning,
+    UnreadableValueWarning,
+)
+from ee_trends.programs import PROGRAM_KEYS
 
 Tables = tuple[pd.DataFrame, pd.DataFrame]
 

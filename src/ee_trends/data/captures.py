@@ -122,6 +122,6 @@ class FilesRead:
             dated_by = "file dated"
         return cls(newest.name, f"{taken:%Y-%m-%d %H:%M} UTC", len(files), dated_by)
 
-    def text(self) -> str:
+    def to_text(self) -> str:
         what = self.name if self.files <= 1 else f"{self.files} captures, newest {self.name}"
         return what if self.date is None else f"{what} ({self.dated_by} {self.date})"

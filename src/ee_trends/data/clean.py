@@ -2,7 +2,7 @@
 
 Every value is parsed (a value that cannot be read raises
 :class:`~ee_trends.FeedError` naming the round and the field), the known bad
-records of :mod:`ee_trends.fixes` are repaired and flagged, and missing
+records of :mod:`ee_trends.data.fixes` are repaired and flagged, and missing
 stays missing: a distribution of zeros is "not published", never a count of 0.
 """
 
@@ -15,9 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ee_trends.errors import FeedError
-from ee_trends.feed import POOL_COUNT_FIELDS
-from ee_trends.fields import (
+from ee_trends.data.feed import POOL_COUNT_FIELDS
+from ee_trends.data.fields import (
     DATETIME,
     DRAW_FIELDS,
     POOL_FIELDS,
@@ -25,15 +24,16 @@ from ee_trends.fields import (
     UTC_DATETIME,
     dtypes,
 )
-from ee_trends.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
-from ee_trends.merge import WHOLE_ROUND
-from ee_trends.parsers import (
+from ee_trends.data.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
+from ee_trends.data.merge import WHOLE_ROUND
+from ee_trends.data.parsers import (
     parse_count,
     parse_draw_date,
     parse_draw_number,
     parse_long_date,
     parse_timestamp,
 )
+from ee_trends.errors import FeedError, PoolCheckWarning
 from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
 
 # CRS range of each leaf among dd1..dd17; dd3 and dd9 are subtotals, dd18 the total.
@@ -66,10 +66,6 @@ SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _MISMATCH_TOLERANCE_DAYS = 1
 
 
-class PoolCheckWarning(UserWarning):
-    """A published distribution whose ranges do not add up to its subtotals or total."""
-
-
 def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn a raw frame of rounds (strings) into the ``draws`` and ``pool`` tables.
 
@@ -77,7 +73,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     ----------
     raw
         One row per round with the feed's fields as strings (see
-        :func:`ee_trends.read.rounds_frame`); optional columns
+        :func:`ee_trends.data.feed.rounds_frame`); optional columns
         ``recovered_fields`` and ``recovered_from`` are carried through.
     origin
         Names the source in error messages.
@@ -176,7 +172,7 @@ class _Parser:
 
 
 def _apply_record_fixes(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
-    """Apply :data:`~ee_trends.fixes.RECORD_FIXES` still needed; note each repair."""
+    """Apply :data:`~ee_trends.data.fixes.RECORD_FIXES` still needed; note each repair."""
     raw = raw.copy()
     repaired: dict[str, dict[str, str]] = {}
     for fix in RECORD_FIXES:
@@ -286,7 +282,7 @@ def _pool_table(
 
 
 def _recovered_counts(raw: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """``(draw_id, field) -> capture`` of the values recovered by :mod:`ee_trends.merge`."""
+    """``(draw_id, field) -> capture`` of the values recovered by :mod:`ee_trends.data.merge`."""
     marks: dict[tuple[str, str], str] = {}
     if "recovered_fields" not in raw:
         return marks

@@ -10,10 +10,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ee_trends.errors import FeedError
 
@@ -206,3 +208,16 @@ def check_feed(feed: Any, *, origin: str = "feed") -> None:
         if draw_id in seen:
             raise FeedError(f"{origin}: round {draw_id}: field 'drawNumber' appears twice")
         seen.add(draw_id)
+
+
+def read_files(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
+    """Read and check feed files, each labelled with its file name."""
+    return [(path.name, read_feed_file(path)) for path in files]
+
+
+def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:
+    """The rounds of a feed checked by :func:`check_feed` as a frame of strings.
+
+    One row per round, as published, with the columns :data:`ROUND_FIELDS`.
+    """
+    return pd.DataFrame.from_records(feed["rounds"], columns=list(ROUND_FIELDS)).astype("string")

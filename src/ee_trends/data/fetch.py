@@ -2,7 +2,7 @@
 
 The only module that touches the network (with the standard library). A fetch
 reads the live IRCC feed, another URL or a saved feed file, checks it with
-:func:`ee_trends.feed.decode_feed`, and keeps it in ``<data_dir>/raw/`` as
+:func:`ee_trends.data.feed.decode_feed`, and keeps it in ``<data_dir>/raw/`` as
 ``ee_rounds_123_en_<YYYYmmddTHHMMSSZ>.json.gz`` (the feed's JSON bytes as
 received, gzip-compressed), with its provenance beside it in
 ``<capture file name>.provenance.json``.
@@ -43,12 +43,13 @@ from pathlib import Path
 from time import monotonic
 from typing import Any
 
-from ee_trends import __version__, config
-from ee_trends.captures import capture_name, list_captures, provenance_path
+from ee_trends import __version__
+from ee_trends.data import resolve
+from ee_trends.data.captures import capture_name, list_captures, provenance_path
+from ee_trends.data.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
+from ee_trends.data.locking import folder_lock
+from ee_trends.data.parsers import unreadable_values
 from ee_trends.errors import FeedError, UnreadableValueWarning
-from ee_trends.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
-from ee_trends.locking import folder_lock
-from ee_trends.parsers import unreadable_values
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +131,10 @@ def fetch_capture(
     ----------
     source : str or path-like, optional
         An ``http(s)`` URL, or a saved feed file (``.json`` or ``.json.gz``).
-        Default: the live IRCC feed, :data:`ee_trends.config.FEED_URL`.
+        Default: the live IRCC feed, :data:`ee_trends.data.resolve.FEED_URL`.
     data_dir : str or path-like, optional
         Data folder; the capture goes to its ``raw/`` (created if needed).
-        Resolved by :func:`ee_trends.config.find_data_dir`.
+        Resolved by :func:`ee_trends.data.resolve.find_data_dir`.
     force : bool, default False
         Keep the feed even if it has fewer rounds than the newest capture
         kept (or that capture cannot be read).
@@ -177,7 +178,7 @@ def fetch_capture(
     Notes
     -----
     The comparison with the newest capture and the write happen under the
-    lock of ``raw/`` (:func:`ee_trends.locking.folder_lock`), so concurrent
+    lock of ``raw/`` (:func:`ee_trends.data.locking.folder_lock`), so concurrent
     fetches never race the "fewer rounds" check. The capture is named by
     its capture time in UTC, to the second. If a
     capture of that second exists already, the next free second is used, so
@@ -192,9 +193,9 @@ def fetch_capture(
             "timeout must be a finite number of seconds > 0, max_bytes > 0, "
             "retries and backoff >= 0"
         )
-    location = config.FEED_URL if source is None else os.fspath(source)
+    location = resolve.FEED_URL if source is None else os.fspath(source)
     headers: dict[str, str] = {}
-    if config.is_url(location):
+    if resolve.is_url(location):
         origin = location
         data, headers = _download(
             location,
@@ -216,7 +217,7 @@ def fetch_capture(
     digest = hashlib.sha256(data).hexdigest()
 
     unreadable = tuple(unreadable_values(feed["rounds"]))
-    raw = config.find_data_dir(data_dir) / "raw"
+    raw = resolve.find_data_dir(data_dir) / "raw"
     result = partial(FetchResult, source=origin, rounds=rounds, sha256=digest, size=len(data))
     # The comparison with the newest capture and the write, as one step among fetches.
     with folder_lock(raw):

@@ -1,6 +1,6 @@
 """The one field table: every column of the public tables, its dtype and meaning.
 
-It drives the schema check (:mod:`ee_trends.schema`) and the column tables in
+It drives the schema check (:mod:`ee_trends.data.schema`) and the column tables in
 the docstrings of :func:`ee_trends.load_draws` and :func:`ee_trends.load_pool`.
 """
 

@@ -1,6 +1,6 @@
 """Fixes as data: the table of known bad records (and label typos).
 
-Applied by generic code (:mod:`ee_trends.clean`); each entry says what IRCC
+Applied by generic code (:mod:`ee_trends.data.clean`); each entry says what IRCC
 published. The table of program labels is :data:`ee_trends.programs.PROGRAMS`.
 """
 

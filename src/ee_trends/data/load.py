@@ -1,4 +1,4 @@
-"""The public loaders, ``load_draws`` and ``load_pool`` (cached by :mod:`ee_trends.cache`)."""
+"""The public loaders, ``load_draws`` and ``load_pool`` (cached by :mod:`ee_trends.data.cache`)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,30 @@ from typing import Any
 
 import pandas as pd
 
-from ee_trends.cache import cache_key, read_cache, write_cache
-from ee_trends.captures import FilesRead, list_captures
-from ee_trends.clean import clean_rounds
-from ee_trends.config import SNAPSHOT_DIR, find_data_dir, resolve_source, shipped_snapshot
-from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, column_table
-from ee_trends.read import FeedLike, read_feeds, read_files, rounds_frame, source_files
+from ee_trends.data.cache import cache_key, read_cache, write_cache
+from ee_trends.data.captures import FilesRead
+from ee_trends.data.clean import clean_rounds
+from ee_trends.data.feed import check_feed, read_files, rounds_frame
+from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, column_table
+from ee_trends.data.resolve import find_data_dir, resolve_source, source_files
+from ee_trends.data.snapshot import SNAPSHOT_DIR, shipped_snapshot
+
+FeedLike = str | os.PathLike | Mapping[str, Any] | None
+
+
+def read_feeds(
+    source: FeedLike = None, *, data_dir: str | os.PathLike | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The feeds a source stands for, oldest capture first, each with a label.
+
+    ``source`` is a parsed feed (a dict), a feed file (``.json`` or
+    ``.json.gz``), a folder of captures, a URL (fetched into the data folder
+    first), or None for the resolution rule of :func:`ee_trends.data.resolve.resolve_source`.
+    """
+    if isinstance(source, Mapping):
+        check_feed(source, origin="feed dict")
+        return [("feed dict", dict(source))]
+    return read_files(source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir))
 
 
 def load_draws(
@@ -129,7 +147,7 @@ def load_all(
     files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
     read = FilesRead.of(files)
     if files[0].parent.resolve() == SNAPSHOT_DIR.resolve():  # the live feed could not be fetched
-        read = FilesRead(shipped_snapshot().describe(), None)
+        read = FilesRead(shipped_snapshot().to_text(), None)
     if not cache:
         return Loaded(*build_tables(read_files(files)), read)
     processed = find_data_dir(data_dir) / "processed"
@@ -144,13 +162,13 @@ def load_all(
 
 def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean and check the tables from feeds (oldest first); several feeds are merged."""
-    from ee_trends.schema import validate
+    from ee_trends.data.schema import validate
 
     if len(feeds) == 1:
         label, feed = feeds[0]
         raw = rounds_frame(feed, origin=label)
     else:
-        from ee_trends.merge import merge_captures
+        from ee_trends.data.merge import merge_captures
 
         raw = merge_captures(feeds)
         label = f"{len(feeds)} captures"
@@ -179,27 +197,3 @@ def _build_and_cache(
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return tables, written
-
-
-def describe(source: FeedLike = None, *, data_dir: str | os.PathLike | None = None) -> str:
-    """A short text about what is loaded: source, captures kept, rounds, dates, programs."""
-    from ee_trends.stats import published_distributions
-
-    resolved = resolve_source(source, data_dir=data_dir)
-    folder = find_data_dir(data_dir)
-    loaded = load_all(source, data_dir=data_dir)
-    draws = loaded.draws
-    kept = list_captures(folder / "raw")
-    programs = draws["program"].value_counts()
-    lines = [
-        f"source:    {resolved.location} ({resolved.why})",
-        f"read:      {loaded.read.text()}",
-        f"data dir:  {folder}",
-        f"captures:  {len(kept)} kept in {folder / 'raw'}"
-        + (f", newest {kept[-1].name}" if kept else ""),
-        f"rounds:    {len(draws)} ({draws['draw_id'].iloc[0]} to {draws['draw_id'].iloc[-1]}), "
-        f"{draws['draw_date'].min():%Y-%m-%d} to {draws['draw_date'].max():%Y-%m-%d}",
-        f"pool:      {published_distributions(loaded.pool).text()}",
-        "programs:  " + ", ".join(f"{key} {n}" for key, n in programs.items() if n),
-    ]
-    return "\n".join(lines)

@@ -13,7 +13,7 @@ raw strings, so a value only blanked by a later capture is not lost:
   a non-blank value, and the round is marked: ``recovered_fields`` names the
   fields (comma-separated) and ``recovered_from`` the capture(s) they came
   from (newest first);
-- a value that does not parse (:func:`ee_trends.parsers.value_error`: ``drawSize``
+- a value that does not parse (:func:`ee_trends.data.parsers.value_error`: ``drawSize``
   ``"abc"``, a year 2300) is quarantined like a blank: the newest older
   capture with a readable value gives it, the round is marked the same way,
   and an :class:`~ee_trends.errors.UnreadableValueWarning` names the capture
@@ -38,22 +38,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ee_trends.errors import FeedError, UnreadableValueWarning
-from ee_trends.feed import POOL_COUNT_FIELDS, ROUND_FIELDS
-from ee_trends.parsers import FIELD_PARSERS, value_error
+from ee_trends.data.feed import POOL_COUNT_FIELDS, ROUND_FIELDS
+from ee_trends.data.parsers import FIELD_PARSERS, value_error
+from ee_trends.errors import DroppedRoundWarning, FeedError, UnreadableValueWarning
 
 WHOLE_ROUND = "*"
 """``recovered_fields`` of a round kept from an older capture because newer ones dropped it."""
 
 
-class DroppedRoundWarning(UserWarning):
-    """A round missing from newer captures: kept from the newest capture that had it."""
-
-
 def stack_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     """All rounds of all captures in one frame of strings, with the capture's position.
 
-    Columns: :data:`~ee_trends.feed.ROUND_FIELDS`, ``draw_id`` (``drawNumber``
+    Columns: :data:`~ee_trends.data.feed.ROUND_FIELDS`, ``draw_id`` (``drawNumber``
     stripped) and ``capture`` (the position of the capture in ``feeds``,
     oldest first). Rows keep each capture's order (newest round first).
     """
@@ -82,7 +78,7 @@ def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
 def value_errors(frame: pd.DataFrame) -> pd.DataFrame:
     """Why each raw value of ``frame`` does not parse (NA where it does, or is blank).
 
-    One column per field of :data:`~ee_trends.feed.ROUND_FIELDS`; each distinct
+    One column per field of :data:`~ee_trends.data.feed.ROUND_FIELDS`; each distinct
     value is parsed once.
     """
     out = np.full((len(frame), len(ROUND_FIELDS)), None, dtype=object)
@@ -100,8 +96,8 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The shape of :func:`ee_trends.read.rounds_frame` (columns
-        :data:`~ee_trends.feed.ROUND_FIELDS`, strings), one row per round
+        The shape of :func:`ee_trends.data.feed.rounds_frame` (columns
+        :data:`~ee_trends.data.feed.ROUND_FIELDS`, strings), one row per round
         ever published, plus ``recovered_fields`` and ``recovered_from``
         (strings, NA when nothing was recovered). See the module docstring.
 

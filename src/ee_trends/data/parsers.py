@@ -1,7 +1,7 @@
 """Parsers for the values of the feed: counts, dates and timestamps as IRCC writes them.
 
 Each takes one string and raises :class:`ValueError` on a value it cannot
-read; :mod:`ee_trends.clean` turns that into a :class:`~ee_trends.FeedError`
+read; :mod:`ee_trends.data.clean` turns that into a :class:`~ee_trends.FeedError`
 naming the round and the field. All are pure and cached: the same strings
 recur in every capture.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
-from ee_trends.feed import POOL_COUNT_FIELDS
+from ee_trends.data.feed import POOL_COUNT_FIELDS
 
 _MONTHS = {
     name: number

@@ -17,12 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ee_trends.captures import capture_time, recorded_time
-from ee_trends.clean import LEAF_RANGES, SUMS
-from ee_trends.config import resolve_source
-from ee_trends.feed import ROUND_FIELDS
-from ee_trends.merge import stack_captures
-from ee_trends.read import read_files, source_files
+from ee_trends.data.captures import capture_time, recorded_time
+from ee_trends.data.clean import LEAF_RANGES, SUMS
+from ee_trends.data.feed import ROUND_FIELDS, read_files
+from ee_trends.data.merge import stack_captures
+from ee_trends.data.resolve import resolve_source, source_files
 
 REVISION_COLUMNS: tuple[str, ...] = (
     "draw_id",
@@ -57,7 +56,7 @@ FIELD_NAMES: dict[str, str] = {
     **{field: f"pool {low}\u2013{high} subtotal" for field, (low, high) in _POOL_SUBTOTALS.items()},
     "dd18": "pool total",
 }
-"""Each field of a round (:data:`~ee_trends.feed.ROUND_FIELDS`) in words, for messages."""
+"""Each field of a round (:data:`~ee_trends.data.feed.ROUND_FIELDS`) in words, for messages."""
 
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -78,9 +77,9 @@ def revisions(
     ----------
     captures
         A folder of captures, a list of capture files, or a list of
-        ``(label, feed)`` pairs (oldest first, as :func:`ee_trends.read.read_files`
+        ``(label, feed)`` pairs (oldest first, as :func:`ee_trends.data.feed.read_files`
         returns them). None follows the resolution rule of
-        :func:`ee_trends.config.resolve_source` (a single feed has no revisions).
+        :func:`ee_trends.data.resolve.resolve_source` (a single feed has no revisions).
     cosmetic
         Keep the cosmetic-only changes (whitespace, thousands separators);
         False leaves them out.

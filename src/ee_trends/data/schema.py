@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
 from ee_trends.errors import FeedError
-from ee_trends.fields import DRAW_FIELDS, POOL_FIELDS, Field
 from ee_trends.programs import PROGRAM_KEYS
 
 _CHECKS: dict[str, list[pa.Check]] = {

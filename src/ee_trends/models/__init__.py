@@ -31,11 +31,12 @@ Evaluation protocol: **validation**, 2022-07-06 to 2023-12-31 (PNP from
 
 Modules: :mod:`.effects`, :mod:`.forecast`, :mod:`.backtest`, :mod:`.text`
 (findings in plain words), :mod:`.settings`, :mod:`.structural` (the pool
-inverted), :mod:`.plots`, :mod:`.section` (the report's section),
-:mod:`.cache`. statsmodels and matplotlib are imported inside the functions
+inverted), :mod:`.memo`; the charts and the report's section are in
+:mod:`ee_trends.output`. statsmodels and matplotlib are imported inside the functions
 that need them.
 """
 
+from ee_trends.errors import DateError, InvitationsError, PredictionError, UnknownProgramError
 from ee_trends.models.backtest import (
     backtest,
     backtest_summary,
@@ -44,16 +45,11 @@ from ee_trends.models.backtest import (
 )
 from ee_trends.models.effects import ESTIMATES, model_frame, size_effects, size_influence
 from ee_trends.models.forecast import (
-    DateError,
-    InvitationsError,
     Prediction,
-    PredictionError,
-    UnknownProgramError,
     pool_slope,
     predict_curve,
     predict_cutoff,
 )
-from ee_trends.models.section import report_section
 from ee_trends.models.settings import (
     BENCHMARK,
     CHOSEN,
@@ -99,7 +95,6 @@ __all__ = [
     "pool_slope",
     "predict_cutoff",
     "predict_curve",
-    "report_section",
     "robustness_text",
     "select_settings",
     "size_effects",

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ee_trends.content import plural
-from ee_trends.models.cache import cached, content_key
+from ee_trends.errors import DateError, InvitationsError, UnknownProgramError
+from ee_trends.formatting import plural
 from ee_trends.models.effects import model_frame
+from ee_trends.models.memo import cached, content_key
 from ee_trends.models.settings import (
     CALIBRATION_WINDOW,
     CHOSEN,
@@ -57,22 +58,6 @@ SLOPE_SOURCES: dict[str, str] = {
 """Where a forecast's size slope comes from, in plain words."""
 
 _NORMAL = None  # standard normal quantiles, made on first use
-
-
-class PredictionError(ValueError):
-    """A what-if that cannot be answered; the message names what is allowed."""
-
-
-class UnknownProgramError(PredictionError):
-    """The program is not one of the history's program keys."""
-
-
-class InvitationsError(PredictionError):
-    """The size is not a plausible number of invitations."""
-
-
-class DateError(PredictionError):
-    """The date is before the program's first round: nothing to forecast from."""
 
 
 # --------------------------------------------------------------------------- slopes

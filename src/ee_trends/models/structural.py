@@ -281,7 +281,7 @@ def shares_by_program(draws: pd.DataFrame, pool: pd.DataFrame) -> dict[str, pd.D
     ``realised_share``, ``crs_cutoff`` (oldest first); the input of
     :func:`eligible_share`. Cached on the content of ``draws`` and ``pool``.
     """
-    from ee_trends.models.cache import cached, content_key
+    from ee_trends.models.memo import cached, content_key
 
     def compute() -> dict[str, pd.DataFrame]:
         check = structural_check(draws, pool)

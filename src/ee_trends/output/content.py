@@ -4,7 +4,7 @@ Analysis modules (``context``, ``findings``, ``models``, ``standing``) never
 write HTML. A part of the report is a :class:`Section`: a key (the HTML
 anchor), a heading and an ordered list of blocks, each a :class:`Text`
 paragraph, a :class:`Table` whose every column carries a format, or a
-:class:`Figure`. Only :mod:`ee_trends.report` turns them into HTML, CSV and
+:class:`Figure`. Only :mod:`ee_trends.output.report` turns them into HTML, CSV and
 image files.
 
 A section builder is any function ``build(draws, pool) -> Section``.
@@ -82,11 +82,6 @@ NUMERIC_FORMATS: frozenset[str] = frozenset(FORMATS) - {"text", "date", "datetim
 
 MISSING = "–"
 """How a missing value is shown."""
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 round``, ``2 rounds``."""
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def format_value(value: Any, kind: str) -> str:

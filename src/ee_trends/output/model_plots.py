@@ -1,8 +1,8 @@
 """Charts of the draw-size models: the effects, the what-if curve, the backtest.
 
-Same convention and look as :mod:`ee_trends.plots`: ``plot_x(data, *,
+Same convention and look as :mod:`ee_trends.output.plots`: ``plot_x(data, *,
 ax=None) -> Axes``, no ``plt.show()``, no global state, the program colours
-of :data:`ee_trends.plots.PROGRAM_COLORS`, a bold title on the left, a legend
+of :data:`ee_trends.output.plots.PROGRAM_COLORS`, a bold title on the left, a legend
 in plain words and the source line under the axes.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ee_trends.plots import add_legend, finish_axes, new_axes
+from ee_trends.output.plots.style import add_legend, finish_axes, new_axes
 from ee_trends.programs import PROGRAM_COLORS, program_label
 
 

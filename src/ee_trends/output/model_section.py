@@ -1,14 +1,14 @@
-"""The report's "Draw size and cutoff" section, as content (:mod:`ee_trends.content`)."""
+"""The report's "Draw size and cutoff" section, as content (:mod:`ee_trends.output.content`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ee_trends.content import Figure, Section, Table, Text
 from ee_trends.models.backtest import backtest, backtest_summary, evaluation
 from ee_trends.models.effects import size_effects
 from ee_trends.models.forecast import predict_curve, predict_cutoff
 from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
+from ee_trends.output.content import Figure, Section, Table, Text
 from ee_trends.programs import program_label
 
 FORECASTERS = {
@@ -23,7 +23,7 @@ def _names(programs: pd.Series) -> pd.Series:
 
 def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     """The "Draw size and cutoff" section: the size effects, a what-if, the forecaster's record."""
-    from ee_trends.models.plots import plot_size_effects, plot_what_if
+    from ee_trends.output.model_plots import plot_size_effects, plot_what_if
 
     pool = None if pool is None or pool.empty else pool
     effects = size_effects(draws, pool)

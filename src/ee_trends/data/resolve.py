@@ -5,19 +5,20 @@ Nothing here reads, writes or downloads anything at import time.
 
 from __future__ import annotations
 
-import functools
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+
+from ee_trends.data.captures import list_captures
+from ee_trends.data.snapshot import shipped_snapshot
+from ee_trends.errors import FeedError, SnapshotWarning
 
 FEED_URL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
 """The live Express Entry rounds feed published by IRCC."""
 
 SOURCE_ENV = "EE_TRENDS_SOURCE"
 DATA_DIR_ENV = "EE_TRENDS_DATA_DIR"
-
-SNAPSHOT_DIR = Path(__file__).with_name("snapshot")
-"""Package data: one capture of the feed and its provenance, the offline default of last resort."""
 
 OFFLINE_SOURCES = (
     "offline, read a saved feed file or folder of captures: EE_TRENDS_SOURCE=PATH, "
@@ -87,7 +88,7 @@ class Source:
     why: str
     fallback: bool = False
     """True for the live feed of the resolution's last step: when its fetch
-    fails, :func:`ee_trends.read.source_files` reads the shipped snapshot."""
+    fails, :func:`ee_trends.data.resolve.source_files` reads the shipped snapshot."""
 
     @property
     def path(self) -> Path:
@@ -106,7 +107,7 @@ def resolve_source(
     An explicit ``source`` wins; then ``EE_TRENDS_SOURCE`` (a path or URL of
     a feed, or a folder of captures); then the captures kept in the data
     folder's ``raw/``; then the live IRCC feed (:data:`FEED_URL`), with the
-    snapshot shipped with the package (:func:`shipped_snapshot`) as the
+    snapshot shipped with the package (:func:`~ee_trends.data.snapshot.shipped_snapshot`) as the
     fallback when that fetch fails.
 
     Raises
@@ -119,44 +120,10 @@ def resolve_source(
     if os.environ.get(SOURCE_ENV):
         return _classify(os.environ[SOURCE_ENV], SOURCE_ENV)
     raw = find_data_dir(data_dir) / "raw"
-    from ee_trends.captures import list_captures
-
     if list_captures(raw):
         return Source("folder", str(raw), "captures in the data folder")
     why = "no capture kept yet: the live feed, else the shipped snapshot"
     return Source("url", FEED_URL, why, fallback=True)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The capture of the feed shipped with the package.
-
-    ``rounds`` is its number of rounds; ``newest_draw`` and ``newest_date``
-    name its newest round as published (``"434"``, ``"2026-08-07"``).
-    """
-
-    path: Path
-    rounds: int
-    newest_draw: str
-    newest_date: str
-
-    def describe(self) -> str:
-        return (
-            f"the snapshot shipped with ee_trends ({self.rounds} rounds, newest "
-            f"#{self.newest_draw} of {self.newest_date})"
-        )
-
-
-@functools.cache
-def shipped_snapshot() -> Snapshot:
-    """The snapshot of the feed shipped as package data (read once per process)."""
-    from ee_trends.captures import list_captures
-    from ee_trends.feed import read_feed_file
-
-    path = list_captures(SNAPSHOT_DIR)[-1]
-    rounds = read_feed_file(path)["rounds"]
-    newest = rounds[0]
-    return Snapshot(path, len(rounds), newest["drawNumber"].strip(), newest["drawDate"].strip())
 
 
 def _classify(text: str, why: str) -> Source:
@@ -168,3 +135,44 @@ def _classify(text: str, why: str) -> Source:
     if not path.is_file():
         raise FileNotFoundError(f"feed source from {why} not found: {path}")
     return Source("file", str(path), why)
+
+
+def source_files(source: Source, *, data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The capture files behind a resolved source (a URL is fetched first).
+
+    When the live feed of the resolution's last step cannot be fetched, the
+    snapshot shipped with the package is read instead, with a
+    :class:`SnapshotWarning` naming its newest round and how to update it; a
+    URL given explicitly that cannot be fetched raises a :class:`FeedError`
+    naming the offline options.
+    """
+    if source.kind == "file":
+        return [source.path]
+    if source.kind == "folder":
+        files = list_captures(source.path, warn=True)
+        if not files:
+            raise FileNotFoundError(
+                f"no captures (ee_rounds_123_en_<YYYYmmddTHHMMSSZ>.json.gz) in {source.path}"
+            )
+        return files
+    return [_fetch_or_snapshot(source, data_dir=data_dir)]
+
+
+def _fetch_or_snapshot(source: Source, *, data_dir: str | os.PathLike | None) -> Path:
+    """Fetch a URL source; for the live feed of the resolution's last step, fall back to the
+    shipped snapshot (with a :class:`SnapshotWarning`) when the fetch fails."""
+    from ee_trends.data.fetch import fetch_feed
+
+    try:
+        return fetch_feed(source.location, data_dir=data_dir)
+    except FeedError as err:
+        if not source.fallback:
+            raise FeedError(f"{err}; {OFFLINE_HINT}") from err
+        snapshot = shipped_snapshot()
+        warnings.warn(
+            f"{err}; using {snapshot.to_text()}: `ee-trends fetch` updates it when online; "
+            f"{OFFLINE_SOURCES}",
+            SnapshotWarning,
+            stacklevel=2,
+        )
+        return snapshot.path
