@@ -31,3 +31,11 @@ class CacheWarning(UserWarning):
 
 class CaptureWarning(UserWarning):
     """A file in a folder of captures that is not used (dated in the future), named."""
+
+
+class StaleDataWarning(UserWarning):
+    """An answer about a date more than three weeks after the newest round it knows of.
+
+    Rounds held since the newest one are unknown (``ee-trends fetch`` brings
+    them); forecasts and simulations start from the newest round.
+    """

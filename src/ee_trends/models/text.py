@@ -40,6 +40,8 @@ def effects_text(effects: pd.DataFrame) -> str:
                     f"{r['without_influential']:+.1f}, more than {DROP_ONE_LIMIT:.0f} points, "
                     "so it is not a firm figure"
                 )
+        if "too_few_rounds" in rows.index:
+            parts.append(f"{name}: no estimate ({rows.loc['too_few_rounds', 'note']})")
         if "pool_implied" in rows.index and rows.loc["pool_implied", "qualifies"]:
             r = rows.loc["pool_implied"]
             parts.append(
