@@ -141,8 +141,28 @@ BASELINE_WEEKS = 52
 in which it happened."""
 BACKTEST_BLOCK = 13
 """Consecutive origins per block of the block bootstrap of a Brier skill (half a year)."""
-REVERSION_GRID: tuple[float, ...] = (0.0, 0.5, 0.8, 0.95)
-"""Correlations of a simulated round's cutoff error with the previous one's compared on the
-origins before the test period (:func:`ee_trends.models.select_chances_settings`)."""
-REVERSION = 0.8
-"""The one chosen there (checked by the test suite)."""
+
+
+@dataclass(frozen=True)
+class ChancesSettings:
+    """How a simulated round's cutoff follows the previous one's.
+
+    ``reversion``: the correlation of a round's error with the previous
+    round's (0: independent; near 1: the cutoffs stay together, reverting
+    slowly to the program's level). ``widen``: each round's distribution
+    widens with the time since the program's last real round, as
+    :func:`ee_trends.models.predict_cutoff` widens (``True``), or every round
+    keeps the first round's width (``False``).
+    """
+
+    reversion: float
+    widen: bool
+
+
+CHANCES_GRID: tuple[ChancesSettings, ...] = tuple(
+    ChancesSettings(r, w) for w in (True, False) for r in (0.0, 0.5, 0.8, 0.95, 0.99)
+)
+"""The settings compared on the origins before the test period
+(:func:`ee_trends.models.select_chances_settings`)."""
+CHANCES_CHOSEN = ChancesSettings(reversion=0.95, widen=False)
+"""The one of lowest Brier score there (checked by the test suite)."""
