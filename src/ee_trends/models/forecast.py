@@ -619,6 +619,13 @@ def check_program(draws: pd.DataFrame, program: str) -> str:
     return match[0]
 
 
+def regime_rounds(draws: pd.DataFrame, program: str, on) -> int:
+    """The rounds of ``program`` dated before ``on`` since its last long pause (0 without any)."""
+    own = draws.loc[draws["program"].astype(str) == program, "draw_date"]
+    dates = np.sort(own[own < pd.Timestamp(on)].to_numpy())
+    return len(dates) - _segment_start(dates, len(dates)) if len(dates) else 0
+
+
 def predict_cutoff(
     draws: pd.DataFrame,
     *,
@@ -685,10 +692,10 @@ def predict_cutoff(
             f"no {program} round before {on:%Y-%m-%d}: its rounds start "
             f"{pd.Timestamp(series.dates[0]):%Y-%m-%d}"
         )
-    regime_rounds = n - _segment_start(series.dates, n)
-    if regime_rounds < MIN_REGIME_ROUNDS:
+    count = regime_rounds(draws, program, on)
+    if count < MIN_REGIME_ROUNDS:
         raise TooFewRoundsError(
-            f"{program} has {plural(regime_rounds, 'round')} since its last pause before "
+            f"{program} has {plural(count, 'round')} since its last pause before "
             f"{on:%Y-%m-%d}; a forecast needs at least {MIN_REGIME_ROUNDS}"
         )
     warn_if_stale(age)
