@@ -162,6 +162,30 @@ def bench_backtest() -> None:
     print(f"backtest of {len(results)} rounds:  {seconds:8.2f} s  (cold; budget 5 s)")
 
 
+def bench_chances() -> None:
+    """One chances call (two programs, budget 0.3 s warm), one next_rounds, the chances backtest."""
+    import pandas as pd
+
+    from ee_trends.data.load import load_tables
+    from ee_trends.models import chances, chances_backtest, chances_evaluation, next_rounds
+
+    draws, pool = load_tables(FEED, cache=False)
+    on = draws["draw_date"].max() + pd.Timedelta(days=1)
+    chances(505, draws, pool, programs=("cec", "french"), on=on)  # warm the forecast history
+    call = best_of(lambda: chances(505, draws, pool, programs=("cec", "french"), on=on))
+    timing = best_of(lambda: next_rounds(draws, "cec", on=on))
+
+    def run() -> None:
+        _fresh_models_cache()
+        chances_backtest(draws, pool)
+
+    backtest_seconds = best_of(run, repeat=1)
+    print(chances_evaluation(chances_backtest(draws, pool)).to_text())
+    print(f"chances, 2 programs, warm:  {call * 1000:8.1f} ms  (budget 300 ms)")
+    print(f"next_rounds, warm:          {timing * 1000:8.1f} ms")
+    print(f"chances backtest, cold:     {backtest_seconds:8.1f} s")
+
+
 def bench_notebook_03() -> None:
     """Notebook 03 executed top to bottom in a fresh kernel (budget 15 s)."""
     import nbformat
@@ -235,6 +259,7 @@ BENCHMARKS: list[Callable[[], None]] = [
     bench_merge_captures,
     bench_predict_cutoff,
     bench_backtest,
+    bench_chances,
     bench_notebook_03,
     bench_report,
 ]

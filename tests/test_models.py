@@ -124,7 +124,7 @@ def test_the_interval_widens_outside_the_sizes_seen_and_after_a_gap():
     seen = models.predict_cutoff(TWO, program="cec", invitations=2000, on=on)
     far = models.predict_cutoff(TWO, program="cec", invitations=40_000, on=on)
     late = models.predict_cutoff(
-        TWO, program="cec", invitations=2000, on=on + pd.Timedelta(days=300)
+        TWO, program="cec", invitations=2000, on=on + pd.Timedelta(days=150)
     )
     lo, hi = seen.sizes_seen
     assert lo <= 2000 <= hi < 40_000
@@ -193,6 +193,7 @@ def test_evaluation_of_a_forecaster_equal_to_naive():
     results = pd.DataFrame(
         {
             "period": "test",
+            "program": ["cec", "pnp"] * 6,
             "draw_date": pd.date_range("2024-01-01", periods=12, freq="7D"),
             "error": np.arange(12.0) - 6,
             "benchmark_error": np.arange(12.0) - 6,
@@ -208,6 +209,9 @@ def test_evaluation_of_a_forecaster_equal_to_naive():
     assert (row["ratio"], row["ratio_low"], row["ratio_high"]) == (1.0, 1.0, 1.0)
     assert np.isnan(row["dm_stat"])
     assert (row["coverage50"], row["coverage"]) == (0.5, 1.0)
+    assert (row["rounds_cec"], row["rounds_pnp"], row["rounds_general"]) == (6, 6, 0)
+    assert (row["ratio_cec"], row["ratio_pnp"], row["geometric_ratio"]) == (1.0, 1.0, 1.0)
+    assert np.isnan(row["ratio_general"])  # no round: no ratio, never a 0
 
 
 def test_structural_inversion_by_hand():

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from conftest import make_feed, make_round, no_distribution
 from ee_trends.data.load import load_tables
 from ee_trends.output import plots
-from ee_trends.output.plots import style, volumes
+from ee_trends.output.plots import style
 from ee_trends.programs import MINOR_COLOR, PROGRAM_KEYS, program_label
 
 

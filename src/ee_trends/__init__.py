@@ -43,6 +43,7 @@ _LAZY = {
     "revisions": "ee_trends.data.revisions",
     "draw_context": "ee_trends.analysis.context",
     "standing": "ee_trends.analysis.standing",
+    "chances": "ee_trends.models.invitation",
     "PROGRAMS": "ee_trends.programs",
 }
 """Public names, each from its module."""

@@ -67,3 +67,23 @@ class PoolCheckWarning(UserWarning):
 
 class SnapshotWarning(UserWarning):
     """The live feed could not be fetched: the snapshot shipped with the package is read."""
+
+
+class StaleDataWarning(UserWarning):
+    """An answer about a date more than three weeks after the newest round it knows of.
+
+    Rounds held since the newest one are unknown (``ee-trends fetch`` brings
+    them); forecasts and simulations start from the newest round.
+    """
+
+
+class HorizonError(PredictionError):
+    """The date is too long after the newest round (``MAX_HORIZON_DAYS``) to forecast."""
+
+
+class TooFewRoundsError(PredictionError):
+    """The program has too few rounds since its last long pause to forecast from."""
+
+
+class WindowError(ValueError):
+    """A window that is not a whole number of weeks from 1 to 26."""

@@ -15,6 +15,15 @@ Three questions, three functions:
   from the rounds before it; :func:`evaluation` compares it with the previous
   cutoff (block-bootstrap interval of the MAE ratio, Diebold-Mariano test,
   calibration, pinball loss) and with the simple shrinkage :data:`BENCHMARK`.
+- :func:`next_rounds`: when are the next rounds of a program likely? Simulated
+  from the gaps between its recent rounds, with a chance of a pause
+  (:func:`timing_backtest`, :func:`timing_evaluation`).
+- :func:`chances`: with this score, eligible for these programs, what is the
+  chance of an invitation within N weeks? Simulated rounds and cutoffs
+  (:func:`chances_backtest`, :func:`chances_evaluation`).
+
+Every time-dependent answer names the newest round and its age
+(:class:`DataAge`) and warns past three weeks (``StaleDataWarning``).
 
 The slopes are associations conditional on the pool, not causal effects.
 The cutoff is an order statistic of the pool (:mod:`.structural`), and IRCC
@@ -29,19 +38,36 @@ Evaluation protocol: **validation**, 2022-07-06 to 2023-12-31 (PNP from
 :data:`SETTINGS_GRID`; a component is kept only if it wins there);
 **test**, 2024 on, is reported once, whatever it is.
 
-Modules: :mod:`.effects`, :mod:`.forecast`, :mod:`.backtest`, :mod:`.text`
+Modules: :mod:`.effects`, :mod:`.forecast`, :mod:`.backtest`, :mod:`.age`,
+:mod:`.timing`, :mod:`.invitation` (chances), :mod:`.calibration`, :mod:`.text`
 (findings in plain words), :mod:`.settings`, :mod:`.structural` (the pool
 inverted), :mod:`.memo`; the charts and the report's section are in
 :mod:`ee_trends.output`. statsmodels and matplotlib are imported inside the functions
 that need them.
 """
 
-from ee_trends.errors import DateError, InvitationsError, PredictionError, UnknownProgramError
+from ee_trends.errors import (
+    DateError,
+    HorizonError,
+    InvitationsError,
+    PredictionError,
+    TooFewRoundsError,
+    UnknownProgramError,
+    WindowError,
+)
+from ee_trends.models.age import DataAge, data_age, default_date
 from ee_trends.models.backtest import (
     backtest,
     backtest_summary,
     evaluation,
+    select_interval_scales,
     select_settings,
+)
+from ee_trends.models.calibration import (
+    ChancesEvaluation,
+    chances_backtest,
+    chances_evaluation,
+    select_chances_settings,
 )
 from ee_trends.models.effects import ESTIMATES, model_frame, size_effects, size_influence
 from ee_trends.models.forecast import (
@@ -50,11 +76,14 @@ from ee_trends.models.forecast import (
     predict_curve,
     predict_cutoff,
 )
+from ee_trends.models.invitation import Chances, chances
 from ee_trends.models.settings import (
     BENCHMARK,
+    CHANCES_CHOSEN,
     CHOSEN,
     COVERAGE_AIM,
     GAIN_TARGET,
+    INTERVAL_SCALES,
     LEVEL,
     MAIN_PROGRAMS,
     MAX_INVITATIONS,
@@ -62,14 +91,23 @@ from ee_trends.models.settings import (
     TEST_SINCE,
     VALIDATION,
     VALIDATION_SINCE,
+    ChancesSettings,
     ForecastSettings,
 )
 from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
+from ee_trends.models.timing import (
+    NextRounds,
+    next_rounds,
+    timing_backtest,
+    timing_evaluation,
+)
 
 __all__ = [
     "BENCHMARK",
     "CAVEAT",
+    "CHANCES_CHOSEN",
     "CHOSEN",
+    "INTERVAL_SCALES",
     "COVERAGE_AIM",
     "ESTIMATES",
     "GAIN_TARGET",
@@ -80,23 +118,41 @@ __all__ = [
     "TEST_SINCE",
     "VALIDATION",
     "VALIDATION_SINCE",
+    "Chances",
+    "ChancesEvaluation",
+    "ChancesSettings",
+    "DataAge",
     "DateError",
     "ForecastSettings",
+    "HorizonError",
     "InvitationsError",
+    "NextRounds",
     "Prediction",
     "PredictionError",
+    "TooFewRoundsError",
     "UnknownProgramError",
+    "WindowError",
     "backtest",
     "backtest_summary",
+    "chances",
+    "chances_backtest",
+    "chances_evaluation",
+    "data_age",
+    "default_date",
     "effects_text",
     "evaluation",
     "evaluation_text",
     "model_frame",
+    "next_rounds",
     "pool_slope",
     "predict_cutoff",
     "predict_curve",
     "robustness_text",
+    "select_chances_settings",
+    "select_interval_scales",
     "select_settings",
     "size_effects",
     "size_influence",
+    "timing_backtest",
+    "timing_evaluation",
 ]

@@ -29,8 +29,12 @@ from ee_trends.models.settings import (
     BOOTSTRAP_DRAWS,
     CALIBRATION_WINDOW,
     CHOSEN,
+    INTERVAL_SCALES,
     MAIN_PROGRAMS,
+    MIN_SCALE_ROUNDS,
     QUANTILES,
+    SCALE_GRID,
+    SCALE_SINCE,
     SETTINGS_GRID,
     TEST_SINCE,
     VALIDATION,
@@ -68,11 +72,14 @@ def backtest(
     programs: tuple[str, ...] = MAIN_PROGRAMS,
     settings: ForecastSettings = CHOSEN,
     periods: bool = True,
+    scales: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Each round of ``programs`` in the validation and test periods, forecast out of sample.
 
     With ``periods=False``, every round that can be forecast (not only the
-    two periods). Its size is taken as known (a what-if).
+    two periods). Its size is taken as known (a what-if). ``scales`` are the
+    per-program interval scales (default :data:`INTERVAL_SCALES`; ``{}``:
+    none), as :func:`predict_cutoff` applies them.
 
     Returns
     -------
@@ -84,6 +91,7 @@ def backtest(
         ``benchmark``; and ``error``, ``naive_error``, ``benchmark_error``
         (forecast minus cutoff).
     """
+    scales = INTERVAL_SCALES if scales is None else scales
     history = forecast_history(draws, pool if settings.slope == "pool" else None)
     bench_history = forecast_history(draws, None)
     run, bench = history.run(settings), bench_history.run(BENCHMARK)
@@ -105,7 +113,7 @@ def backtest(
     rows = []
     for i in np.flatnonzero(chosen):
         errors = calibration_errors(run, history, dates[i])
-        spread = run.scale[i] * run.widening[i]
+        spread = run.scale[i] * run.widening[i] * scales.get(programs_of[i], 1.0)
         quantiles = run.estimate[i] + spread * error_quantile(errors, _TAUS)
         past = naive_errors[:i][main[:i] & np.isfinite(naive_errors[:i])][-CALIBRATION_WINDOW:]
         naive_q = naive[i] + (error_quantile(np.sort(past), _TAUS) if len(past) else 0.0)
@@ -228,7 +236,11 @@ def evaluation(results: pd.DataFrame) -> pd.DataFrame:
     date order, blocks of :data:`BOOTSTRAP_BLOCK`), and the Diebold-Mariano
     statistic of the absolute errors against naive (``dm_stat``, negative:
     better than naive; ``dm_p_value``, two-sided), ``coverage50``,
-    ``coverage``, ``pinball`` and ``naive_pinball``.
+    ``coverage``, ``pinball`` and ``naive_pinball``; then the scale-free
+    aggregate ``geometric_ratio`` (the geometric mean of the per-program
+    ratios, every program counting once however many rounds it had) and, per
+    main program ``p``, ``rounds_p`` and ``ratio_p`` (NaN without a round:
+    the validation period holds no CEC round).
     """
     rows = []
     for period in ("validation", "test"):
@@ -256,8 +268,80 @@ def evaluation(results: pd.DataFrame) -> pd.DataFrame:
                     "coverage": part["covered"].mean() if name == "forecaster" else np.nan,
                     "pinball": part["pinball"].mean() if name == "forecaster" else np.nan,
                     "naive_pinball": part["naive_pinball"].mean(),
+                    **_program_ratios(part, column),
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def _program_ratios(part: pd.DataFrame, column: str) -> dict:
+    """``geometric_ratio`` and, per main program, ``rounds_<p>`` and ``ratio_<p>``."""
+    out: dict = {}
+    ratios = []
+    for program in MAIN_PROGRAMS:
+        own = part[part["program"] == program]
+        naive = own["naive_error"].abs().mean()
+        ratio = own[column].abs().mean() / naive if len(own) and naive > 0 else np.nan
+        out[f"rounds_{program}"] = len(own)
+        out[f"ratio_{program}"] = ratio
+        if np.isfinite(ratio) and ratio > 0:
+            ratios.append(ratio)
+    out["geometric_ratio"] = float(np.exp(np.mean(np.log(ratios)))) if ratios else np.nan
+    return dict(sorted(out.items(), key=lambda item: item[0] != "geometric_ratio"))
+
+
+def _scaled_coverage(rounds: pd.DataFrame, low: str, high: str, grid: np.ndarray) -> np.ndarray:
+    """Per scale of ``grid``: the share of ``rounds`` inside the interval ``low``-``high``
+    stretched by that scale around the estimate."""
+    cutoff = rounds["crs_cutoff"].to_numpy(float)[:, None]
+    estimate = rounds["estimate"].to_numpy(float)[:, None]
+    lo = estimate + grid * (rounds[low].to_numpy(float)[:, None] - estimate)
+    hi = estimate + grid * (rounds[high].to_numpy(float)[:, None] - estimate)
+    return ((lo <= cutoff) & (cutoff <= hi)).mean(axis=0)
+
+
+def select_interval_scales(draws: pd.DataFrame, pool: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per main program, the interval scale of :data:`SCALE_GRID` whose 50% and 90% intervals
+    come closest to 50% and 90% on its rounds before the test period: how
+    :data:`INTERVAL_SCALES` was chosen.
+
+    The rounds: each program's forecast rounds from :data:`SCALE_SINCE` to the
+    end of the validation period; a program with fewer than
+    :data:`MIN_SCALE_ROUNDS` keeps 1. Closest: the least ``|coverage50 - 0.5|
+    + |coverage - 0.9|``, ties to the scale nearest 1. The test period is not
+    read. Columns: ``program``, ``rounds``, ``scale``, ``coverage50`` and
+    ``coverage`` (unscaled), ``scaled_coverage50``, ``scaled_coverage``.
+    """
+    results = backtest(draws, pool=pool, periods=False, scales={})
+    chosen = results[
+        (results["draw_date"] >= pd.Timestamp(SCALE_SINCE))
+        & (results["draw_date"] <= pd.Timestamp(VALIDATION[1]))
+    ]
+    grid = np.asarray(SCALE_GRID)
+    rows = []
+    for program in MAIN_PROGRAMS:
+        own = chosen[chosen["program"] == program]
+        c50, c90 = (
+            _scaled_coverage(own, "q25", "q75", grid),
+            _scaled_coverage(own, "low", "high", grid),
+        )
+        scale = 1.0
+        if len(own) >= MIN_SCALE_ROUNDS:
+            loss = np.abs(c50 - 0.5) + np.abs(c90 - 0.9)
+            best = np.flatnonzero(loss <= loss.min() + 1e-12)
+            scale = float(grid[best[np.argmin(np.abs(grid[best] - 1.0))]])
+        at = np.flatnonzero(np.isclose(grid, scale))
+        rows.append(
+            {
+                "program": program,
+                "rounds": len(own),
+                "scale": scale,
+                "coverage50": own["covered50"].mean(),
+                "coverage": own["covered"].mean(),
+                "scaled_coverage50": c50[at[0]] if len(own) else np.nan,
+                "scaled_coverage": c90[at[0]] if len(own) else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 

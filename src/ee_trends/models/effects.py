@@ -30,6 +30,7 @@ ESTIMATES: dict[str, tuple[str, str]] = {
     "median": ("robustness", "all rounds, median regression"),
     "huber": ("robustness", "all rounds, Huber regression"),
     "pooled": ("robustness", "main programs pooled, with program effects (OLS)"),
+    "too_few_rounds": ("headline", "too few rounds for a headline"),
 }
 """Each kind of estimate of :func:`size_effects`: its role and its label in plain words."""
 
@@ -307,13 +308,23 @@ def size_effects(
     pandas.DataFrame
         Columns :data:`COLUMNS`, one row per program and estimate
         (:data:`ESTIMATES`); programs default to :data:`MAIN_PROGRAMS` with
-        at least :data:`HEADLINE_ROUNDS` usable rounds.
+        at least :data:`HEADLINE_ROUNDS` usable rounds, and a main program
+        with fewer (but at least one round) gets one ``too_few_rounds`` row:
+        no estimate, its usable rounds in ``n`` and the reason in ``note``.
     """
     frame = _usable(draws)
+    too_few: list[dict] = []
     if programs is None:
         sizes = frame["program"].value_counts()
         programs = tuple(p for p in MAIN_PROGRAMS if sizes.get(p, 0) >= HEADLINE_ROUNDS)
+        present = set(draws["program"].astype(str))
+        too_few = [
+            _too_few_row(p, frame[frame["program"] == p])
+            for p in MAIN_PROGRAMS
+            if p in present and p not in programs
+        ]
     rows = []
+
     for program in programs:
         part = frame[frame["program"] == program]
         if len(part) < 8:
@@ -347,6 +358,7 @@ def size_effects(
         y, x = part["cutoff"].to_numpy(), _design(part)
         for method, estimate in (("ols", "full_sample"), ("median", "median"), ("huber", "huber")):
             rows.append(_row(program, estimate, part, _fit(y, x, method)))
+    rows.extend(too_few)
     pooled = frame[frame["program"].isin(programs)]
     if pooled["program"].nunique() > 1:
         fit = _fit(pooled["cutoff"].to_numpy(), _design(pooled, program_effects=True), "ols")
@@ -355,6 +367,30 @@ def size_effects(
         )
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.astype({"n": "Int64", "qualifies": bool, "influential_round": "string"})
+
+
+def _too_few_row(program: str, part: pd.DataFrame) -> dict:
+    """The row of a program with fewer than :data:`HEADLINE_ROUNDS` usable rounds: the reason."""
+    role, label = ESTIMATES["too_few_rounds"]
+    since = f" since {part['draw_date'].min():%Y-%m-%d}" if len(part) else ""
+    return {
+        "program": program,
+        "estimate": "too_few_rounds",
+        "role": role,
+        "label": label,
+        "effect_per_doubling": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "interval": pd.NA,
+        "n": len(part),
+        "first_date": part["draw_date"].min() if len(part) else pd.NaT,
+        "last_date": part["draw_date"].max() if len(part) else pd.NaT,
+        "influential_round": pd.NA,
+        "influential_date": pd.NaT,
+        "without_influential": np.nan,
+        "qualifies": False,
+        "note": f"{len(part)} usable rounds{since}; a headline needs {HEADLINE_ROUNDS}",
+    }
 
 
 def size_influence(draws: pd.DataFrame, program: str) -> pd.DataFrame:

@@ -28,18 +28,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ee_trends.errors import DateError, InvitationsError, UnknownProgramError
+from ee_trends.errors import (
+    DateError,
+    HorizonError,
+    InvitationsError,
+    TooFewRoundsError,
+    UnknownProgramError,
+)
 from ee_trends.formatting import plural
+from ee_trends.models.age import DataAge, data_age, default_date, warn_if_stale
 from ee_trends.models.effects import model_frame
 from ee_trends.models.memo import cached, content_key
 from ee_trends.models.settings import (
     CALIBRATION_WINDOW,
     CHOSEN,
+    INTERVAL_SCALES,
     LEVEL,
     MAIN_PROGRAMS,
+    MAX_HORIZON_DAYS,
     MAX_INVITATIONS,
     MAX_TIME_WIDENING,
     MIN_CALIBRATION,
+    MIN_REGIME_ROUNDS,
     PAUSE_DAYS,
     QUANTILES,
     SCALE_WINDOW,
@@ -191,11 +201,22 @@ def _widening(s: _Series, n: int, size: float, on: np.datetime64) -> float:
     """How much wider than usual: outside the seen sizes, and after a long gap."""
     seen = s.size[max(0, n - SLOPE_WINDOW) : n]
     outside = max(seen.min() - size, size - seen.max(), 0.0)
-    gaps = np.diff(s.dates[max(0, n - SCALE_WINDOW - 1) : n]) / np.timedelta64(1, "D")
-    usual = max(float(np.median(gaps)), 7.0) if len(gaps) else 30.0
     gap = (on - s.dates[n - 1]) / np.timedelta64(1, "D")
-    time = min(math.sqrt(max(1.0, gap / usual)), MAX_TIME_WIDENING)
-    return (1 + SIZE_WIDENING * outside) * time
+    return (1 + SIZE_WIDENING * outside) * float(time_widening(gap, _usual_gap(s, n)))
+
+
+def _usual_gap(s: _Series, n: int) -> float:
+    """The median of the program's last :data:`SCALE_WINDOW` gaps in days (at least 7; 30
+    without a gap)."""
+    gaps = np.diff(s.dates[max(0, n - SCALE_WINDOW - 1) : n]) / np.timedelta64(1, "D")
+    return max(float(np.median(gaps)), 7.0) if len(gaps) else 30.0
+
+
+def time_widening(gap_days: float | np.ndarray, usual_days: float) -> np.ndarray:
+    """How much wider a forecast ``gap_days`` after the program's last round is:
+    ``sqrt(gap / usual gap)``, at least 1 and at most :data:`MAX_TIME_WIDENING`."""
+    ratio = np.maximum(1.0, np.asarray(gap_days, dtype=float) / usual_days)
+    return np.minimum(np.sqrt(ratio), MAX_TIME_WIDENING)
 
 
 def _scale(errors: np.ndarray, fallback: float) -> float:
@@ -358,16 +379,18 @@ class _PoolReader:
         from ee_trends.models.structural import shares_by_program
 
         self.draws, self.pool = draws, pool
-        self.dated = pool.drop_duplicates("draw_id")[["draw_id", "pool_as_of"]].sort_values(
-            "pool_as_of"
-        )
+        published = draws.set_index(draws["draw_id"].astype(str))["draw_date"]
+        dated = pool.drop_duplicates("draw_id")[["draw_id", "pool_as_of"]]
+        self.dated = dated.assign(
+            published=dated["draw_id"].astype(str).map(published)
+        ).sort_values(["pool_as_of", "published"], kind="stable")
         self.shares = shares_by_program(draws, pool)
         self.densities: dict[str, np.ndarray] = {}
 
     def slope(self, program: str, on: pd.Timestamp) -> float:
         from ee_trends.models.structural import pool_density, recent_doubling_effects
 
-        before = self.dated[self.dated["pool_as_of"] < on]
+        before = self.dated[self.dated["published"] < on]
         if before.empty:
             return np.nan
         newest = str(before["draw_id"].iloc[-1])
@@ -383,6 +406,9 @@ class _PoolReader:
 
 def pool_slope(draws: pd.DataFrame, pool: pd.DataFrame, program: str, on) -> float:
     """The effect per doubling implied by the newest distribution published before ``on``.
+
+    A distribution is known from the date of the round that published it: a
+    forecast of a round never reads the distribution published with it.
 
     ``c(2N) - c(N)`` averaged over the program's sizes in its last
     :data:`POOL_SIZE_ROUNDS` rounds before ``on``, with its eligible share
@@ -437,10 +463,13 @@ class Prediction:
     the size slope used and ``slope_source`` where it comes from, in plain
     words; ``sizes_seen`` the smallest and largest of the program's recent
     rounds; ``last_round``, ``last_date``, ``last_invitations`` and
-    ``last_cutoff`` its latest round; ``level`` the size-adjusted level the
-    forecast started from, as the expected cutoff at the last round's size
-    (``start_cutoff``); ``widening`` how much wider than usual the
-    distribution is (outside the seen sizes, after a long gap).
+    ``last_cutoff`` its latest round; ``start_cutoff`` the size-adjusted
+    level the forecast started from, as the expected cutoff at the last
+    round's size; ``widening`` how much wider than usual the distribution is
+    (outside the seen sizes, after a long gap); ``interval_scale`` the
+    program's scale of the distribution (:data:`INTERVAL_SCALES`), included
+    in ``spread``; ``usual_gap`` the median of its recent gaps in days;
+    ``age`` how old the data is (:class:`~ee_trends.models.age.DataAge`).
     """
 
     program: str
@@ -461,7 +490,42 @@ class Prediction:
     start_cutoff: float
     widening: float
     spread: float
-    errors: np.ndarray
+    errors: np.ndarray = field(repr=False)
+    interval_scale: float = 1.0
+    usual_gap: float = 30.0
+    age: DataAge | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Prediction({self.program}, {self.invitations:,} invitations on {self.on:%Y-%m-%d}: "
+            f"{self.estimate:.0f}, {self.level:.0%} interval {self.low:.0f} to {self.high:.0f}; "
+            f"{self.age!r})"
+        )
+
+    def to_dict(self) -> dict:
+        """The forecast as plain values (the CLI's ``--json``): dates as ``YYYY-MM-DD``."""
+        return {
+            "program": self.program,
+            "invitations": self.invitations,
+            "on": f"{self.on:%Y-%m-%d}",
+            "expected_cutoff": round(self.estimate, 1),
+            "level": self.level,
+            "interval": [round(self.low, 1), round(self.high, 1)],
+            "quantiles": {f"{p:.2f}": round(q, 1) for p, q in self.quantiles.items()},
+            "slope_per_doubling": round(self.slope_per_doubling, 2),
+            "slope_source": self.slope_source,
+            "sizes_seen": list(self.sizes_seen),
+            "rounds_used": self.rounds_used,
+            "last_round": self.last_round,
+            "last_date": f"{self.last_date:%Y-%m-%d}",
+            "last_invitations": self.last_invitations,
+            "last_cutoff": self.last_cutoff,
+            "start_cutoff": round(self.start_cutoff, 1),
+            "widening": round(self.widening, 2),
+            "interval_scale": self.interval_scale,
+            "spread": round(self.spread, 2),
+            "data_age": self.age.to_dict() if self.age is not None else None,
+        }
 
     def quantile(self, p: float) -> float:
         """The ``p`` quantile of the cutoff (``0 < p < 1``)."""
@@ -514,6 +578,8 @@ class Prediction:
                 f"\nChance that the cutoff is {score:.0f} or lower (a candidate with "
                 f"{score:.0f} points invited, tie-breaks aside): {self.prob_at_most(score):.0%}."
             )
+        if self.age is not None:
+            text += f"\nData: {self.age.to_text()}"
         return text
 
     def __str__(self) -> str:
@@ -526,7 +592,9 @@ def _label(program: str) -> str:
     return program_label(program)
 
 
-def _check_program(draws: pd.DataFrame, program: str) -> str:
+def check_program(draws: pd.DataFrame, program: str) -> str:
+    """The program key of ``draws`` matching ``program`` (ignoring case), or
+    :class:`UnknownProgramError` listing the keys."""
     keys = sorted(draws["program"].astype(str).unique())
     match = [k for k in keys if k.lower() == str(program).strip().lower()]
     if not match:
@@ -534,12 +602,19 @@ def _check_program(draws: pd.DataFrame, program: str) -> str:
     return match[0]
 
 
+def regime_rounds(draws: pd.DataFrame, program: str, on) -> int:
+    """The rounds of ``program`` dated before ``on`` since its last long pause (0 without any)."""
+    own = draws.loc[draws["program"].astype(str) == program, "draw_date"]
+    dates = np.sort(own[own < pd.Timestamp(on)].to_numpy())
+    return len(dates) - _segment_start(dates, len(dates)) if len(dates) else 0
+
+
 def predict_cutoff(
     draws: pd.DataFrame,
     *,
     program: str,
     invitations: int,
-    on: str | pd.Timestamp,
+    on: str | pd.Timestamp | None = None,
     pool: pd.DataFrame | None = None,
     level: float = LEVEL,
     settings: ForecastSettings = CHOSEN,
@@ -552,6 +627,17 @@ def predict_cutoff(
     module docstring; the settings (:data:`CHOSEN`) were selected on the
     validation period. More invitations never raise the expected cutoff.
 
+    ``on`` defaults to :func:`ee_trends.models.age.default_date`. The result
+    names the newest round and its age (``age``); past :data:`STALE_DAYS` it
+    warns (:class:`ee_trends.errors.StaleDataWarning`).
+
+    Two forecasts are refused rather than given a wide interval: a date more
+    than :data:`MAX_HORIZON_DAYS` after the newest round (policy and the pool
+    change over half a year; nothing in the rounds says how), and a program
+    with fewer than :data:`MIN_REGIME_ROUNDS` rounds since its last long
+    pause (its level and error scale would rest on one or two cutoffs, so
+    any interval would look more certain than it is).
+
     Raises
     ------
     UnknownProgramError
@@ -560,8 +646,12 @@ def predict_cutoff(
         ``invitations`` is not a whole number from 1 to :data:`MAX_INVITATIONS`.
     DateError
         ``on`` is not after the program's first round.
+    HorizonError
+        ``on`` is more than :data:`MAX_HORIZON_DAYS` after the newest round.
+    TooFewRoundsError
+        the program has fewer than :data:`MIN_REGIME_ROUNDS` rounds since its last pause.
     """
-    program = _check_program(draws, program)
+    program = check_program(draws, program)
     if isinstance(invitations, bool) or not float(invitations).is_integer():
         raise InvitationsError(f"invitations must be a whole number, not {invitations!r}")
     if not 1 <= invitations <= MAX_INVITATIONS:
@@ -569,7 +659,14 @@ def predict_cutoff(
             f"invitations must be from 1 to {MAX_INVITATIONS:,} (the largest round so far "
             f"invited {int(draws['invitations'].max()):,}), not {invitations:,}"
         )
-    on = pd.Timestamp(on)
+    on = default_date(draws) if on is None else pd.Timestamp(on)
+    age = data_age(draws, on)
+    if age.days > MAX_HORIZON_DAYS:
+        raise HorizonError(
+            f"{on:%Y-%m-%d} is {age.days} days after the newest round (#{age.newest_round} of "
+            f"{age.newest_date:%Y-%m-%d}): forecasts reach at most {MAX_HORIZON_DAYS} days "
+            "(26 weeks) past it"
+        )
     history = forecast_history(draws, pool if settings.slope == "pool" else None)
     series = history.series[program]
     n = int(np.searchsorted(series.dates, on.to_datetime64()))
@@ -578,6 +675,13 @@ def predict_cutoff(
             f"no {program} round before {on:%Y-%m-%d}: its rounds start "
             f"{pd.Timestamp(series.dates[0]):%Y-%m-%d}"
         )
+    count = regime_rounds(draws, program, on)
+    if count < MIN_REGIME_ROUNDS:
+        raise TooFewRoundsError(
+            f"{program} has {plural(count, 'round')} since its last pause before "
+            f"{on:%Y-%m-%d}; a forecast needs at least {MIN_REGIME_ROUNDS}"
+        )
+    warn_if_stale(age)
     counts = {
         key: int(np.searchsorted(s.dates, on.to_datetime64())) for key, s in history.series.items()
     }
@@ -590,7 +694,8 @@ def predict_cutoff(
     run = history.run(settings)
     own_rows = np.flatnonzero((history.frame["program"] == program).to_numpy())[:n]
     own_errors = history.frame["cutoff"].to_numpy()[own_rows] - run.estimate[own_rows]
-    scale = _scale(own_errors, point.scale)
+    interval_scale = INTERVAL_SCALES.get(program, 1.0)
+    scale = _scale(own_errors, point.scale) * interval_scale
     errors = calibration_errors(run, history, on)
     spread = scale * point.widening
     tail = (1 - level) / 2
@@ -617,6 +722,9 @@ def predict_cutoff(
         widening=point.widening,
         spread=spread,
         errors=errors,
+        interval_scale=interval_scale,
+        usual_gap=_usual_gap(series, n),
+        age=age,
     )
 
 

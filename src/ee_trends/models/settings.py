@@ -48,6 +48,30 @@ MAX_TIME_WIDENING = 3.0
 MAX_INVITATIONS = 50_000
 """No round this large has been run (the largest: 27,332); a larger what-if is refused."""
 
+# The age of the data and the limits of a forecast (fixed a priori, issue #15).
+STALE_DAYS = 21
+"""An answer for a date more than this many days after the newest round warns that later
+rounds are unknown; while the data is fresh the default date is the day after it."""
+MAX_HORIZON_DAYS = 182
+"""A forecast for a date more than 26 weeks after the newest round is refused."""
+MIN_REGIME_ROUNDS = 3
+"""A forecast of a program with fewer rounds since its last long pause is refused."""
+
+# Interval scales per program (issue #15), chosen on the rounds before the test period.
+SCALE_SINCE = "2019-01-01"
+"""The interval scales are chosen on each program's forecast rounds from this date to the end
+of the validation period (the validation period alone holds no CEC round)."""
+MIN_SCALE_ROUNDS = 10
+"""A program with fewer rounds to choose its interval scale on keeps the scale 1."""
+SCALE_GRID: tuple[float, ...] = tuple(round(0.5 + 0.05 * k, 2) for k in range(31))
+"""The interval scales compared (0.5 to 2.0)."""
+INTERVAL_SCALES: dict[str, float] = {"general": 1.25, "cec": 0.85, "pnp": 1.2}
+"""Per program, the factor on the spread of its predictive distribution
+(:func:`ee_trends.models.select_interval_scales`; checked by the test suite); 1 when absent.
+
+On the feed to 2026-08-07: French (5 rounds before 2024) and healthcare (2) have too few
+rounds to choose on, so they keep 1."""
+
 
 @dataclass(frozen=True)
 class ForecastSettings:
@@ -95,3 +119,50 @@ BOOTSTRAP_BLOCK = 5
 """Consecutive rounds per block in the block bootstrap of the MAE ratio."""
 BOOTSTRAP_DRAWS = 2000
 """Bootstrap resamples."""
+
+# Round timing and the chance of an invitation (issue #15).
+GAP_ROUNDS = 12
+"""Last gaps of a program (since its last long pause) that its next gaps are drawn from;
+also its last sizes a simulated round's size is drawn from."""
+GAP_JITTER = 0.15
+"""A simulated gap is a recent gap times ``exp(GAP_JITTER x z)``, ``z`` standard normal
+(fixed a priori: rounds keep their cadence to a few days)."""
+PATHS = 4000
+"""Simulated paths of rounds per program (a probability's Monte Carlo error is at most 0.8
+percentage points)."""
+SEED = 15
+"""Seed of the simulations: every call gives the same answer."""
+MAX_WEEKS = 26
+"""The longest window of :func:`ee_trends.models.chances` and :func:`next_rounds`."""
+BACKTEST_EVERY_DAYS = 14
+"""Origins of the timing and chances backtests: every two weeks."""
+BASELINE_WEEKS = 52
+"""The baseline of the backtests: the share of the trailing 52 weeks' windows of that length
+in which it happened."""
+BACKTEST_BLOCK = 13
+"""Consecutive origins per block of the block bootstrap of a Brier skill (half a year)."""
+
+
+@dataclass(frozen=True)
+class ChancesSettings:
+    """How a simulated round's cutoff follows the previous one's.
+
+    ``reversion``: the correlation of a round's error with the previous
+    round's (0: independent; near 1: the cutoffs stay together, reverting
+    slowly to the program's level). ``widen``: each round's distribution
+    widens with the time since the program's last real round, as
+    :func:`ee_trends.models.predict_cutoff` widens (``True``), or every round
+    keeps the first round's width (``False``).
+    """
+
+    reversion: float
+    widen: bool
+
+
+CHANCES_GRID: tuple[ChancesSettings, ...] = tuple(
+    ChancesSettings(r, w) for w in (True, False) for r in (0.0, 0.5, 0.8, 0.95, 0.99)
+)
+"""The settings compared on the origins before the test period
+(:func:`ee_trends.models.select_chances_settings`)."""
+CHANCES_CHOSEN = ChancesSettings(reversion=0.95, widen=False)
+"""The one of lowest Brier score there (checked by the test suite)."""

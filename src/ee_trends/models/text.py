@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ee_trends.models.settings import COVERAGE_AIM, DROP_ONE_LIMIT, GAIN_TARGET
+from ee_trends.models.settings import COVERAGE_AIM, DROP_ONE_LIMIT, GAIN_TARGET, MAIN_PROGRAMS
 from ee_trends.programs import program_label
 
 CAVEAT = (
@@ -40,6 +40,8 @@ def effects_text(effects: pd.DataFrame) -> str:
                     f"{r['without_influential']:+.1f}, more than {DROP_ONE_LIMIT:.0f} points, "
                     "so it is not a firm figure"
                 )
+        if "too_few_rounds" in rows.index:
+            parts.append(f"{name}: no estimate ({rows.loc['too_few_rounds', 'note']})")
         if "pool_implied" in rows.index and rows.loc["pool_implied", "qualifies"]:
             r = rows.loc["pool_implied"]
             parts.append(
@@ -90,6 +92,8 @@ def evaluation_text(table: pd.DataFrame) -> str:
             f"{f['coverage']:.0%} of the cutoffs; its mean pinball loss is {f['pinball']:.2f} "
             f"against {f['naive_pinball']:.2f} for the previous cutoff with its past errors."
         )
+        if "geometric_ratio" in f:
+            sentences.append(_program_ratios_text(f))
         if period == "test":
             low, high = COVERAGE_AIM
             ratio_met = f["ratio"] <= 1 - GAIN_TARGET
@@ -101,3 +105,21 @@ def evaluation_text(table: pd.DataFrame) -> str:
                 f"{'meets' if coverage_met else 'misses'} it."
             )
     return " ".join(sentences)
+
+
+def _program_ratios_text(row: pd.Series) -> str:
+    """Each main program's ratio to the previous cutoff, their geometric mean, and the programs
+    without a round in the period."""
+    ratios = [
+        f"{program_label(p)} {row[f'ratio_{p}']:.2f} ({int(row[f'rounds_{p}'])} rounds)"
+        for p in MAIN_PROGRAMS
+        if row.get(f"rounds_{p}", 0) > 0
+    ]
+    missing = [program_label(p) for p in MAIN_PROGRAMS if row.get(f"rounds_{p}", 0) == 0]
+    text = (
+        f"By program, the ratio to the previous cutoff is {', '.join(ratios)}; their geometric "
+        f"mean, which counts every program once, is {row['geometric_ratio']:.2f}."
+    )
+    if missing:
+        text += f" This period holds no round of {' or '.join(missing)}."
+    return text

@@ -6,7 +6,8 @@ import pandas as pd
 
 from ee_trends.models.backtest import backtest, backtest_summary, evaluation
 from ee_trends.models.effects import size_effects
-from ee_trends.models.forecast import predict_curve, predict_cutoff
+from ee_trends.models.forecast import predict_curve, predict_cutoff, regime_rounds
+from ee_trends.models.settings import MIN_REGIME_ROUNDS
 from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
 from ee_trends.output.content import Figure, Section, Table, Text
 from ee_trends.programs import program_label
@@ -69,8 +70,8 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
             caption="Headline estimates and robustness checks, per program.",
         )
     )
-    if (draws["program"].astype(str) == "cec").any():
-        on = draws["draw_date"].max() + pd.Timedelta(days=1)
+    on = draws["draw_date"].max() + pd.Timedelta(days=1)
+    if regime_rounds(draws, "cec", on) >= MIN_REGIME_ROUNDS:
         last = int(draws.loc[draws["program"].astype(str) == "cec", "invitations"].iloc[-1])
         prediction = predict_cutoff(draws, program="cec", invitations=last, on=on, pool=pool)
         blocks.append(Text(prediction.describe()))
