@@ -97,3 +97,13 @@ def warn_if_stale(age: DataAge) -> None:
     """Warn (:class:`StaleDataWarning`) when ``age`` is stale."""
     if age.stale:
         warnings.warn(age.warning(), StaleDataWarning, stacklevel=3)
+
+
+def start_note(start: pd.Timestamp, on: pd.Timestamp) -> str:
+    """The end of a simulation's text: where it starts when that is before the date asked."""
+    if start >= on:
+        return "."
+    return (
+        f"; the simulation starts on {start:%Y-%m-%d}, the day after it, and counts "
+        f"the rounds from {on:%Y-%m-%d}."
+    )

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ee_trends.models.age import DataAge
+from ee_trends.models.age import DataAge, start_note
 from ee_trends.models.forecast import (
     check_program,
     error_quantile,
@@ -184,12 +184,7 @@ class Chances:
             + LEFT_OUT
             + f"\nData: {self.age.to_text()}"
         )
-        if self.start < self.on:
-            text += (
-                f"; the simulation starts on {self.start:%Y-%m-%d}, the day after it, and counts "
-                f"the rounds from {self.on:%Y-%m-%d}"
-            )
-        return text + "."
+        return text + start_note(self.start, self.on)
 
     def to_dict(self) -> dict:
         return {

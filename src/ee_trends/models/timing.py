@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.errors import TooFewRoundsError, WindowError
-from ee_trends.models.age import DataAge, data_age, default_date, warn_if_stale
+from ee_trends.models.age import DataAge, data_age, default_date, start_note, warn_if_stale
 from ee_trends.models.forecast import check_program
 from ee_trends.models.settings import (
     BACKTEST_EVERY_DAYS,
@@ -229,12 +229,7 @@ class NextRounds:
             text += "."
         text += f" No round within {MAX_WEEKS} weeks (a pause): {self.no_round:.0%}."
         text += f" Data: {self.age.to_text()}"
-        if self.start < self.on:
-            text += (
-                f"; the simulation starts on {self.start:%Y-%m-%d}, the day after it, and counts "
-                f"the rounds from {self.on:%Y-%m-%d}"
-            )
-        return text + "."
+        return text + start_note(self.start, self.on)
 
     def to_dict(self) -> dict:
         def day(value) -> str | None:

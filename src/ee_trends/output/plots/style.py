@@ -1,25 +1,5 @@
-"""The house look of every chart: sizes, captions, legends, event markers.
-
-Every function follows seaborn's convention: ``plot_x(data, *, ax=None,
-**kwargs) -> Axes`` (the ``*_panels`` functions return their array of Axes).
-It draws on ``ax`` (a new figure when None), never calls ``plt.show()`` and
-changes no global state (no ``rcParams``, no style); the caller or
-:mod:`ee_trends.output.report` owns ``savefig``.
-
-All charts share one look, sized to read at 800 pixels wide:
-
-- the colour of a program is :data:`ee_trends.programs.PROGRAM_COLORS`
-  everywhere: eight colour-blind-safe colours for the main programs, one
-  grey for the small categories;
-- legends show line or marker swatches;
-- policy events are numbered markers in a band above the plot area, with
-  their key in the caption, never text over the data;
-- a period still running (the current year or quarter) is hatched and faded,
-  and the caption says so;
-- stacked segments have white edges;
-- a caption line under the axes names the source and the date the data runs to.
-
-Only this module and :mod:`ee_trends.output.model_plots` import matplotlib and seaborn.
+"""The house look of every chart (described in :mod:`ee_trends.output.plots`): sizes,
+captions, legends, event markers and the helpers the chart modules share.
 """
 
 from __future__ import annotations
