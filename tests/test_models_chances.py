@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ee_trends import models
+from ee_trends.analysis import age
 from ee_trends.errors import StaleDataWarning
-from ee_trends.models import age, calibration, timing
+from ee_trends.models import calibration, timing
 
 
 def regular(
@@ -85,7 +86,7 @@ def test_the_default_date_is_the_day_after_the_newest_round_while_fresh(
 
 
 def test_a_forecast_warns_past_three_weeks_only():
-    on = NEWEST + pd.Timedelta(days=models.settings.STALE_DAYS)
+    on = NEWEST + pd.Timedelta(days=age.STALE_DAYS)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fresh = models.predict_cutoff(FIXED, program="cec", invitations=3000, on=on)

@@ -246,6 +246,13 @@ def _add_standing(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         "of its rounds had a cutoff at or below SCORE, and the latest of them.",
     )
     standing.add_argument("score", type=_score, metavar="SCORE", help="a CRS score, 0 to 1200")
+    standing.add_argument(
+        "--on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date asked, for the age of the data (default: the day after the newest "
+        "round while the data is fresh, else today)",
+    )
     standing.add_argument("--json", action="store_true", help="print the result as JSON")
     standing.set_defaults(func=_cmd_standing)
 
@@ -528,7 +535,7 @@ def _cmd_standing(args: argparse.Namespace) -> int:
     from ee_trends.data.load import load_tables
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
-    result = standing(args.score, draws, pool)
+    result = standing(args.score, draws, pool, on=args.on)
     print(result.to_json(indent=1) if args.json else result.to_text())
     return 0
 

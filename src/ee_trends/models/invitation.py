@@ -225,7 +225,7 @@ def chances(
 
     All-program rounds always count. Uses the rounds of ``draws`` dated before
     ``on`` (and ``pool`` as :func:`predict_cutoff` does). ``on`` defaults to
-    :func:`ee_trends.models.age.default_date`; past :data:`STALE_DAYS` after
+    :func:`ee_trends.analysis.age.default_date`; past :data:`STALE_DAYS` after
     the newest round a StaleDataWarning says the rounds since are unknown and
     the simulation starts from the day after the newest round (the rounds it
     simulates before ``on`` move the cutoffs but are not counted). Seeded:
