@@ -227,15 +227,15 @@ def volumes_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
             "invitations_by_year",
             plots.plot_invitations(draws, period="year").figure,
             alt="Stacked bars of the invitations issued each year since 2015, by program; "
-            "the current year, still running, is hatched.",
-            caption="Invitations per year; the current year is partial (hatched).",
+            "the last year, when the data does not cover it whole, hatched.",
+            caption="Invitations per year; a year the data does not cover whole is hatched.",
         ),
         Figure(
             "invitations_by_quarter",
             plots.plot_invitations(draws, period="quarter", events=True).figure,
             alt="Stacked bars of the invitations issued each quarter, by program, with the "
-            "policy events numbered above; the current quarter is hatched.",
-            caption="Invitations per quarter; the current quarter is partial (hatched).",
+            "policy events numbered above; the last quarter, when partial, hatched.",
+            caption="Invitations per quarter; a quarter the data does not cover whole is hatched.",
         ),
         Figure(
             "cumulative_invitations",
