@@ -276,6 +276,24 @@ def test_a_higher_score_a_longer_window_or_one_more_program_never_lowers_the_cha
     assert np.all(more.table["probability"].to_numpy() >= p)
 
 
+def test_chances_by_score_gives_what_one_call_per_score_gives():
+    from ee_trends.models.invitation import chances_by_score
+
+    scores = [470, 500, 505, 530]
+    table = chances_by_score(
+        scores, NOISY, None, programs=("cec", "french"), weeks=(8, 4), on=NOISY_NEXT
+    )
+    assert list(table.columns) == ["score", "weeks_4", "weeks_8"]
+    for row in table.itertuples():
+        one = models.chances(
+            row.score, NOISY, None, programs=("cec", "french"), weeks=(4, 8), on=NOISY_NEXT
+        )
+        assert [row.weeks_4, row.weeks_8] == list(one.table["probability"])
+    assert table["weeks_8"].is_monotonic_increasing and table["weeks_8"].iloc[-1] > 0.5
+    with pytest.raises(ValueError, match="from 0 to 1200, not 1300"):
+        chances_by_score([500, 1300], NOISY, None, on=NOISY_NEXT)
+
+
 def test_chances_use_only_the_rounds_before_the_date():
     on = NOISY["draw_date"].iloc[60]
     before = models.chances(505, NOISY, None, programs=("cec", "french"), on=on)

@@ -101,6 +101,9 @@ def test_report_on_the_real_feed(real_report):
     years = pd.read_csv(folder / "tables" / "invitations_by_year.csv").set_index("year")
     assert years.loc[2024, "invitations"] == 98_903
     assert "Data to <strong>2026-08-07</strong>" in page
+    assert re.search(
+        r"Data: newest round #434 of 2026-08-07, \d+ days before 20\d\d-\d\d-\d\d", page
+    )
     assert "Latest round: #434 on 2026-08-07, Transport occupations" in page
     assert "from ee_rounds_123_en.json (file dated " in page
     assert "/work/" not in page and str(Path.home()) not in page  # no local path
