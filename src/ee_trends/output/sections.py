@@ -311,9 +311,17 @@ def models_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
     return report_section(draws, pool)
 
 
+def invited_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
+    """When a score is invited: round timing, chances by score, their backtest."""
+    from ee_trends.output.chances_section import report_section
+
+    return report_section(draws, pool)
+
+
 SECTIONS: tuple[Builder, ...] = (
     now_section,
     standing_section,
+    invited_section,
     context_section,
     cutoffs_section,
     volumes_section,
