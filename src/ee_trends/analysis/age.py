@@ -37,15 +37,15 @@ class DataAge:
     def stale(self) -> bool:
         return self.days > STALE_DAYS
 
-    def to_text(self) -> str:
+    def to_text(self, *, answer: bool = True) -> str:
         """``newest round #434 of 2026-08-07, 117 days before 2026-12-02``, and when stale
-        that rounds held since are unknown."""
+        that rounds held since are unknown (and, for an ``answer``, that it starts from that
+        round)."""
         text = self._dated()
         if self.stale:
-            text += (
-                ": rounds held since are unknown (`ee-trends fetch` brings them); "
-                "this answer starts from that round"
-            )
+            text += ": rounds held since are unknown (`ee-trends fetch` brings them)"
+            if answer:
+                text += "; this answer starts from that round"
         return text
 
     def _dated(self) -> str:

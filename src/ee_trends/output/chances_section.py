@@ -168,7 +168,7 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
             )
         )
     results = chances_backtest(draws, pool)
-    data = {"next_rounds": timing, "chances_by_score": table}
+    data = {"chances_by_score": table}
     if not results.empty:
         evaluation = chances_evaluation(results)
         blocks.append(Text(evaluation.to_text()))

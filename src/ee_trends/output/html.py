@@ -134,7 +134,9 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
     date = aggregate.data_date(data.draws)
     date_text = f"{date:%Y-%m-%d}" if date is not None else "no rounds"
     made = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-    age = f" Data: {data_age(data.draws, today()).to_text()}." if date is not None else ""
+    age = (
+        f" Data: {data_age(data.draws, today()).to_text(answer=False)}." if date is not None else ""
+    )
     nav = "".join(f'<a href="#{escape(s.key)}">{escape(s.title)}</a>' for s in sections)
     body = []
     for section in sections:
