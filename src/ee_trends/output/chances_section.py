@@ -115,7 +115,7 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
             "recent rounds. A candidate is invited in a window when a round of the program, or "
             "an all-program round, has a cutoff at or below the score."
         ),
-        Text(f"Counted from {on:%Y-%m-%d}. Data: {age.to_text()}" + ("" if age.stale else ".")),
+        Text(f"Counted from {on:%Y-%m-%d}. Data: {age.to_text()}."),
     ]
     if not timing.empty:
         weeks_columns = {
@@ -171,7 +171,14 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     data = {"chances_by_score": table}
     if not results.empty:
         evaluation = chances_evaluation(results)
-        blocks.append(Text(evaluation.to_text()))
+        overall = evaluation.overall.iloc[0]
+        doubt = (
+            " The skill's interval includes 0: on this record the chances are not shown to do "
+            "better than the trailing year's frequency."
+            if overall["skill_low"] <= 0 <= overall["skill_high"]
+            else ""
+        )
+        blocks.append(Text(evaluation.to_text() + doubt))
         blocks.append(
             Figure(
                 "chances_reliability",
