@@ -18,7 +18,7 @@ from ee_trends.errors import StaleDataWarning, TooFewRoundsError
 from ee_trends.models.calibration import chances_backtest, chances_evaluation
 from ee_trends.models.forecast import regime_rounds
 from ee_trends.models.invitation import CHANCES_WEEKS, LEFT_OUT, chances_by_score
-from ee_trends.models.settings import MIN_REGIME_ROUNDS
+from ee_trends.models.settings import MAX_HORIZON_DAYS, MIN_REGIME_ROUNDS
 from ee_trends.models.timing import TIMING_WEEKS, next_rounds, simulation_start
 from ee_trends.output.content import Figure, Section, Table, Text
 from ee_trends.programs import program_label
@@ -102,10 +102,14 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     pool = None if pool is None or pool.empty else pool
     on = default_date(draws)
     age = data_age(draws, on)
-    with warnings.catch_warnings():  # the section says how old the data is, once
-        warnings.simplefilter("ignore", StaleDataWarning)
-        timing, skipped = timing_table(draws, on)
-        table = chances_table(draws, pool, on)
+    if age.days > MAX_HORIZON_DAYS:  # too old to answer: the backtest alone
+        timing, skipped = pd.DataFrame(), ""
+        table = pd.DataFrame(columns=["program", "score"])
+    else:
+        with warnings.catch_warnings():  # the section says how old the data is, once
+            warnings.simplefilter("ignore", StaleDataWarning)
+            timing, skipped = timing_table(draws, on)
+            table = chances_table(draws, pool, on)
     blocks: list = [
         Text(
             "With a given score, when is a candidate likely to be invited? The answers below "
@@ -117,6 +121,14 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         ),
         Text(f"Counted from {on:%Y-%m-%d}. Data: {age.to_text()}."),
     ]
+    if age.days > MAX_HORIZON_DAYS:
+        blocks.append(
+            Text(
+                f"The data is {age.days} days old: timing and chances reach at most "
+                f"{MAX_HORIZON_DAYS} days past the newest round, so none are given here "
+                "(`ee-trends fetch` brings the rounds since). The backtest below stands."
+            )
+        )
     if not timing.empty:
         weeks_columns = {
             f"weeks_{w}": (f"A round within {w} weeks", "percent") for w in TIMING_WEEKS
@@ -139,7 +151,7 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         )
     if skipped:
         blocks.append(Text(skipped))
-    if "general" not in set(table["program"]):
+    if len(table) and "general" not in set(table["program"]):
         blocks.append(
             Text(
                 "No all-program round in the 12 months to "
