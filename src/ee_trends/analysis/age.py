@@ -73,10 +73,11 @@ class DataAge:
         return f"DataAge({self._dated()})"
 
 
-def data_age(draws: pd.DataFrame, on: str | pd.Timestamp) -> DataAge:
-    """The :class:`DataAge` of ``draws`` on the date ``on`` (its newest round, any program)."""
+def data_age(draws: pd.DataFrame, on: str | pd.Timestamp | None = None) -> DataAge:
+    """The :class:`DataAge` of ``draws`` on the date ``on`` (its newest round, any program);
+    ``on`` defaults to :func:`default_date`."""
     newest = draws.loc[draws["draw_date"] == draws["draw_date"].max()].iloc[-1]
-    on = pd.Timestamp(on).normalize()
+    on = default_date(draws) if on is None else pd.Timestamp(on).normalize()
     date = pd.Timestamp(newest["draw_date"])
     return DataAge(str(newest["draw_id"]), date, on, int((on - date).days))
 
