@@ -262,13 +262,7 @@ def _add_standing(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         "of its rounds had a cutoff at or below SCORE, and the latest of them.",
     )
     standing.add_argument("score", type=_score, metavar="SCORE", help="a CRS score, 0 to 1200")
-    standing.add_argument(
-        "--on",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="the date asked, for the age of the data (default: the day after the newest "
-        "round while the data is fresh, else today)",
-    )
+    _on_option(standing, "the date asked, for the age of the data")
     standing.add_argument("--json", action="store_true", help="print the result as JSON")
     standing.set_defaults(func=_cmd_standing)
 
@@ -354,6 +348,26 @@ def _add_predict(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     predict.set_defaults(func=_cmd_predict)
 
 
+def _on_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help=f"{what} (default: the day after the newest round while the data is fresh, "
+        "else today)",
+    )
+
+
+def _weeks_option(parser: argparse.ArgumentParser, default: tuple[int, ...]) -> None:
+    parser.add_argument(
+        "--weeks",
+        type=_weeks,
+        default=default,
+        metavar="W,W,...",
+        help=f"windows in weeks, 1 to 26 (default: {','.join(map(str, default))})",
+    )
+
+
 def _add_chances(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     chances = sub.add_parser(
         "chances",
@@ -373,20 +387,8 @@ def _add_chances(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         required=True,
         help="a program the candidate is eligible for (repeat for more), e.g. cec, french",
     )
-    chances.add_argument(
-        "--weeks",
-        type=_weeks,
-        default=(4, 8, 12, 26),
-        metavar="W,W,...",
-        help="windows in weeks, 1 to 26 (default: 4,8,12,26)",
-    )
-    chances.add_argument(
-        "--on",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="first day of the windows (default: the day after the newest round while the "
-        "data is fresh, else today)",
-    )
+    _weeks_option(chances, (4, 8, 12, 26))
+    _on_option(chances, "first day of the windows")
     chances.add_argument("--json", action="store_true", help="print the chances as JSON")
     chances.set_defaults(func=_cmd_chances)
 
@@ -404,20 +406,8 @@ def _add_next(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     upcoming.add_argument(
         "--program", type=_program, required=True, help="program key, e.g. cec, pnp, french"
     )
-    upcoming.add_argument(
-        "--weeks",
-        type=_weeks,
-        default=(2, 4, 8),
-        metavar="W,W,...",
-        help="windows in weeks, 1 to 26 (default: 2,4,8)",
-    )
-    upcoming.add_argument(
-        "--on",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="first day of the windows (default: the day after the newest round while the "
-        "data is fresh, else today)",
-    )
+    _weeks_option(upcoming, (2, 4, 8))
+    _on_option(upcoming, "first day of the windows")
     upcoming.add_argument("--json", action="store_true", help="print the timing as JSON")
     upcoming.set_defaults(func=_cmd_next)
 
@@ -629,32 +619,29 @@ def _cmd_standing(args: argparse.Namespace) -> int:
 
 
 def _cmd_chances(args: argparse.Namespace) -> int:
-    import json
-
     from ee_trends.data.load import load_tables
     from ee_trends.models import chances
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
-    result = chances(
-        args.score, draws, pool, programs=tuple(args.program), weeks=args.weeks, on=args.on
-    )
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=1))
-    else:
-        print(result.to_text())
+    programs = tuple(args.program)
+    _show(chances(args.score, draws, pool, programs=programs, weeks=args.weeks, on=args.on), args)
     return 0
 
 
 def _cmd_next(args: argparse.Namespace) -> int:
-    import json
-
     from ee_trends.data.load import load_tables
     from ee_trends.models import next_rounds
 
     draws, _ = load_tables(args.source, data_dir=args.data_dir)
-    result = next_rounds(draws, args.program, weeks=args.weeks, on=args.on)
-    print(json.dumps(result.to_dict(), indent=1) if args.json else result.to_text())
+    _show(next_rounds(draws, args.program, weeks=args.weeks, on=args.on), args)
     return 0
+
+
+def _show(result, args: argparse.Namespace) -> None:
+    """``result.to_dict()`` as JSON with ``--json``, else ``result.to_text()``."""
+    import json
+
+    print(json.dumps(result.to_dict(), indent=1) if args.json else result.to_text())
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
