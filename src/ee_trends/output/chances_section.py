@@ -18,7 +18,7 @@ from ee_trends.errors import StaleDataWarning, TooFewRoundsError
 from ee_trends.models.calibration import chances_backtest, chances_evaluation
 from ee_trends.models.forecast import regime_rounds
 from ee_trends.models.invitation import CHANCES_WEEKS, LEFT_OUT, chances_by_score
-from ee_trends.models.settings import MAX_HORIZON_DAYS, MIN_REGIME_ROUNDS
+from ee_trends.models.settings import MAX_HORIZON_DAYS, MIN_REGIME_ROUNDS, PATHS
 from ee_trends.models.timing import TIMING_WEEKS, next_rounds, simulation_start
 from ee_trends.output.content import Figure, Section, Table, Text
 from ee_trends.programs import program_label
@@ -113,11 +113,12 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     blocks: list = [
         Text(
             "With a given score, when is a candidate likely to be invited? The answers below "
-            "simulate 4,000 paths of rounds for each program: when they come, from the gaps "
-            "between the program's recent rounds with a chance of a pause, and their cutoffs, "
-            "from the what-if forecaster of the next section at sizes drawn from the program's "
-            "recent rounds. A candidate is invited in a window when a round of the program, or "
-            "an all-program round, has a cutoff at or below the score."
+            f"simulate {PATHS:,} paths of rounds for each program: when they come, from the "
+            "gaps between the program's recent rounds with a chance of a pause, and their "
+            "cutoffs, from the what-if forecaster (section 'Draw size and cutoff') "
+            "at sizes drawn from the program's recent rounds. A candidate is invited in a "
+            "window when a round of the program, or an all-program round, has a cutoff at or "
+            "below the score."
         ),
         Text(f"Counted from {on:%Y-%m-%d}. Data: {age.to_text()}."),
     ]
