@@ -85,3 +85,15 @@ def test_data_too_old_to_answer_keeps_the_backtest_only():
     assert "next_rounds" not in names and not any(n.startswith("chances_c") for n in names)
     text = " ".join(b.text for b in blocks(section, Text))
     assert "The data is 200 days old" in text and "The backtest below stands." in text
+
+
+def test_the_reliability_figure_writes_each_decile_gap(fresh):
+    (figure,) = blocks(fresh, Figure)
+    ax = figure.figure.axes[0]
+    reliability = fresh.data["chances_reliability"]
+    written = [t.get_text() for t in ax.texts if t.get_text()[:1] in "+-"]
+    gaps = reliability["observed"] - reliability["probability"]
+    expected = [f"{gap:+.2f}" for gap in gaps]
+    assert written == expected
+    (points,) = ax.collections
+    assert len(points.get_offsets()) == len(reliability)

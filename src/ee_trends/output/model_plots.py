@@ -174,7 +174,7 @@ def plot_reliability(
     its area by the number of forecasts, with the gap written beside it; the
     diagonal is a perfectly calibrated chance. ``date``: the end of the data.
     """
-    ax = new_axes(ax, figsize=(7, 7))
+    ax = new_axes(ax, figsize=(9, 6.5))
     ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="chance = share invited")
     sizes = 20 + 280 * reliability["forecasts"] / reliability["forecasts"].max()
     ax.scatter(
@@ -201,7 +201,6 @@ def plot_reliability(
     ax.yaxis.set_major_formatter(percent)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_aspect("equal")
     add_legend(ax, loc="upper left", bbox_to_anchor=(0.0, 1.0), markerscale=0.5)
     return finish_axes(
         ax,
