@@ -64,6 +64,8 @@ def test_data_age_names_the_newest_round_and_its_days():
     assert stale.days == 117 and stale.stale
     assert stale.to_text().startswith("newest round #434 of 2026-08-07, 117 days before 2026-12-02")
     assert "`ee-trends fetch`" in stale.warning() and "starts from that round" in stale.warning()
+    assert stale.to_text(answer=False).endswith("are unknown (`ee-trends fetch` brings them)")
+    assert fresh.to_text(answer=False) == fresh.to_text()
     assert repr(stale) == "DataAge(newest round #434 of 2026-08-07, 117 days before 2026-12-02)"
     assert age.data_age(draws, "2026-08-06").to_text().endswith("1 day after 2026-08-06")
     assert stale.to_dict() == {

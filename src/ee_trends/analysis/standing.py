@@ -145,7 +145,7 @@ class Standing:
         if any(p.program == "pnp" for p in self.programs):
             lines.append("  (a Provincial Nominee cutoff includes the 600 points of a nomination)")
         if self.age is not None:
-            lines.append(f"Data: {self.age.to_text()}.")
+            lines.append(f"Data: {self.age.to_text(answer=False)}.")
         return "\n".join(lines)
 
 
