@@ -96,6 +96,21 @@ BAD = {
         ],
         ["predict", "--source", "{FEED}", "--program", "cec", "--invitations", "3", "--score", "x"],
     ],
+    "chances": [
+        ["chances", "--source", "{FEED}", "1300", "--program", "cec"],
+        ["chances", "--source", "{FEED}", "505", "--program", "nope"],
+        ["chances", "--source", "{FEED}", "505"],
+        ["chances", "--source", "{FEED}", "505", "--program", "cec", "--weeks", "4,x"],
+        ["chances", "--source", "{FEED}", "505", "--program", "cec", "--weeks", "27"],
+        ["chances", "--source", "{FEED}", "505", "--program", "cec", "--on", "2030-01-01"],
+        ["chances", "--source", "{FEED}", "505", "--program", "cec", "--on", "2024-06-20"],
+    ],
+    "next": [
+        ["next", "--source", "{FEED}"],
+        ["next", "--source", "{FEED}", "--program", "nope"],
+        ["next", "--source", "{FEED}", "--program", "general", "--weeks", "0"],
+        ["next", "--source", "{FEED}", "--program", "general", "--on", "2024-06-20"],
+    ],
     "standing": [
         ["standing", "--source", "{FEED}", "abc"],
         ["standing", "--source", "{FEED}", "1201"],
@@ -192,3 +207,63 @@ def test_programs_are_exported_with_their_names():
     cec = next(p for p in ee_trends.PROGRAMS if p.key == "cec")
     assert cec.label == "Canadian Experience Class"
     assert "PROGRAMS" in dir(ee_trends)
+
+
+@pytest.fixture(scope="module")
+def every_two_weeks(tmp_path_factory) -> str:
+    """A feed of 30 CEC rounds exactly every 14 days to 2024-06-19, each with a cutoff of 500."""
+    import pandas as pd
+
+    dates = pd.date_range(end="2024-06-19", periods=30, freq="14D")
+    rounds = [
+        make_round(
+            str(100 + i),
+            drawDate=f"{day:%Y-%m-%d}",
+            drawName="Canadian Experience Class",
+            drawSize="3,000",
+            drawCRS="500",
+        )
+        for i, day in enumerate(dates)
+    ]
+    feed = tmp_path_factory.mktemp("regular") / "feed.json"
+    feed.write_text(json.dumps(make_feed(*rounds[::-1])))
+    return str(feed)
+
+
+def test_chances_of_a_score_above_and_below_a_fixed_cutoff(every_two_weeks, capsys, tmp_path):
+    common = ["--source", every_two_weeks, "--data-dir", str(tmp_path), "--on", "2024-06-20"]
+    assert main(["chances", "510", "--program", "CEC", "--weeks", "8,4", "--json", *common]) == 0
+    above = json.loads(capsys.readouterr().out)
+    assert [w["weeks"] for w in above["windows"]] == [4, 8]
+    assert min(w["probability"] for w in above["windows"]) > 0.8
+    assert above["programs"] == ["cec"] and above["data_age"]["days"] == 1
+    assert main(["chances", "490", "--program", "cec", "--json", *common]) == 0
+    below = json.loads(capsys.readouterr().out)
+    assert max(w["probability"] for w in below["windows"]) < 0.2
+    assert main(["chances", "510", "--program", "cec", *common]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("A score of 510 eligible for Canadian Experience Class: invited within")
+    assert "Data: newest round #129 of 2024-06-19, 1 day before 2024-06-20" in text
+
+
+def test_next_round_of_a_program_every_two_weeks(every_two_weeks, capsys, tmp_path):
+    common = ["--source", every_two_weeks, "--data-dir", str(tmp_path), "--on", "2024-06-20"]
+    assert main(["next", "--program", "cec", "--json", *common]) == 0
+    record = json.loads(capsys.readouterr().out)
+    chance = {w["weeks"]: w["probability"] for w in record["windows"]}
+    assert list(chance) == [2, 4, 8] and chance[4] > 0.8
+    assert record["usual_gap"] == 14 and record["last_date"] == "2024-06-19"
+    assert main(["next", "--program", "cec", *common]) == 0
+    assert "rounds recently every 14 days, the last on 2024-06-19" in capsys.readouterr().out
+
+
+def test_too_few_rounds_and_a_far_date_are_one_line_errors(
+    every_two_weeks, places, capsys, tmp_path
+):
+    common = ["--source", every_two_weeks, "--data-dir", str(tmp_path)]
+    assert main(["next", "--program", "cec", "--on", "2025-06-01", *common]) == ERROR
+    assert "347 days after the newest round (#129 of 2024-06-19)" in capsys.readouterr().err
+    few = ["--source", places["FEED"], "--data-dir", str(tmp_path), "--on", "2024-06-20"]
+    assert main(["chances", "505", "--program", "general", *few]) == ERROR
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "general has 2 rounds since its last pause" in err

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ee_trends import models
+from ee_trends.analysis import age
 from ee_trends.errors import StaleDataWarning
-from ee_trends.models import age, calibration, timing
+from ee_trends.models import calibration, timing
 
 
 def regular(
@@ -63,6 +64,8 @@ def test_data_age_names_the_newest_round_and_its_days():
     assert stale.days == 117 and stale.stale
     assert stale.to_text().startswith("newest round #434 of 2026-08-07, 117 days before 2026-12-02")
     assert "`ee-trends fetch`" in stale.warning() and "starts from that round" in stale.warning()
+    assert stale.to_text(answer=False).endswith("are unknown (`ee-trends fetch` brings them)")
+    assert fresh.to_text(answer=False) == fresh.to_text()
     assert repr(stale) == "DataAge(newest round #434 of 2026-08-07, 117 days before 2026-12-02)"
     assert age.data_age(draws, "2026-08-06").to_text().endswith("1 day after 2026-08-06")
     assert stale.to_dict() == {
@@ -85,7 +88,7 @@ def test_the_default_date_is_the_day_after_the_newest_round_while_fresh(
 
 
 def test_a_forecast_warns_past_three_weeks_only():
-    on = NEWEST + pd.Timedelta(days=models.settings.STALE_DAYS)
+    on = NEWEST + pd.Timedelta(days=age.STALE_DAYS)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fresh = models.predict_cutoff(FIXED, program="cec", invitations=3000, on=on)
@@ -273,6 +276,24 @@ def test_a_higher_score_a_longer_window_or_one_more_program_never_lowers_the_cha
     assert np.all(np.diff(p) >= 0)
     assert np.all(higher.table["probability"].to_numpy() >= p)
     assert np.all(more.table["probability"].to_numpy() >= p)
+
+
+def test_chances_by_score_gives_what_one_call_per_score_gives():
+    from ee_trends.models.invitation import chances_by_score
+
+    scores = [470, 500, 505, 530]
+    table = chances_by_score(
+        scores, NOISY, None, programs=("cec", "french"), weeks=(8, 4), on=NOISY_NEXT
+    )
+    assert list(table.columns) == ["score", "weeks_4", "weeks_8"]
+    for row in table.itertuples():
+        one = models.chances(
+            row.score, NOISY, None, programs=("cec", "french"), weeks=(4, 8), on=NOISY_NEXT
+        )
+        assert [row.weeks_4, row.weeks_8] == list(one.table["probability"])
+    assert table["weeks_8"].is_monotonic_increasing and table["weeks_8"].iloc[-1] > 0.5
+    with pytest.raises(ValueError, match="from 0 to 1200, not 1300"):
+        chances_by_score([500, 1300], NOISY, None, on=NOISY_NEXT)
 
 
 def test_chances_use_only_the_rounds_before_the_date():

@@ -124,7 +124,7 @@ def test_next_rounds_and_the_timing_backtest(real_tables):
 
 
 def test_answers_on_the_real_feed_know_how_old_it_is(real_tables, monkeypatch):
-    from ee_trends.models import age
+    from ee_trends.analysis import age
 
     draws, pool = real_tables
     monkeypatch.setattr(age, "today", lambda: pd.Timestamp("2026-12-02"))

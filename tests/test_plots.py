@@ -172,8 +172,8 @@ def test_mark_events_on_any_time_axes():
 
 
 def test_the_running_year_is_hatched_and_said(small):
-    draws, _ = small  # data to 2024-09-10: 2024 is still running
-    ax = plots.plot_invitations(draws, period="year")
+    draws, _ = small  # data to 2024-09-10: 2024 is still running on 2024-10-01
+    ax = plots.plot_invitations(draws, period="year", on="2024-10-01")
     bars = [p for p in ax.patches if p.get_height() > 0]
     years = {round(mdates.num2date(p.get_x() + p.get_width() / 2).year) for p in bars}
     assert years == {2023, 2024}
@@ -181,7 +181,11 @@ def test_the_running_year_is_hatched_and_said(small):
     assert hatched and all(mdates.num2date(p.get_x()).year == 2024 for p in hatched)
     assert all(p.get_edgecolor()[:3] == (1, 1, 1) for p in bars)  # white edges between segments
     (caption,) = [t.get_text() for t in ax.texts if "Source: IRCC" in t.get_text()]
-    assert "Hatched: 2024 is still running" in caption
+    assert "Hatched: 2024 is still running (data to 2024-09-10)" in caption
+    later = plots.plot_invitations(draws, period="year", on="2026-12-02")
+    (note,) = [t.get_text() for t in later.texts if "Source: IRCC" in t.get_text()]
+    assert "Hatched: 2024 is incomplete: data to 2024-09-10." in note and "running" not in note
+    assert [p for p in later.patches if p.get_hatch()]
     ended = load_tables(make_feed(make_round("1", drawDate="2024-06-28")))[0]
     ended.loc[0, "draw_date"] = pd.Timestamp("2024-06-30")  # the last day of 2024-Q2
     whole = plots.plot_invitations(ended, period="quarter")

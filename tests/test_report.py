@@ -101,6 +101,9 @@ def test_report_on_the_real_feed(real_report):
     years = pd.read_csv(folder / "tables" / "invitations_by_year.csv").set_index("year")
     assert years.loc[2024, "invitations"] == 98_903
     assert "Data to <strong>2026-08-07</strong>" in page
+    assert re.search(
+        r"Data: newest round #434 of 2026-08-07, \d+ days before 20\d\d-\d\d-\d\d", page
+    )
     assert "Latest round: #434 on 2026-08-07, Transport occupations" in page
     assert "from ee_rounds_123_en.json (file dated " in page
     assert "/work/" not in page and str(Path.home()) not in page  # no local path
@@ -135,6 +138,26 @@ def test_standing_table_from_400_to_600(real_report):
     at_480 = table.set_index("score").loc[480]
     assert (at_480["at_or_above_min"], at_480["at_or_above_max"]) == (46_034, 62_402)
     assert "between 46,034 and 62,402" in real_report.read_text()
+
+
+def test_when_a_score_is_invited_on_the_real_feed(real_report):
+    page = real_report.read_text()
+    folder = real_report.parent
+    section = page[page.index('<section id="invited">') :]
+    section = section[: section.index("</section>")]
+    assert "<h2>When a score is invited</h2>" in section
+    assert "figures/chances_reliability.svg" in section
+    timing = pd.read_csv(folder / "tables" / "next_rounds.csv")
+    assert {"cec", "french", "pnp", "healthcare"} <= set(timing["program"])
+    cec = pd.read_csv(folder / "tables" / "chances_cec.csv")
+    assert list(cec["score"]) == list(range(450, 561, 10))
+    assert cec["weeks_26"].is_monotonic_increasing and (cec["weeks_26"] >= cec["weeks_4"]).all()
+    pnp = pd.read_csv(folder / "tables" / "chances_pnp.csv")
+    assert list(pnp["score"]) == list(range(700, 801, 10))
+    scored = pd.read_csv(folder / "tables" / "chances_evaluation.csv")
+    assert len(scored) == 20  # 5 programs, 4 windows
+    assert re.search(r"a skill of 0\.\d\d \(90% interval -?0\.\d\d to 0\.\d\d", section)
+    assert "tie-break" in section and "policy changes" in section
 
 
 @pytest.mark.shared_data

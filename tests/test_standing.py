@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import ee_trends
@@ -131,3 +132,35 @@ def test_cli_standing(tmp_path):
         wrong = subprocess.run([*run, bad], capture_output=True, text=True, env=env)
         assert wrong.returncode == 2
         assert "CRS score must be" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_standing_names_the_newest_round_and_its_age(tables):
+    from ee_trends.errors import StaleDataWarning
+
+    fresh = ee_trends.standing(480, *tables, on="2025-06-30")
+    assert fresh.age.days == 10 and not fresh.age.stale
+    assert fresh.to_text().endswith(
+        "Data: newest round #304 of 2025-06-20, 10 days before 2025-06-30."
+    )
+    with pytest.warns(StaleDataWarning, match="#304 of 2025-06-20, 165 days before 2025-12-02"):
+        stale = ee_trends.standing(480, *tables, on="2025-12-02")
+    assert stale.to_text().endswith(
+        "rounds held since are unknown (`ee-trends fetch` brings them)."
+    )
+    assert json.loads(stale.to_json())["age"] == {
+        "newest_round": "304",
+        "newest_date": "2025-06-20",
+        "on": "2025-12-02",
+        "days": 165,
+        "stale": True,
+    }
+
+
+def test_standing_defaults_to_today_once_the_data_is_stale(tables, monkeypatch):
+    from ee_trends.analysis import age
+
+    monkeypatch.setattr(age, "today", lambda: pd.Timestamp("2025-07-01"))
+    assert ee_trends.standing(480, *tables).age.on == pd.Timestamp("2025-06-21")
+    monkeypatch.setattr(age, "today", lambda: pd.Timestamp("2025-08-01"))
+    with pytest.warns(UserWarning, match="42 days before 2025-08-01"):
+        assert ee_trends.standing(480, *tables).age.on == pd.Timestamp("2025-08-01")

@@ -44,6 +44,7 @@ _LAZY = {
     "draw_context": "ee_trends.analysis.context",
     "standing": "ee_trends.analysis.standing",
     "chances": "ee_trends.models.invitation",
+    "data_age": "ee_trends.analysis.age",
     "PROGRAMS": "ee_trends.programs",
 }
 """Public names, each from its module."""

@@ -104,6 +104,22 @@ def _program(text: str) -> str:
     return key
 
 
+def _weeks(text: str) -> tuple[int, ...]:
+    """Windows in weeks, comma-separated: ``4,8,12,26`` (whole numbers from 1 to 26)."""
+    from ee_trends.models.timing import check_weeks
+
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        return check_weeks([int(part) for part in parts])
+    except ValueError:
+        from ee_trends.models.settings import MAX_WEEKS
+
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give weeks as whole numbers from 1 to {MAX_WEEKS}, comma-separated "
+            "(e.g. 4,8,12,26)"
+        ) from None
+
+
 def _output_dir(text: str) -> Path:
     """A folder that is, or can be created, writable (checked before any work)."""
     if not text:
@@ -246,6 +262,7 @@ def _add_standing(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         "of its rounds had a cutoff at or below SCORE, and the latest of them.",
     )
     standing.add_argument("score", type=_score, metavar="SCORE", help="a CRS score, 0 to 1200")
+    _on_option(standing, "the date asked, for the age of the data")
     standing.add_argument("--json", action="store_true", help="print the result as JSON")
     standing.set_defaults(func=_cmd_standing)
 
@@ -321,13 +338,78 @@ def _add_predict(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         "--on",
         type=_date,
         metavar="YYYY-MM-DD",
-        help="date of the round (default: the day after the newest)",
+        help="date of the round (default: the day after the newest round while the data is "
+        "fresh, else today)",
     )
     predict.add_argument(
         "--score", type=_score, metavar="CRS", help="also print the chance a score is invited"
     )
     predict.add_argument("--json", action="store_true", help="print the prediction as JSON")
     predict.set_defaults(func=_cmd_predict)
+
+
+def _on_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help=f"{what} (default: the day after the newest round while the data is fresh, "
+        "else today)",
+    )
+
+
+def _weeks_option(parser: argparse.ArgumentParser, default: tuple[int, ...]) -> None:
+    parser.add_argument(
+        "--weeks",
+        type=_weeks,
+        default=default,
+        metavar="W,W,...",
+        help=f"windows in weeks, 1 to 26 (default: {','.join(map(str, default))})",
+    )
+
+
+def _add_chances(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    chances = sub.add_parser(
+        "chances",
+        parents=[common],
+        help="the chance that a CRS score is invited within 4, 8, 12 or 26 weeks",
+        description="The chance that a candidate with SCORE, eligible for the programs "
+        "given, is invited within each window (ee_trends.chances): simulated rounds of those "
+        "programs and of all-program rounds, with their cutoffs from the what-if forecaster. "
+        "Left out: tie-breaks, a score that changes, category eligibility rules and policy "
+        "changes.",
+    )
+    chances.add_argument("score", type=_score, metavar="SCORE", help="a CRS score, 0 to 1200")
+    chances.add_argument(
+        "--program",
+        type=_program,
+        action="append",
+        required=True,
+        help="a program the candidate is eligible for (repeat for more), e.g. cec, french",
+    )
+    _weeks_option(chances, (4, 8, 12, 26))
+    _on_option(chances, "first day of the windows")
+    chances.add_argument("--json", action="store_true", help="print the chances as JSON")
+    chances.set_defaults(func=_cmd_chances)
+
+
+def _add_next(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    upcoming = sub.add_parser(
+        "next",
+        parents=[common],
+        help="when the next round of a program is likely: within 2, 4 or 8 weeks",
+        description="The chance of at least one round of PROGRAM within each window, the "
+        "expected number of rounds and the likely date of the next one "
+        "(ee_trends.models.next_rounds), from the gaps between its recent rounds with a "
+        "chance of a pause.",
+    )
+    upcoming.add_argument(
+        "--program", type=_program, required=True, help="program key, e.g. cec, pnp, french"
+    )
+    _weeks_option(upcoming, (2, 4, 8))
+    _on_option(upcoming, "first day of the windows")
+    upcoming.add_argument("--json", action="store_true", help="print the timing as JSON")
+    upcoming.set_defaults(func=_cmd_next)
 
 
 SUBCOMMANDS: tuple[Adder, ...] = (
@@ -339,6 +421,8 @@ SUBCOMMANDS: tuple[Adder, ...] = (
     _add_context,
     _add_predict,
     _add_standing,
+    _add_chances,
+    _add_next,
 )
 """The subcommands, in ``--help`` order. Add one with an ``_add_*`` and a ``_cmd_*`` function."""
 
@@ -497,7 +581,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from ee_trends.models import predict_cutoff
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
-    on = pd.Timestamp(args.on) if args.on else draws["draw_date"].max() + pd.Timedelta(days=1)
+    on = pd.Timestamp(args.on) if args.on else None  # predict_cutoff's default date
     result = predict_cutoff(
         draws, program=args.program, invitations=args.invitations, on=on, pool=pool
     )
@@ -514,6 +598,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
             "sizes_seen": list(result.sizes_seen),
             "last_round": result.last_round,
             "interval_widening": round(result.widening, 2),
+            "data_age": result.age.to_dict(),
         }
         if args.score is not None:
             record["prob_at_most_score"] = round(result.prob_at_most(args.score), 3)
@@ -528,9 +613,35 @@ def _cmd_standing(args: argparse.Namespace) -> int:
     from ee_trends.data.load import load_tables
 
     draws, pool = load_tables(args.source, data_dir=args.data_dir)
-    result = standing(args.score, draws, pool)
+    result = standing(args.score, draws, pool, on=args.on)
     print(result.to_json(indent=1) if args.json else result.to_text())
     return 0
+
+
+def _cmd_chances(args: argparse.Namespace) -> int:
+    from ee_trends.data.load import load_tables
+    from ee_trends.models import chances
+
+    draws, pool = load_tables(args.source, data_dir=args.data_dir)
+    programs = tuple(args.program)
+    _show(chances(args.score, draws, pool, programs=programs, weeks=args.weeks, on=args.on), args)
+    return 0
+
+
+def _cmd_next(args: argparse.Namespace) -> int:
+    from ee_trends.data.load import load_tables
+    from ee_trends.models import next_rounds
+
+    draws, _ = load_tables(args.source, data_dir=args.data_dir)
+    _show(next_rounds(draws, args.program, weeks=args.weeks, on=args.on), args)
+    return 0
+
+
+def _show(result, args: argparse.Namespace) -> None:
+    """``result.to_dict()`` as JSON with ``--json``, else ``result.to_text()``."""
+    import json
+
+    print(json.dumps(result.to_dict(), indent=1) if args.json else result.to_text())
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import numbers
+import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -33,6 +34,8 @@ from typing import Any
 import pandas as pd
 
 from ee_trends.analysis import aggregate
+from ee_trends.analysis.age import DataAge, data_age, default_date, warn_if_stale
+from ee_trends.errors import StaleDataWarning
 from ee_trends.formatting import iso_date
 from ee_trends.programs import program_label
 
@@ -77,6 +80,8 @@ class Standing:
     at_or_above_max: int | None
     """Candidates possibly at or above it (equal to the minimum when exact)."""
     programs: list[ProgramStanding] = field(default_factory=list)
+    age: DataAge | None = None
+    """The newest round and how many days before the date asked it was (None without rounds)."""
 
     @property
     def share_min(self) -> float | None:
@@ -100,6 +105,7 @@ class Standing:
         """A JSON-able dict (with both shares)."""
         out = asdict(self)
         out["share_min"], out["share_max"] = self.share_min, self.share_max
+        out["age"] = None if self.age is None else self.age.to_dict()
         return out
 
     def to_json(self, **kwargs: Any) -> str:
@@ -138,6 +144,8 @@ class Standing:
             )
         if any(p.program == "pnp" for p in self.programs):
             lines.append("  (a Provincial Nominee cutoff includes the 600 points of a nomination)")
+        if self.age is not None:
+            lines.append(f"Data: {self.age.to_text(answer=False)}.")
         return "\n".join(lines)
 
 
@@ -155,7 +163,14 @@ def check_score(score: Any) -> int:
     return int(score)
 
 
-def standing(score: int, draws: pd.DataFrame, pool: pd.DataFrame, *, months: int = 12) -> Standing:
+def standing(
+    score: int,
+    draws: pd.DataFrame,
+    pool: pd.DataFrame,
+    *,
+    months: int = 12,
+    on: str | pd.Timestamp | None = None,
+) -> Standing:
     """Where the CRS ``score`` stands in the newest pool and in the last ``months`` of rounds.
 
     Parameters
@@ -167,6 +182,11 @@ def standing(score: int, draws: pd.DataFrame, pool: pd.DataFrame, *, months: int
         from the same source (``ee_trends.data.load.load_tables`` gives both).
     months
         The window of the program part, ending on the newest round.
+    on
+        The date asked (default :func:`ee_trends.analysis.age.default_date`): the result's
+        ``age`` says how many days before it the newest round was, and past
+        :data:`~ee_trends.analysis.age.STALE_DAYS` a StaleDataWarning says that rounds
+        held since are unknown.
     """
     score = check_score(score)
     leaves = aggregate.latest_distribution(pool)
@@ -181,6 +201,8 @@ def standing(score: int, draws: pd.DataFrame, pool: pd.DataFrame, *, months: int
     as_of = aggregate.data_date(draws)
     if as_of is None:
         return Standing(score, None, None, pool_as_of, total, count.low, count.high)
+    age = data_age(draws, default_date(draws) if on is None else on)
+    warn_if_stale(age)
     start = aggregate.months_start(as_of, months)
     window = draws[draws["draw_date"] >= start].sort_values("draw_date", kind="stable")
     programs = []
@@ -208,6 +230,7 @@ def standing(score: int, draws: pd.DataFrame, pool: pd.DataFrame, *, months: int
         at_or_above_min=count.low,
         at_or_above_max=count.high,
         programs=programs,
+        age=age,
     )
 
 
@@ -222,7 +245,9 @@ def standing_table(
     """
     rows = []
     for score in scores:
-        result = standing(score, draws, pool, months=months)
+        with warnings.catch_warnings():  # a table of scores, no date asked: no age to warn of
+            warnings.simplefilter("ignore", StaleDataWarning)
+            result = standing(score, draws, pool, months=months)
         row: dict[str, Any] = {
             "score": result.score,
             "at_or_above_min": result.at_or_above_min,

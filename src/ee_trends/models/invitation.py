@@ -225,7 +225,7 @@ def chances(
 
     All-program rounds always count. Uses the rounds of ``draws`` dated before
     ``on`` (and ``pool`` as :func:`predict_cutoff` does). ``on`` defaults to
-    :func:`ee_trends.models.age.default_date`; past :data:`STALE_DAYS` after
+    :func:`ee_trends.analysis.age.default_date`; past :data:`STALE_DAYS` after
     the newest round a StaleDataWarning says the rounds since are unknown and
     the simulation starts from the day after the newest round (the rounds it
     simulates before ``on`` move the cutoffs but are not counted). Seeded:
@@ -241,22 +241,14 @@ def chances(
     from ee_trends.analysis.standing import check_score
 
     score = check_score(score)
-    keys = eligible_programs(draws, programs)
-    weeks = check_weeks(weeks)
-    on, age = check_on(draws, on)
-    start = simulation_start(draws, on)
-    offset = float((on - start).days)
-    days = offset + 7 * max(weeks)
-    lowest = np.full((len(weeks), PATHS), np.inf)
+    keys, weeks, on, age, start, offset, every, lowest = _simulate(draws, pool, programs, weeks, on)
     rounds = np.zeros(len(weeks))
     reachable = np.zeros(len(weeks))
-    for key in keys:
-        paths = program_paths(draws, pool, key, start, days)
+    for paths in every:
         for k, w in enumerate(weeks):
             inside = (paths.times >= offset) & (paths.times < offset + 7 * w)
             rounds[k] += inside.sum(axis=1).mean()
             reachable[k] += (inside & (paths.cutoffs < score + 0.5)).sum(axis=1).mean()
-        lowest = np.minimum(lowest, lowest_cutoffs(paths, offset, weeks))
     table = pd.DataFrame(
         {
             "weeks": list(weeks),
@@ -267,3 +259,44 @@ def chances(
         }
     )
     return Chances(score, keys, on, start, table, age)
+
+
+def _simulate(draws, pool, programs, weeks, on):
+    """The checked programs, windows, date and age, where the simulation starts, each
+    program's :class:`ProgramPaths` and per window (rows) and path the lowest cutoff."""
+    keys = eligible_programs(draws, programs)
+    weeks = check_weeks(weeks)
+    on, age = check_on(draws, on)
+    start = simulation_start(draws, on)
+    offset = float((on - start).days)
+    days = offset + 7 * max(weeks)
+    every = [program_paths(draws, pool, key, start, days) for key in keys]
+    lowest = np.full((len(weeks), PATHS), np.inf)
+    for paths in every:
+        lowest = np.minimum(lowest, lowest_cutoffs(paths, offset, weeks))
+    return keys, weeks, on, age, start, offset, every, lowest
+
+
+def chances_by_score(
+    scores,
+    draws: pd.DataFrame,
+    pool: pd.DataFrame | None,
+    *,
+    programs: tuple[str, ...] = ("cec",),
+    weeks: tuple[int, ...] = CHANCES_WEEKS,
+    on: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """:func:`chances` of each of ``scores`` from one set of simulated paths (the same
+    probabilities as one call per score, at the cost of one).
+
+    Columns: ``score``, then ``weeks_<w>`` (the chance of an invitation within ``w`` weeks)
+    for each window. The same errors as :func:`chances`.
+    """
+    from ee_trends.analysis.standing import check_score
+
+    checked = [check_score(score) for score in scores]
+    _, weeks, _, _, _, _, _, lowest = _simulate(draws, pool, programs, weeks, on)
+    table = {"score": checked}
+    for k, w in enumerate(weeks):
+        table[f"weeks_{w}"] = [float((lowest[k] < score + 0.5).mean()) for score in checked]
+    return pd.DataFrame(table)

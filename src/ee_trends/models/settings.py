@@ -49,9 +49,6 @@ MAX_INVITATIONS = 50_000
 """No round this large has been run (the largest: 27,332); a larger what-if is refused."""
 
 # The age of the data and the limits of a forecast (fixed a priori, issue #15).
-STALE_DAYS = 21
-"""An answer for a date more than this many days after the newest round warns that later
-rounds are unknown; while the data is fresh the default date is the day after it."""
 MAX_HORIZON_DAYS = 182
 """A forecast for a date more than 26 weeks after the newest round is refused."""
 MIN_REGIME_ROUNDS = 3

@@ -292,7 +292,7 @@ def next_rounds(
     """When the next rounds of ``program`` come, counted from ``on``: a :class:`NextRounds`.
 
     Uses the rounds of ``draws`` dated before ``on``. ``on`` defaults to
-    :func:`ee_trends.models.age.default_date`; past :data:`STALE_DAYS` after
+    :func:`ee_trends.analysis.age.default_date`; past :data:`STALE_DAYS` after
     the newest round a StaleDataWarning says the rounds since are unknown,
     and the simulation starts from the day after the newest round (the rounds
     it simulates before ``on`` are not counted). The method is in the module

@@ -52,6 +52,10 @@ def _ratio(value: Any) -> str:
     return f"{float(value):.2f}"
 
 
+def _brier(value: Any) -> str:
+    return f"{float(value):.3f}"
+
+
 def _date(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
@@ -72,6 +76,7 @@ FORMATS: Mapping[str, Callable[[Any], str]] = {
     "decimal": _decimal,  # an unsigned quantity with one decimal, e.g. a mean error: 19.8
     "percent": _percent,  # a share in [0, 1]: 12.3%
     "ratio": _ratio,  # a unitless ratio: 0.87
+    "brier": _brier,  # a Brier score (mean squared error of a probability): 0.112
     "date": _date,  # 2026-08-07
     "datetime_utc": _datetime_utc,  # 2026-08-07 14:05:36 UTC
 }

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ee_trends import __version__
 from ee_trends.analysis import aggregate
+from ee_trends.analysis.age import data_age, today
 from ee_trends.data.load import Loaded
 from ee_trends.output.content import NUMERIC_FORMATS, Figure, Section, Table, Text
 
@@ -133,6 +134,9 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
     date = aggregate.data_date(data.draws)
     date_text = f"{date:%Y-%m-%d}" if date is not None else "no rounds"
     made = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    age = (
+        f" Data: {data_age(data.draws, today()).to_text(answer=False)}." if date is not None else ""
+    )
     nav = "".join(f'<a href="#{escape(s.key)}">{escape(s.title)}</a>' for s in sections)
     body = []
     for section in sections:
@@ -162,7 +166,7 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
 </head>
 <body>
 <h1>Express Entry rounds of invitations</h1>
-<p class="meta">Data to <strong>{escape(date_text)}</strong>: {len(data.draws)} rounds.
+<p class="meta">Data to <strong>{escape(date_text)}</strong>: {len(data.draws)} rounds.{escape(age)}
 Made {escape(made)} by ee_trends {escape(__version__)} from {escape(data.read.to_text())}.
 Source: Immigration, Refugees and Citizenship Canada (IRCC), Express Entry rounds feed
 (Open Government Licence &ndash; Canada).</p>

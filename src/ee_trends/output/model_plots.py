@@ -162,3 +162,52 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
         ylabel="CRS cutoff (points)",
         date=part["draw_date"].max() if len(part) else np.datetime64("NaT"),
     )
+
+
+def plot_reliability(
+    reliability: pd.DataFrame, *, date: pd.Timestamp | None = None, ax: Axes | None = None
+) -> Axes:
+    """How often an invitation came against the chance given, by decile of the chance.
+
+    ``reliability`` is :attr:`ee_trends.models.ChancesEvaluation.reliability`;
+    each decile is a point at its mean chance and the share that happened,
+    its area by the number of forecasts, with the gap written beside it; the
+    diagonal is a perfectly calibrated chance. ``date``: the end of the data.
+    """
+    ax = new_axes(ax, figsize=(9, 6.5))
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="chance = share invited")
+    sizes = 20 + 280 * reliability["forecasts"] / reliability["forecasts"].max()
+    ax.scatter(
+        reliability["probability"],
+        reliability["observed"],
+        s=sizes,
+        color="#0072B2",
+        alpha=0.8,
+        edgecolors="white",
+        zorder=3,
+        label="a decile of the chances (area: forecasts)",
+    )
+    for row in reliability.itertuples():
+        ax.annotate(
+            f"{row.observed - row.probability:+.2f}",
+            xy=(row.probability, row.observed),
+            xytext=(8, -4),
+            textcoords="offset points",
+            fontsize=8,
+            color="0.3",
+        )
+    percent = mticker.PercentFormatter(1.0, decimals=0)
+    ax.xaxis.set_major_formatter(percent)
+    ax.yaxis.set_major_formatter(percent)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    add_legend(ax, loc="upper left", bbox_to_anchor=(0.0, 1.0), markerscale=0.5)
+    return finish_axes(
+        ax,
+        caption=True,
+        title="Chance of an invitation given and how often it came",
+        xlabel="Chance given (mean of the decile)",
+        ylabel="Share of the forecasts invited",
+        date=date,
+        notes=["Forecasts at origins every 2 weeks since 2024; gap: observed minus chance."],
+    )

@@ -227,15 +227,15 @@ def volumes_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
             "invitations_by_year",
             plots.plot_invitations(draws, period="year").figure,
             alt="Stacked bars of the invitations issued each year since 2015, by program; "
-            "the current year, still running, is hatched.",
-            caption="Invitations per year; the current year is partial (hatched).",
+            "the last year, when the data does not cover it whole, hatched.",
+            caption="Invitations per year; a year the data does not cover whole is hatched.",
         ),
         Figure(
             "invitations_by_quarter",
             plots.plot_invitations(draws, period="quarter", events=True).figure,
             alt="Stacked bars of the invitations issued each quarter, by program, with the "
-            "policy events numbered above; the current quarter is hatched.",
-            caption="Invitations per quarter; the current quarter is partial (hatched).",
+            "policy events numbered above; the last quarter, when partial, hatched.",
+            caption="Invitations per quarter; a quarter the data does not cover whole is hatched.",
         ),
         Figure(
             "cumulative_invitations",
@@ -311,9 +311,17 @@ def models_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
     return report_section(draws, pool)
 
 
+def invited_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
+    """When a score is invited: round timing, chances by score, their backtest."""
+    from ee_trends.output.chances_section import report_section
+
+    return report_section(draws, pool)
+
+
 SECTIONS: tuple[Builder, ...] = (
     now_section,
     standing_section,
+    invited_section,
     context_section,
     cutoffs_section,
     volumes_section,

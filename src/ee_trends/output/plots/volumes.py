@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ee_trends.analysis import aggregate
+from ee_trends.analysis.age import today
 from ee_trends.output.plots.style import (
     FONT,
     PARTIAL,
@@ -82,8 +83,11 @@ def _stacked_bars(ax: Axes, wide: pd.DataFrame, period: str, partial: bool) -> N
         ax.set_xlim(x[0] - width * 0.7, x[-1] + width * 0.7)
 
 
-def _partial_period(draws: pd.DataFrame, period: str) -> tuple[bool, str]:
-    """Whether the last period is still running at the data date, and a note saying so."""
+def _partial_period(
+    draws: pd.DataFrame, period: str, on: pd.Timestamp | None = None
+) -> tuple[bool, str]:
+    """Whether the data ends before the last period does, and a note: "still running" when
+    ``on`` (the date the chart is made, default today) falls in it, else "incomplete"."""
     date = aggregate.data_date(draws)
     if date is None:
         return False, ""
@@ -94,7 +98,10 @@ def _partial_period(draws: pd.DataFrame, period: str) -> tuple[bool, str]:
     name = f"{start:%Y}" if period == "year" else f"{start:%Y}-Q{(start.month - 1) // 3 + 1}"
     if period == "month":
         name = f"{start:%Y-%m}"
-    return True, f"Hatched: {name} is still running (data to {date:%Y-%m-%d})."
+    on = today() if on is None else pd.Timestamp(on).normalize()
+    if start <= on <= end:
+        return True, f"Hatched: {name} is still running (data to {date:%Y-%m-%d})."
+    return True, f"Hatched: {name} is incomplete: data to {date:%Y-%m-%d}."
 
 
 def plot_invitations(
@@ -105,18 +112,21 @@ def plot_invitations(
     value: str = "invitations",
     events: bool = False,
     caption: str | bool = True,
+    on: str | pd.Timestamp | None = None,
 ) -> Axes:
     """Invitations (or rounds: ``value="rounds"``) per month, quarter or year, by program.
 
-    The small categories are summed into one grey segment; a period still
-    running at the data date is hatched and faded.
+    The small categories are summed into one grey segment; a last period the
+    data does not cover whole is hatched and faded, and the caption says it is
+    still running when ``on`` (the date the chart is made, default today) falls
+    in it, else that it is incomplete.
     """
     if value not in ("invitations", "rounds"):
         raise ValueError(f"value must be 'invitations' or 'rounds', not {value!r}")
     ax = new_axes(ax)
     table = aggregate.invitations_by_period(draws, period)
     wide = aggregate.wide_by_program(table, value)
-    partial, note = _partial_period(draws, period)
+    partial, note = _partial_period(draws, period, on)
     _stacked_bars(ax, wide, period, partial)
     if period != "year":
         date_axis(ax)
