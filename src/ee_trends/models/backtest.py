@@ -3,7 +3,7 @@
 Every round is forecast from the rounds (and, for a pool-based setting, the
 distributions) published before its date, exactly as :func:`predict_cutoff`
 would with the history cut there (the forecasts are computed once per
-history, :func:`ee_trends.models.forecast.forecast_history`). Compared with:
+history, :func:`ee_trends.models.history.forecast_history`). Compared with:
 
 - **naive**: the program's previous cutoff, its distribution the naive
   forecast's own past errors (the last :data:`CALIBRATION_WINDOW` on the main
@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.models.effects import hac_lags
-from ee_trends.models.forecast import calibration_errors, error_quantile, forecast_history
+from ee_trends.models.history import forecast_history
+from ee_trends.models.prediction import calibration_errors, error_quantile
 from ee_trends.models.settings import (
     BENCHMARK,
     BOOTSTRAP_BLOCK,

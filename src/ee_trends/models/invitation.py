@@ -34,12 +34,9 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.models.age import DataAge, start_note
-from ee_trends.models.forecast import (
-    check_program,
-    error_quantile,
-    predict_cutoff,
-    time_widening,
-)
+from ee_trends.models.forecast import check_program, predict_cutoff
+from ee_trends.models.history import time_widening
+from ee_trends.models.prediction import error_quantile
 from ee_trends.models.settings import CHANCES_CHOSEN, GAP_ROUNDS, PATHS, ChancesSettings
 from ee_trends.models.timing import (
     arrivals,
