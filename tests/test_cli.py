@@ -141,16 +141,16 @@ def test_options_go_before_or_after_the_command(places, tmp_path, capsys):
         assert f"data dir:  {tmp_path}\n" in out and "rounds:    2 (1 to 2)" in out
 
 
-def test_program_keys_in_any_case():
-    args = build_parser().parse_args(["predict", "--program", " CEC", "--invitations", "5"])
-    assert args.program == "cec"
-
-
-def test_unknown_program_lists_the_keys(capsys):
-    with pytest.raises(SystemExit) as done:
-        build_parser().parse_args(["predict", "--program", "CECX", "--invitations", "5"])
-    assert done.value.code == ERROR
-    assert "cec, pnp" in capsys.readouterr().err
+def test_a_program_offered_by_the_error_is_accepted(places, capsys):
+    """The keys an unknown program's error offers are exactly those predict accepts."""
+    predict = ["predict", "--source", places["FEED"], "--invitations", "5", "--on", "2024-07-01"]
+    assert main([*predict, "--program", "other"]) == ERROR
+    offered = capsys.readouterr().err.strip().rsplit("give one of ", 1)[1].split(", ")
+    assert offered == ["general"]
+    for key in offered:
+        assert main([*predict, "--program", f" {key.upper()}"]) == ERROR
+        err = capsys.readouterr().err  # accepted, then refused for its 2 rounds, with the count
+        assert "general has 2 rounds since its last pause" in err and "unknown" not in err
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):

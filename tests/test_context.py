@@ -270,3 +270,31 @@ def test_without_a_pool_the_pool_part_is_left_out(tables):
     context = draw_context(draws, newest)
     assert context.pool is None and "no pool part" in repr(context)
     assert "Pool on" not in context.to_text()
+
+
+def test_a_missing_round_names_the_rounds_there_are(tables):
+    draws, _ = tables
+    with pytest.raises(
+        KeyError,
+        match=r"no round '99999': the rounds are #1 \(2023-01-10\) to "
+        r"#7 \(2024-10-01\), 7 in all",
+    ):
+        draw_context(draws, "99999")
+
+
+def test_draw_ids_are_matched_ignoring_case():
+    feed = make_feed(
+        _round("92", "2018-06-01", "cec", "3,000", "440"),
+        _round("91a", "2018-05-30", "general", "500", "288"),
+    )
+    draws, _ = build_tables([("feed", feed)])
+    assert draw_context(draws, "91A").draw["draw_id"] == "91a"
+    assert draw_context(draws, " 91a ").draw["draw_id"] == "91a"
+
+
+def test_since_after_the_round_says_so(tables):
+    draws, pool = tables
+    with pytest.raises(ValueError, match="since 2030-01-01 is after round #6 of 2024-09-01"):
+        draw_context(draws, "6", pool=pool, since="2030-01-01")
+    same_day = draw_context(draws, "6", since="2024-09-01")
+    assert [r["rounds"] for r in same_day.ranks if r["window"].startswith("since")] == [1, 1]

@@ -94,7 +94,7 @@ def test_a_forecast_warns_past_three_weeks_only():
             FIXED, program="cec", invitations=3000, on=on + pd.Timedelta(days=1)
         )
     assert fresh.age.days == 21 and stale.age.days == 22
-    assert "Data: newest round #cec39" in stale.describe()
+    assert "Data: newest round #cec39" in stale.to_text()
 
 
 def test_a_prediction_prints_as_one_line_and_as_plain_values():

@@ -69,7 +69,7 @@ def test_real_what_if_responds_to_size(real_tables):
     values = np.array([p.estimate for p in estimates])
     assert np.all(np.diff(values) < 0)
     assert estimates[-1].widening > estimates[2].widening  # 20,000 is beyond the sizes seen
-    text = estimates[1].describe(score=510)
+    text = estimates[1].to_text(score=510)
     assert "Canadian Experience Class" in text and "Chance that the cutoff is 510" in text
 
 

@@ -93,15 +93,12 @@ def _score(text: str) -> int:
 
 
 def _program(text: str) -> str:
-    """A program key, in any case (``CEC`` is ``cec``)."""
-    from ee_trends.programs import PROGRAM_KEYS
-
-    key = text.strip().lower()
-    if key not in PROGRAM_KEYS:
-        raise argparse.ArgumentTypeError(
-            f"unknown program {text!r}: give one of {', '.join(PROGRAM_KEYS)}"
-        )
-    return key
+    """A program as typed (any case); checked against the programs of the rounds once they are
+    loaded (:func:`ee_trends.programs.check_program`), so the keys an error offers are those
+    the command accepts."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty program: name one, e.g. cec")
+    return text.strip()
 
 
 def _output_dir(text: str) -> Path:
@@ -502,24 +499,9 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         draws, program=args.program, invitations=args.invitations, on=on, pool=pool
     )
     if args.json:
-        record = {
-            "program": result.program,
-            "invitations": result.invitations,
-            "on": f"{result.on:%Y-%m-%d}",
-            "expected_cutoff": round(result.estimate, 1),
-            "interval_90": [round(result.low, 1), round(result.high, 1)],
-            "quantiles": {f"{p:.2f}": round(q, 1) for p, q in result.quantiles.items()},
-            "slope_per_doubling": round(result.slope_per_doubling, 2),
-            "slope_source": result.slope_source,
-            "sizes_seen": list(result.sizes_seen),
-            "last_round": result.last_round,
-            "interval_widening": round(result.widening, 2),
-        }
-        if args.score is not None:
-            record["prob_at_most_score"] = round(result.prob_at_most(args.score), 3)
-        print(json.dumps(record, indent=1))
+        print(json.dumps(result.to_dict(args.score), indent=1))
     else:
-        print(result.describe(args.score))
+        print(result.to_text(args.score))
     return 0
 
 

@@ -230,7 +230,7 @@ def draw_context(
     draws
         The table of :func:`ee_trends.load_draws`.
     draw_id
-        The round, as IRCC names it (``"384"``, ``"91a"``; an int is accepted).
+        The round, as IRCC names it (``"384"``, ``"91a"``, in any case; an int is accepted).
     pool
         The table of :func:`ee_trends.load_pool` read from the same source as
         ``draws``, for the candidates at or above the cutoff; None leaves that
@@ -246,16 +246,25 @@ def draw_context(
     Raises
     ------
     KeyError
-        If no round has that ``draw_id``.
+        If no round has that ``draw_id`` (matched ignoring case); the message names the
+        rounds there are.
+    ValueError
+        If ``since`` is after the round.
     """
     history = aggregate.in_round_order(draws).reset_index(drop=True)
-    matches = history.index[history["draw_id"] == str(draw_id).strip()]
+    wanted = str(draw_id).strip().lower()
+    matches = history.index[history["draw_id"].astype(str).str.lower() == wanted]
     if len(matches) == 0:
-        raise KeyError(f"no round {draw_id!r} in the draws table")
+        raise KeyError(f"no round {draw_id!r}: {_rounds_held(history)}")
     position = int(matches[0])
     history = history.iloc[: position + 1]
     row = history.iloc[position]
     day = pd.Timestamp(row["draw_date"])
+    if since is not None and pd.Timestamp(since) > day:
+        raise ValueError(
+            f"since {iso_date(since)} is after round #{row['draw_id']} of {iso_date(day)}: "
+            "give a day on or before the round"
+        )
     same_program = history["program"] == row["program"]
     scopes = {"program": history[same_program], "all": history}
     size = int(row["invitations"])
@@ -306,6 +315,17 @@ def draw_context(
             item for scope, rounds in scopes.items() for item in _year_to_date(rounds, day, scope)
         ],
         pool=None if pool is None else _pool(pool, row),
+    )
+
+
+def _rounds_held(history: pd.DataFrame) -> str:
+    """The rounds a draws table holds, for an error: "the rounds are #1 (2015-01-31) to ..."."""
+    if history.empty:
+        return "the draws table holds no round"
+    first, last = history.iloc[0], history.iloc[-1]
+    return (
+        f"the rounds are #{first['draw_id']} ({iso_date(first['draw_date'])}) to "
+        f"#{last['draw_id']} ({iso_date(last['draw_date'])}), {len(history):,} in all"
     )
 
 

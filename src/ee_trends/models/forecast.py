@@ -26,6 +26,7 @@ and shared by the backtest and every what-if; the distribution and the
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,8 @@ from ee_trends.errors import (
     HorizonError,
     InvitationsError,
     TooFewRoundsError,
-    UnknownProgramError,
 )
+from ee_trends import programs
 from ee_trends.formatting import plural
 from ee_trends.models.age import data_age, default_date, warn_if_stale
 from ee_trends.models.history import (
@@ -69,13 +70,18 @@ SLOPE_SOURCES: dict[str, str] = {
 
 
 def check_program(draws: pd.DataFrame, program: str) -> str:
-    """The program key of ``draws`` matching ``program`` (ignoring case), or
-    :class:`UnknownProgramError` listing the keys."""
-    keys = sorted(draws["program"].astype(str).unique())
-    match = [k for k in keys if k.lower() == str(program).strip().lower()]
-    if not match:
-        raise UnknownProgramError(f"unknown program {program!r}; one of: {', '.join(keys)}")
-    return match[0]
+    """The program key of ``draws`` matching ``program`` (any case): :func:`ee_trends.programs.
+    check_program` among the programs of ``draws``, so the keys an error offers are the ones
+    a forecast accepts."""
+    return programs.check_program(program, draws["program"].astype(str).unique())
+
+
+def _whole(value) -> bool:
+    """Whether ``value`` is a whole number (an int, or a float with no fraction; not a bool,
+    not a string)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return False
+    return math.isfinite(value) and float(value).is_integer()
 
 
 def regime_rounds(draws: pd.DataFrame, program: str, on) -> int:
@@ -128,7 +134,7 @@ def predict_cutoff(
         the program has fewer than :data:`MIN_REGIME_ROUNDS` rounds since its last pause.
     """
     program = check_program(draws, program)
-    if isinstance(invitations, bool) or not float(invitations).is_integer():
+    if not _whole(invitations):
         raise InvitationsError(f"invitations must be a whole number, not {invitations!r}")
     if not 1 <= invitations <= MAX_INVITATIONS:
         raise InvitationsError(

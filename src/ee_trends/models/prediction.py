@@ -101,9 +101,10 @@ class Prediction:
             f"{self.age!r})"
         )
 
-    def to_dict(self) -> dict:
-        """The forecast as plain values (the CLI's ``--json``): dates as ``YYYY-MM-DD``."""
-        return {
+    def to_dict(self, score: float | None = None) -> dict:
+        """The forecast as plain values (the CLI's ``--json``): dates as ``YYYY-MM-DD``; with
+        ``score``, also ``score`` and ``prob_at_most`` (the chance it is invited)."""
+        record = {
             "program": self.program,
             "invitations": self.invitations,
             "on": f"{self.on:%Y-%m-%d}",
@@ -125,6 +126,10 @@ class Prediction:
             "spread": round(self.spread, 2),
             "data_age": self.age.to_dict() if self.age is not None else None,
         }
+        if score is not None:
+            record["score"] = score
+            record["prob_at_most"] = round(self.prob_at_most(score), 3)
+        return record
 
     def quantile(self, p: float) -> float:
         """The ``p`` quantile of the cutoff (``0 < p < 1``)."""
@@ -148,7 +153,7 @@ class Prediction:
         positions = (np.arange(m) + 0.5) / m
         return float(np.interp(z, self.errors, positions, left=0.0, right=1.0))
 
-    def describe(self, score: float | None = None) -> str:
+    def to_text(self, score: float | None = None) -> str:
         """The forecast in plain words (with ``score``: the chance it is invited)."""
         lo, hi = self.sizes_seen
         inside = lo <= self.invitations <= hi
@@ -182,7 +187,7 @@ class Prediction:
         return text
 
     def __str__(self) -> str:
-        return self.describe()
+        return self.to_text()
 
 
 def _label(program: str) -> str:
