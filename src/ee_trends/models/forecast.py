@@ -31,13 +31,13 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ee_trends import programs
 from ee_trends.errors import (
     DateError,
     HorizonError,
     InvitationsError,
     TooFewRoundsError,
 )
-from ee_trends import programs
 from ee_trends.formatting import plural
 from ee_trends.models.age import data_age, default_date, warn_if_stale
 from ee_trends.models.history import (
