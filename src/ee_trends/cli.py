@@ -34,13 +34,16 @@ INTERRUPTED = 130
 
 
 def _date(text: str) -> dt.date:
-    """A day ``YYYY-MM-DD`` between 1990 and 2100."""
+    """A day ``YYYY-MM-DD`` in the years a feed's dates may have (:data:`~ee_trends.data.
+    parsers.YEARS`)."""
+    from ee_trends.data.parsers import YEARS
+
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-    if not 1990 <= day.year <= 2100:
-        raise argparse.ArgumentTypeError(f"{text}: give a date between 1990 and 2100")
+    if day.year not in YEARS:
+        raise argparse.ArgumentTypeError(f"{text}: give a date between {YEARS[0]} and {YEARS[-1]}")
     return day
 
 

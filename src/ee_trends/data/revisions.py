@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.data.captures import capture_time, recorded_time
-from ee_trends.data.clean import LEAF_RANGES, SUMS
+from ee_trends.data.clean import SUMS
 from ee_trends.data.feed import ROUND_FIELDS, read_files
+from ee_trends.data.fields import LEAF_RANGES
 from ee_trends.data.merge import stack_captures
 from ee_trends.data.resolve import resolve_source, source_files
 

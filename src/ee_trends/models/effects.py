@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ee_trends.analysis.aggregate import in_round_order
 from ee_trends.events import regime_of
 from ee_trends.models.settings import (
     DROP_ONE_LIMIT,
@@ -64,7 +65,7 @@ def model_frame(draws: pd.DataFrame) -> pd.DataFrame:
     ``log_days_since_previous``, ``regime`` (:func:`ee_trends.events.regime_of`)
     and ``cutoff`` (the CRS cutoff as a float).
     """
-    frame = draws.sort_values(["draw_date", "draw_number"], kind="stable").reset_index(drop=True)
+    frame = in_round_order(draws).reset_index(drop=True)
     frame = frame.assign(program=frame["program"].astype("string"))
     previous = frame.groupby("program")["draw_date"].shift()
     days = (frame["draw_date"] - previous).dt.days
@@ -143,8 +144,8 @@ def _fit(y: np.ndarray, x: pd.DataFrame, method: str) -> Fit:
         slope = float(fit.params[at])
         leverage = fit.get_influence().hat_matrix_diag
         # the exact change of the slope without each round: (X'X)^-1 x_i e_i / (1 - h_i)
-        change = (xm @ fit.normalized_cov_params)[:, at] * fit.resid / np.maximum(
-            1 - leverage, 1e-9
+        change = (
+            (xm @ fit.normalized_cov_params)[:, at] * fit.resid / np.maximum(1 - leverage, 1e-9)
         )
         se = float(fit.bse[at])
         return Fit(slope, slope - Z95 * se, slope + Z95 * se, slope - change)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ee_trends.analysis.aggregate import in_round_order
 from ee_trends.models.age import DataAge, start_note
 from ee_trends.models.forecast import check_program, predict_cutoff
 from ee_trends.models.history import time_widening
@@ -87,7 +88,7 @@ def program_paths(
     rng = program_rng(program, start)
     times = arrivals(c, days, rng)
     own = draws[(draws["draw_date"] < start) & (draws["program"].astype(str) == program)]
-    own = own.sort_values("draw_date", kind="stable")
+    own = in_round_order(own)
     last = int(own["invitations"].iloc[-1])
     first = predict_cutoff(draws, program=program, invitations=last, on=start, pool=pool)
     slope = first.slope_per_doubling
