@@ -268,6 +268,9 @@ def _add_revisions(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     revisions.add_argument(
         "--list", action="store_true", help="print every change, not only counts"
     )
+    revisions.add_argument(
+        "--json", action="store_true", help="print the captures and every change as JSON"
+    )
     revisions.set_defaults(func=_cmd_revisions)
 
 
@@ -458,11 +461,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
-    from ee_trends.data.revisions import capture_feeds, format_revisions, revisions
+    import json
 
-    feeds = capture_feeds(args.source, data_dir=args.data_dir)
-    labels = [label for label, _ in feeds]
-    print(format_revisions(revisions(feeds), labels, cosmetic=args.all, every_change=args.list))
+    from ee_trends.data.revisions import compare_captures
+
+    result = compare_captures(args.source, data_dir=args.data_dir)
+    if args.json:
+        print(json.dumps(result.to_dict(cosmetic=args.all), indent=1))
+    else:
+        print(result.to_text(cosmetic=args.all, every_change=args.list))
     return 0
 
 
