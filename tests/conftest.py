@@ -127,6 +127,15 @@ def vintages(shared_data: Path) -> Path:
     return shared_data / "vintages"
 
 
+@pytest.fixture(scope="session")
+def real_tables(newest_feed: Path):
+    """``(draws, pool)`` of the newest real capture, loaded once for the whole session (without
+    the cache). Shared by every test: a test that changes them works on a copy."""
+    from ee_trends.data.load import load_tables
+
+    return load_tables(newest_feed, cache=False)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path_factory, monkeypatch):
     """Tests never see the user's data folder or source settings."""

@@ -11,7 +11,7 @@ from conftest import make_feed, make_round
 from ee_trends import draw_context
 from ee_trends.analysis import findings
 from ee_trends.cli import main
-from ee_trends.data.load import build_tables, load_tables
+from ee_trends.data.load import build_tables
 
 LABELS = {
     "general": "No Program Specified",
@@ -179,8 +179,8 @@ def test_unknown_round(tables):
 
 
 @pytest.mark.shared_data
-def test_news_claims_about_round_384(newest_feed):
-    draws, pool = load_tables(newest_feed, cache=False)
+def test_news_claims_about_round_384(real_tables):
+    draws, pool = real_tables
     context = draw_context(draws, 384, pool=pool, since="2022-01-01")
     assert context.draw.program == "cec"
     assert context.draw.invitations == 6000  # "6,000 invitations under the CEC": holds
@@ -229,8 +229,8 @@ def test_claims(context, tables):
 
 
 @pytest.mark.shared_data
-def test_claims_about_round_384_in_the_notebook(newest_feed):
-    draws, pool = load_tables(newest_feed, cache=False)
+def test_claims_about_round_384_in_the_notebook(real_tables):
+    draws, pool = real_tables
     context = draw_context(draws, 384, pool=pool, since="2022-01-01")
     text = findings.claims(
         context, invitations=6000, program="cec", cutoff=520, months=16, since="2022-01-01"

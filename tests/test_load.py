@@ -33,14 +33,14 @@ CONTRACT = {
 }
 
 
-@pytest.fixture(scope="module")
-def draws(newest_feed):
-    return load.load_draws(newest_feed, cache=False)
+@pytest.fixture
+def draws(real_tables):
+    return real_tables[0]
 
 
-@pytest.fixture(scope="module")
-def pool(newest_feed):
-    return load.load_pool(newest_feed, cache=False)
+@pytest.fixture
+def pool(real_tables):
+    return real_tables[1]
 
 
 def test_newest_capture_has_435_rounds_oldest_first(draws):

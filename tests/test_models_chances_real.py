@@ -15,13 +15,6 @@ from ee_trends.errors import StaleDataWarning
 FRESH = "2026-08-08"
 
 
-@pytest.fixture(scope="module")
-def real_tables(newest_feed):
-    from ee_trends.data.load import load_tables
-
-    return load_tables(newest_feed, cache=False)
-
-
 def test_forecasts_from_the_captures_before_a_round_equal_the_backtest(real_tables, vintages):
     from ee_trends.data.load import load_tables
 

@@ -11,13 +11,6 @@ from ee_trends.output import model_section
 from ee_trends.output.content import Figure, Section, Table, Text
 
 
-@pytest.fixture(scope="module")
-def real_tables(newest_feed):
-    from ee_trends.data.load import load_tables
-
-    return load_tables(newest_feed, cache=False)
-
-
 def test_cec_and_general_headlines_survive_dropping_any_round(real_tables):
     draws, pool = real_tables
     effects = models.size_effects(draws, pool)

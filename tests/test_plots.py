@@ -44,9 +44,10 @@ def small():
     return load_tables(feed)
 
 
-@pytest.fixture(scope="module")
-def real(newest_feed, tmp_path_factory):
-    return load_tables(newest_feed, data_dir=tmp_path_factory.mktemp("data"))
+@pytest.fixture
+def real(real_tables):
+    """The real feed's tables (the session's :func:`conftest.real_tables`)."""
+    return real_tables
 
 
 DRAW_PLOTS = {
@@ -136,10 +137,6 @@ DRAWN = {
     "pool_area": drawn_area,
 }
 """Per plot: what it must have drawn, read back from its artists against the data."""
-
-
-def tables(which, small, real):
-    return small if which == "small" else real
 
 
 @pytest.mark.parametrize("which", ["small", pytest.param("real", marks=pytest.mark.shared_data)])
