@@ -8,6 +8,7 @@ to one forecast.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -18,8 +19,6 @@ from ee_trends.formatting import plural
 from ee_trends.models.age import DataAge
 from ee_trends.models.history import History, Run
 from ee_trends.models.settings import CALIBRATION_WINDOW, MAIN_PROGRAMS, MIN_CALIBRATION, QUANTILES
-
-_NORMAL = None  # standard normal quantiles, made on first use
 
 
 def calibration_errors(run: Run, history: History, on) -> np.ndarray:
@@ -41,14 +40,12 @@ def error_quantile(errors: np.ndarray, p: float | np.ndarray) -> np.ndarray:
     return np.interp(p, (np.arange(m) + 0.5) / m, errors)
 
 
+@functools.cache
 def _normal_errors() -> np.ndarray:
     """A normal sample of mean absolute value 1 (the unit of the error scale), as quantiles."""
-    global _NORMAL
-    if _NORMAL is None:
-        from scipy.stats import norm
+    from scipy.stats import norm
 
-        _NORMAL = norm.ppf((np.arange(200) + 0.5) / 200) * math.sqrt(math.pi / 2)
-    return _NORMAL
+    return norm.ppf((np.arange(200) + 0.5) / 200) * math.sqrt(math.pi / 2)
 
 
 @dataclass(frozen=True)
