@@ -173,7 +173,7 @@ def test_the_stale_timing_starts_from_the_newest_round_and_says_so():
 def test_bad_windows_and_programs_are_refused_with_the_keys():
     with pytest.raises(models.WindowError, match="from 1 to 26"):
         models.next_rounds(FIXED, "cec", on=NEXT_DAY, weeks=(0, 4))
-    with pytest.raises(models.UnknownProgramError, match="one of: cec"):
+    with pytest.raises(models.UnknownProgramError, match="give one of cec"):
         models.next_rounds(FIXED, "nope", on=NEXT_DAY)
 
 
@@ -248,7 +248,12 @@ def test_chances_prints_as_one_line_and_as_plain_values():
         (1201, {}, ValueError, "from 0 to 1200"),
         (505.5, {}, ValueError, "whole number"),
         ("abc", {}, ValueError, "whole number"),
-        (505, {"programs": ("nope",)}, models.UnknownProgramError, "one of: cec, french, general"),
+        (
+            505,
+            {"programs": ("nope",)},
+            models.UnknownProgramError,
+            "give one of cec, french, general",
+        ),
         (505, {"weeks": (4, 27)}, models.WindowError, "from 1 to 26"),
     ],
 )
