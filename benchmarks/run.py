@@ -120,9 +120,9 @@ def bench_merge_captures() -> None:
 
 def _fresh_models_cache() -> None:
     """Forget the results the models computed once per history (a cold start)."""
-    from ee_trends.models import cache
+    from ee_trends.models import memo
 
-    cache.clear()
+    memo.clear()
 
 
 def bench_predict_cutoff() -> None:

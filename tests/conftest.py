@@ -87,7 +87,7 @@ def shared_data_dir() -> Path:
     return Path(os.environ.get("EE_TRENDS_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
-SLOW_FIXTURES = frozenset({"real_report", "real_tables"})
+SLOW_FIXTURES = frozenset({"real_report", "real_tables", "capture_tables"})
 """Fixtures that take seconds to build: a test using one is marked ``slow``."""
 
 
@@ -125,6 +125,33 @@ def newest_feed(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def vintages(shared_data: Path) -> Path:
     return shared_data / "vintages"
+
+
+@pytest.fixture(scope="session")
+def real_tables(newest_feed: Path):
+    """``(draws, pool)`` of the newest real capture, loaded once for the whole session (without
+    the cache). Shared by every test: a test that changes them works on a copy."""
+    from ee_trends.data.load import load_tables
+
+    return load_tables(newest_feed, cache=False)
+
+
+@pytest.fixture(scope="session")
+def capture_tables(vintages: Path) -> dict:
+    """Every real capture of ``vintages`` loaded once for the session (without the cache): per
+    capture file, ``(draws, pool, warnings)``, the messages of the warnings its load gave."""
+    import warnings
+
+    from ee_trends.data.captures import list_captures
+    from ee_trends.data.load import load_tables
+
+    loaded = {}
+    for path in list_captures(vintages):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            draws, pool = load_tables(path, cache=False)
+        loaded[path] = (draws, pool, [str(w.message) for w in caught])
+    return loaded
 
 
 @pytest.fixture(autouse=True)

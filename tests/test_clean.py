@@ -247,3 +247,12 @@ def test_a_pool_dated_after_its_round_is_flagged_not_repaired():
         "as published (not repaired)"
     )
     assert pd.isna(draws_of(make_round("227")).loc[0, "repairs"])  # as of 06-17, drawn 06-19
+
+
+def test_the_range_widths_said_are_those_of_the_published_ranges():
+    from ee_trends.data.fields import RANGE_WIDTHS, RANGE_WIDTHS_TEXT
+
+    pool = load_pool(make_feed(make_round("1")))
+    widths = pool["score_max"] - pool["score_min"] + 1
+    assert RANGE_WIDTHS == (int(widths.min()), int(widths.max())) == (10, 600)
+    assert RANGE_WIDTHS_TEXT == "10 to 600 points wide"

@@ -19,14 +19,33 @@ COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
 
 
 def run(*args: str, **options) -> subprocess.CompletedProcess:
+    """The console script in a process of its own (for what only a process shows)."""
     return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=120, **options)
 
 
+def run_main(args: list[str], capsys) -> tuple[int, str, str]:
+    """``ee_trends.cli.main(args)`` in this process: exit status, stdout, stderr."""
+    try:
+        status = main(args)
+    except SystemExit as done:  # argparse: --help, refused arguments
+        status = done.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)], ids=["ee-trends", *COMMANDS])
-def test_help(command):
-    result = run(*command, "--help")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"usage: ee-trends {' '.join(command)}".rstrip())
+def test_help(command, capsys):
+    status, out, err = run_main([*command, "--help"], capsys)
+    assert status == 0, err
+    assert out.startswith(f"usage: ee-trends {' '.join(command)}".rstrip())
+
+
+def test_the_console_script_runs_main(places, tmp_path):
+    """The installed ``ee-trends`` is ``main``: help, and a refusal's exit status and line."""
+    assert run("--help").stdout.startswith("usage: ee-trends")
+    refused = run("context", "9999", "--source", places["FEED"], env=_env(tmp_path))
+    assert refused.returncode == ERROR
+    assert refused.stderr.startswith("ee-trends: error: no round '9999': the rounds are #1")
 
 
 def test_core_commands_exist():
@@ -129,12 +148,12 @@ def test_every_command_has_bad_arguments_tried():
 
 
 @pytest.mark.parametrize(("name", "args"), CASES, ids=[" ".join(a) or n for n, a in CASES])
-def test_bad_arguments_fail_in_one_line(name, args, places, tmp_path):
-    result = run(*(arg.format(**places) for arg in args), env=_env(tmp_path))
-    assert "Traceback" not in result.stderr + result.stdout
-    assert result.returncode == ERROR, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "error:" in lines[0], result.stderr
+def test_bad_arguments_fail_in_one_line(name, args, places, capsys):
+    status, out, err = run_main([arg.format(**places) for arg in args], capsys)
+    assert "Traceback" not in err + out
+    assert status == ERROR, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "error:" in lines[0], err
 
 
 def test_options_go_before_or_after_the_command(places, tmp_path, capsys):
@@ -156,16 +175,16 @@ def test_options_go_before_or_after_the_command(places, tmp_path, capsys):
         assert f"data dir:  {tmp_path}\n" in out and "rounds:    2 (1 to 2)" in out
 
 
-def test_program_keys_in_any_case():
-    args = build_parser().parse_args(["predict", "--program", " CEC", "--invitations", "5"])
-    assert args.program == "cec"
-
-
-def test_unknown_program_lists_the_keys(capsys):
-    with pytest.raises(SystemExit) as done:
-        build_parser().parse_args(["predict", "--program", "CECX", "--invitations", "5"])
-    assert done.value.code == ERROR
-    assert "cec, pnp" in capsys.readouterr().err
+def test_a_program_offered_by_the_error_is_accepted(places, capsys):
+    """The keys an unknown program's error offers are exactly those predict accepts."""
+    predict = ["predict", "--source", places["FEED"], "--invitations", "5", "--on", "2024-07-01"]
+    assert main([*predict, "--program", "other"]) == ERROR
+    offered = capsys.readouterr().err.strip().rsplit("give one of ", 1)[1].split(", ")
+    assert offered == ["general"]
+    for key in offered:
+        assert main([*predict, "--program", f" {key.upper()}"]) == ERROR
+        err = capsys.readouterr().err  # accepted, then refused for its 2 rounds, with the count
+        assert "general has 2 rounds since its last pause" in err and "unknown" not in err
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):

@@ -11,7 +11,7 @@ from conftest import make_feed, make_round
 from ee_trends import draw_context
 from ee_trends.analysis import findings
 from ee_trends.cli import main
-from ee_trends.data.load import build_tables, load_tables
+from ee_trends.data.load import build_tables
 
 LABELS = {
     "general": "No Program Specified",
@@ -57,7 +57,7 @@ def context(tables):
 
 
 def test_the_round(context):
-    assert context.draw == {
+    assert context.to_dict()["draw"] == {
         "draw_id": "6",
         "draw_date": "2024-09-01",
         "program": "cec",
@@ -65,10 +65,17 @@ def test_the_round(context):
         "invitations": 3500,
         "crs_cutoff": 525,
     }
+    assert context.draw.invitations == 3500 and context.draw.crs_cutoff == 525
+
+
+def test_a_one_line_repr(context):
+    assert repr(context) == (
+        "<DrawContext #6 2024-09-01 cec: 3,500 invitations, CRS 525; pool of 2024-06-17>"
+    )
 
 
 def test_ranks_count_only_earlier_rounds(context):
-    ranks = {(r["scope"], r["window"]): (r["rank"], r["tied"], r["rounds"]) for r in context.ranks}
+    ranks = {(r.scope, r.window): (r.rank, r.tied, r.rounds) for r in context.ranks}
     assert ranks[("program", "all time")] == (2, 0, 4)
     assert ranks[("program", "last 12 months")] == (2, 0, 3)
     assert ranks[("program", "since 2024-01-01")] == (2, 0, 3)
@@ -78,10 +85,10 @@ def test_ranks_count_only_earlier_rounds(context):
 
 def test_previous_round_at_least_as_large(context):
     mine = context.previous_round("program", larger=False)
-    assert (mine["draw_id"], mine["draw_date"], mine["gap_days"]) == ("3", "2024-01-15", 230)
-    assert mine["gap_months"] == pytest.approx(230 / (365.25 / 12), abs=0.01)
+    assert (mine.draw_id, mine.draw_date, mine.gap_days) == ("3", "2024-01-15", 230)
+    assert mine.gap_months == pytest.approx(230 / (365.25 / 12), abs=0.01)
     every = context.previous_round("all", larger=True)
-    assert (every["draw_id"], every["program"], every["invitations"]) == ("4", "french", 4500)
+    assert (every.draw_id, every.program, every.invitations) == ("4", "french", 4500)
     assert context.largest_in_months("all") == pytest.approx(4.04, abs=0.01)
     assert context.largest_since("2024-02-01", "program")
     assert not context.largest_since("2024-02-01", "all")
@@ -92,8 +99,8 @@ def test_ties_count_as_at_least_as_large_not_larger(tables):
     draws = draws.copy()
     draws.loc[draws["draw_id"] == "5", "invitations"] = 3500
     context = draw_context(draws, "6")
-    assert context.previous_round("program", larger=False)["draw_id"] == "5"
-    assert context.previous_round("program", larger=True)["draw_id"] == "3"
+    assert context.previous_round("program", larger=False).draw_id == "5"
+    assert context.previous_round("program", larger=True).draw_id == "3"
 
 
 def test_a_round_smaller_than_the_one_before_is_not_called_the_largest(tables):
@@ -103,7 +110,7 @@ def test_a_round_smaller_than_the_one_before_is_not_called_the_largest(tables):
     draws = draws.copy()
     draws.loc[draws["draw_id"] == "6", "invitations"] = 100
     context = draw_context(draws, "6")
-    assert context.previous_round("program")["rounds_since"] == 0
+    assert context.previous_round("program").rounds_since == 0
     text = context.to_text()
     assert "the largest" not in text.lower()
     assert "Smaller than the previous Canadian Experience Class round, #5 on 2024-08-01" in text
@@ -120,13 +127,13 @@ def test_first_round_has_nothing_before_it(tables):
 
 def test_cutoff_against_recent_rounds(context):
     cutoff = context.cutoff
-    assert cutoff["previous_draw_id"] == "5" and cutoff["change"] == -5
-    assert cutoff["recent_draw_ids"] == ["2", "3", "5"]
-    assert cutoff["recent_median"] == 520
+    assert cutoff.previous_draw_id == "5" and cutoff.change == -5
+    assert cutoff.recent_draw_ids == ["2", "3", "5"]
+    assert cutoff.recent_median == 520
 
 
 def test_year_to_date(context):
-    ytd = {(y["scope"], y["year"]): (y["invitations"], y["rounds"]) for y in context.year_to_date}
+    ytd = {(y.scope, y.year): (y.invitations, y.rounds) for y in context.year_to_date}
     assert ytd[("program", 2024)] == (9500, 3)
     assert ytd[("program", 2023)] == (3000, 1)
     assert ytd[("all", 2024)] == (14000, 4)
@@ -134,9 +141,9 @@ def test_year_to_date(context):
 
 def test_pool_at_or_above_the_cutoff(context):
     # Cutoff 525 falls in 501-600: at least 601-1200 (100), at most + 501-600 (1,000).
-    assert context.pool["at_or_above_min"] == 100
-    assert context.pool["at_or_above_max"] == 1100
-    assert context.pool["pool_total"] == 10_400
+    assert context.pool.at_or_above_min == 100
+    assert context.pool.at_or_above_max == 1100
+    assert context.pool.pool_total == 10_400
 
 
 @pytest.mark.parametrize(
@@ -152,7 +159,7 @@ def test_pool_of_a_partly_published_distribution(cutoff, count):
     feed = make_feed(_round("1", "2024-06-19", "general", "1,000", cutoff, **blanks))
     draws, pool = build_tables([("feed", feed)])
     context = draw_context(draws, "1", pool=pool)
-    assert context.pool["pool_total"] is None
+    assert context.pool.pool_total is None
     assert f"Pool on 2024-06-17: {count} (all programs) had a CRS score at or above {cutoff}." in (
         context.to_text()
     )
@@ -172,17 +179,17 @@ def test_unknown_round(tables):
 
 
 @pytest.mark.shared_data
-def test_news_claims_about_round_384(newest_feed):
-    draws, pool = load_tables(newest_feed, cache=False)
+def test_news_claims_about_round_384(real_tables):
+    draws, pool = real_tables
     context = draw_context(draws, 384, pool=pool, since="2022-01-01")
-    assert context.draw["program"] == "cec"
-    assert context.draw["invitations"] == 6000  # "6,000 invitations under the CEC": holds
-    assert context.draw["crs_cutoff"] == 520  # "minimum CRS 520": holds
+    assert context.draw.program == "cec"
+    assert context.draw.invitations == 6000  # "6,000 invitations under the CEC": holds
+    assert context.draw.crs_cutoff == 520  # "minimum CRS 520": holds
     cec = context.previous_round("program")
-    assert (cec["draw_date"], cec["invitations"]) == ("2024-07-17", 6300)
-    assert cec["gap_months"] == pytest.approx(16.8, abs=0.05)
+    assert (cec.draw_date, cec.invitations) == ("2024-07-17", 6300)
+    assert cec.gap_months == pytest.approx(16.8, abs=0.05)
     every = context.previous_round("all")
-    assert (every["draw_date"], every["program"], every["invitations"]) == (
+    assert (every.draw_date, every.program, every.invitations) == (
         "2025-03-21",
         "french",
         7500,
@@ -222,8 +229,8 @@ def test_claims(context, tables):
 
 
 @pytest.mark.shared_data
-def test_claims_about_round_384_in_the_notebook(newest_feed):
-    draws, pool = load_tables(newest_feed, cache=False)
+def test_claims_about_round_384_in_the_notebook(real_tables):
+    draws, pool = real_tables
     context = draw_context(draws, 384, pool=pool, since="2022-01-01")
     text = findings.claims(
         context, invitations=6000, program="cec", cutoff=520, months=16, since="2022-01-01"
@@ -270,3 +277,31 @@ def test_without_a_pool_the_pool_part_is_left_out(tables):
     context = draw_context(draws, newest)
     assert context.pool is None and "no pool part" in repr(context)
     assert "Pool on" not in context.to_text()
+
+
+def test_a_missing_round_names_the_rounds_there_are(tables):
+    draws, _ = tables
+    with pytest.raises(
+        KeyError,
+        match=r"no round '99999': the rounds are #1 \(2023-01-10\) to "
+        r"#7 \(2024-10-01\), 7 in all",
+    ):
+        draw_context(draws, "99999")
+
+
+def test_draw_ids_are_matched_ignoring_case():
+    feed = make_feed(
+        _round("92", "2018-06-01", "cec", "3,000", "440"),
+        _round("91a", "2018-05-30", "general", "500", "288"),
+    )
+    draws, _ = build_tables([("feed", feed)])
+    assert draw_context(draws, "91A").draw.draw_id == "91a"
+    assert draw_context(draws, " 91a ").draw.draw_id == "91a"
+
+
+def test_since_after_the_round_says_so(tables):
+    draws, pool = tables
+    with pytest.raises(ValueError, match="since 2030-01-01 is after round #6 of 2024-09-01"):
+        draw_context(draws, "6", pool=pool, since="2030-01-01")
+    same_day = draw_context(draws, "6", since="2024-09-01")
+    assert [r.rounds for r in same_day.ranks if r.window.startswith("since")] == [1, 1]

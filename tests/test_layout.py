@@ -76,10 +76,10 @@ def test_the_top_holds_only_the_facade_cli_and_shared_tables():
     ]
 
 
-LONGEST = 800
-"""No module is longer (models/forecast.py, the longest, is next to be split toward 600)."""
+LONGEST = 650
+"""No module is longer (the issue's aim is about 600)."""
 
 
-def test_no_module_is_a_thousand_lines():
+def test_no_module_is_longer_than_the_limit():
     long = {m: n for m, p in modules().items() if (n := len(p.read_text().splitlines())) > LONGEST}
     assert long == {}

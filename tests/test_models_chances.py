@@ -97,7 +97,7 @@ def test_a_forecast_warns_past_three_weeks_only():
             FIXED, program="cec", invitations=3000, on=on + pd.Timedelta(days=1)
         )
     assert fresh.age.days == 21 and stale.age.days == 22
-    assert "Data: newest round #cec39" in stale.describe()
+    assert "Data: newest round #cec39" in stale.to_text()
 
 
 def test_a_prediction_prints_as_one_line_and_as_plain_values():
@@ -176,7 +176,7 @@ def test_the_stale_timing_starts_from_the_newest_round_and_says_so():
 def test_bad_windows_and_programs_are_refused_with_the_keys():
     with pytest.raises(models.WindowError, match="from 1 to 26"):
         models.next_rounds(FIXED, "cec", on=NEXT_DAY, weeks=(0, 4))
-    with pytest.raises(models.UnknownProgramError, match="one of: cec"):
+    with pytest.raises(models.UnknownProgramError, match="give one of cec"):
         models.next_rounds(FIXED, "nope", on=NEXT_DAY)
 
 
@@ -251,7 +251,12 @@ def test_chances_prints_as_one_line_and_as_plain_values():
         (1201, {}, ValueError, "from 0 to 1200"),
         (505.5, {}, ValueError, "whole number"),
         ("abc", {}, ValueError, "whole number"),
-        (505, {"programs": ("nope",)}, models.UnknownProgramError, "one of: cec, french, general"),
+        (
+            505,
+            {"programs": ("nope",)},
+            models.UnknownProgramError,
+            "give one of cec, french, general",
+        ),
         (505, {"weeks": (4, 27)}, models.WindowError, "from 1 to 26"),
     ],
 )

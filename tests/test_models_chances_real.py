@@ -15,23 +15,16 @@ from ee_trends.errors import StaleDataWarning
 FRESH = "2026-08-08"
 
 
-@pytest.fixture(scope="module")
-def real_tables(newest_feed):
-    from ee_trends.data.load import load_tables
-
-    return load_tables(newest_feed, cache=False)
-
-
-def test_forecasts_from_the_captures_before_a_round_equal_the_backtest(real_tables, vintages):
-    from ee_trends.data.load import load_tables
-
+def test_forecasts_from_the_captures_before_a_round_equal_the_backtest(
+    real_tables, vintages, capture_tables
+):
     draws, _ = real_tables
     results = models.backtest(draws, periods=False)
     files = sorted(vintages.glob("*.json.gz"))
     stamps = [pd.Timestamp(re.search(r"_(\d{8}T\d{6})Z", f.name).group(1)) for f in files]
     checked = refused = 0
     for k, (path, stamp) in enumerate(zip(files, stamps, strict=True)):
-        captured, _ = load_tables(path, cache=False)
+        captured = capture_tables[path][0]
         until = stamps[k + 1] if k + 1 < len(stamps) else pd.Timestamp.max
         # rounds after this capture and before the next, whose earlier rounds it all holds
         for _, row in results[results["draw_date"] > stamp].iterrows():

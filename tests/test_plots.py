@@ -1,5 +1,6 @@
-"""Every plot function returns Axes with a title, axis labels and a caption, on a tiny feed
-and on the real data; figures are closed by conftest."""
+"""Every plot function returns Axes with a title, axis labels and a caption, and draws what the
+data holds (read back from its artists), on a tiny feed and on the real data; figures are
+closed by conftest."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import sys
 
 import matplotlib
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection, QuadMesh
+from matplotlib.patches import Rectangle
 
 from conftest import make_feed, make_round, no_distribution
 from ee_trends.data.load import load_tables
@@ -40,9 +44,10 @@ def small():
     return load_tables(feed)
 
 
-@pytest.fixture(scope="module")
-def real(newest_feed, tmp_path_factory):
-    return load_tables(newest_feed, data_dir=tmp_path_factory.mktemp("data"))
+@pytest.fixture
+def real(real_tables):
+    """The real feed's tables (the session's :func:`conftest.real_tables`)."""
+    return real_tables
 
 
 DRAW_PLOTS = {
@@ -66,22 +71,94 @@ def check_axes(ax):
     assert captions, "no source caption"
 
 
-def tables(which, small, real):
-    return small if which == "small" else real
+def points(ax) -> set[tuple[float, float]]:
+    """Every point the scatters of ``ax`` drew, as (x, y)."""
+    return {
+        (float(x), float(y))
+        for c in ax.collections
+        if isinstance(c, PathCollection)
+        for x, y in c.get_offsets()
+    }
+
+
+def bar_total(ax) -> float:
+    return sum(p.get_height() for p in ax.patches if isinstance(p, Rectangle))
+
+
+def drawn_cutoffs(ax, draws):
+    rounds = draws.dropna(subset=["crs_cutoff"])
+    x, y = mdates.date2num(rounds["draw_date"]), rounds["crs_cutoff"].astype(float).to_numpy()
+    bottom = ax.get_ylim()[0]
+    below = {(date, bottom) for date, cutoff in zip(x, y, strict=True) if cutoff < bottom}
+    assert points(ax) == set(zip(x, y, strict=True)) | below  # every round; a ▼ for each below
+
+
+def drawn_invitations(ax, draws):
+    assert bar_total(ax) == pytest.approx(float(draws["invitations"].sum()))  # stacked bars
+
+
+def drawn_cumulative(ax, draws):
+    yearly = draws.groupby(draws["draw_date"].dt.year)["invitations"].sum()
+    ends = sorted(float(line.get_ydata()[-1]) for line in ax.lines if len(line.get_ydata()))
+    assert ends == sorted(yearly.astype(float))  # one line per year, ending at its total
+
+
+def drawn_size_vs_cutoff(ax, draws):
+    rounds = draws.dropna(subset=["crs_cutoff", "invitations"])
+    expected = zip(
+        rounds["invitations"].astype(float), rounds["crs_cutoff"].astype(float), strict=True
+    )
+    assert points(ax) == set(expected)
+
+
+def drawn_heatmap(ax, pool):
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    shape = (pool["score_min"].nunique(), pool["pool_as_of"].nunique())
+    assert mesh.get_array().shape == shape  # a cell per range and distribution date
+
+
+def drawn_area(ax, pool):
+    from ee_trends.analysis.aggregate import POOL_GROUPS
+
+    assert len(ax.collections) == len(POOL_GROUPS)  # one band per coarse range
+    top = max(float(np.nanmax(p.vertices[:, 1])) for c in ax.collections for p in c.get_paths())
+    totals = pool.groupby(["pool_as_of", "draw_id"])["candidates"].sum()
+    assert top == pytest.approx(float(totals.max()) / 1000)  # the top edge: the whole pool
+
+
+DRAWN = {
+    "cutoffs": drawn_cutoffs,
+    "invitations_year": drawn_invitations,
+    "invitations_month": drawn_invitations,
+    "invitations_quarter_events": drawn_invitations,
+    "cumulative": drawn_cumulative,
+    "size_vs_cutoff": drawn_size_vs_cutoff,
+    "pool_heatmap": drawn_heatmap,
+    "pool_area": drawn_area,
+}
+"""Per plot: what it must have drawn, read back from its artists against the data."""
 
 
 @pytest.mark.parametrize("which", ["small", pytest.param("real", marks=pytest.mark.shared_data)])
 @pytest.mark.parametrize("name", sorted(DRAW_PLOTS))
 def test_draw_plots(name, which, request):
     draws, _ = request.getfixturevalue(which)
-    check_axes(DRAW_PLOTS[name](draws))
+    ax = DRAW_PLOTS[name](draws)
+    check_axes(ax)
+    DRAWN[name](ax, draws)
 
 
 @pytest.mark.parametrize("which", ["small", pytest.param("real", marks=pytest.mark.shared_data)])
 @pytest.mark.parametrize("name", sorted(POOL_PLOTS))
 def test_pool_plots(name, which, request):
     _, pool = request.getfixturevalue(which)
-    check_axes(POOL_PLOTS[name](pool))
+    ax = POOL_PLOTS[name](pool)
+    check_axes(ax)
+    DRAWN[name](ax, pool)
+
+
+def test_every_plot_has_its_drawn_check():
+    assert set(DRAWN) == set(DRAW_PLOTS) | set(POOL_PLOTS)
 
 
 def test_plots_draw_on_a_given_axes(small):

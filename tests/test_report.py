@@ -94,8 +94,6 @@ def test_report_on_the_real_feed(real_report):
     )
     for svg in figures:
         assert (folder / svg).is_file() and (folder / svg).with_suffix(".png").is_file(), svg
-    for name in ("size_scatter", "pool_total", "days_between_rounds", "rounds_per_month"):
-        assert not (folder / "figures" / f"{name}.png").exists(), name  # dropped as redundant
     for href in re.findall(r'href="(tables/[^"]+)"', page):
         assert not pd.read_csv(folder / href).empty, href
     years = pd.read_csv(folder / "tables" / "invitations_by_year.csv").set_index("year")

@@ -12,7 +12,12 @@ from conftest import make_feed, make_round, no_distribution
 from ee_trends import revisions
 from ee_trends.cli import main
 from ee_trends.data.feed import ROUND_FIELDS
-from ee_trends.data.revisions import FIELD_NAMES, REVISION_COLUMNS, summarize_revisions
+from ee_trends.data.revisions import (
+    FIELD_NAMES,
+    REVISION_COLUMNS,
+    compare_captures,
+    summarize_revisions,
+)
 
 FIRST = "ee_rounds_123_en_20230413T030157Z.json.gz"
 SECOND = "ee_rounds_123_en_20240406T095537Z.json.gz"
@@ -133,3 +138,27 @@ def test_cli_revisions(vintages, capsys):
     out = capsys.readouterr().out
     assert "cosmetic-only hidden" in out
     assert re.search(r"^program name +23 +23 +1$", out, re.MULTILINE)
+
+
+def test_the_result_as_dict_text_and_repr():
+    result = compare_captures(_feeds())
+    assert result.captures == (FIRST, SECOND, THIRD)
+    assert (
+        repr(result) == f"<Revisions: {len(result.table)} changes to 3 rounds in 3 captures, "
+        f"{FIRST} to {THIRD}>"
+    )
+    record = result.to_dict()
+    assert record["captures"] == [FIRST, SECOND, THIRD]
+    assert len(record["changes"]) == len(result.table)
+    json.dumps(record)  # plain values only
+    kept = result.to_dict(cosmetic=False)["changes"]
+    assert len(kept) == int((~result.table["cosmetic"]).sum()) < len(record["changes"])
+    assert "round 246, draw date" in result.to_text(every_change=True)
+
+
+def test_cli_json_is_the_result_as_dict(tmp_path, capsys):
+    for label, feed in _feeds():
+        (tmp_path / label).write_bytes(gzip.compress(json.dumps(feed).encode()))
+    assert main(["revisions", "--source", str(tmp_path), "--json", "--all"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads(json.dumps(compare_captures(tmp_path).to_dict()))

@@ -34,13 +34,16 @@ INTERRUPTED = 130
 
 
 def _date(text: str) -> dt.date:
-    """A day ``YYYY-MM-DD`` between 1990 and 2100."""
+    """A day ``YYYY-MM-DD`` in the years a feed's dates may have (:data:`~ee_trends.data.
+    parsers.YEARS`)."""
+    from ee_trends.data.parsers import YEARS
+
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-    if not 1990 <= day.year <= 2100:
-        raise argparse.ArgumentTypeError(f"{text}: give a date between 1990 and 2100")
+    if day.year not in YEARS:
+        raise argparse.ArgumentTypeError(f"{text}: give a date between {YEARS[0]} and {YEARS[-1]}")
     return day
 
 
@@ -93,15 +96,12 @@ def _score(text: str) -> int:
 
 
 def _program(text: str) -> str:
-    """A program key, in any case (``CEC`` is ``cec``)."""
-    from ee_trends.programs import PROGRAM_KEYS
-
-    key = text.strip().lower()
-    if key not in PROGRAM_KEYS:
-        raise argparse.ArgumentTypeError(
-            f"unknown program {text!r}: give one of {', '.join(PROGRAM_KEYS)}"
-        )
-    return key
+    """A program as typed (any case); checked against the programs of the rounds once they are
+    loaded (:func:`ee_trends.programs.check_program`), so the keys an error offers are those
+    the command accepts."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty program: name one, e.g. cec")
+    return text.strip()
 
 
 def _weeks(text: str) -> tuple[int, ...]:
@@ -284,6 +284,9 @@ def _add_revisions(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     )
     revisions.add_argument(
         "--list", action="store_true", help="print every change, not only counts"
+    )
+    revisions.add_argument(
+        "--json", action="store_true", help="print the captures and every change as JSON"
     )
     revisions.set_defaults(func=_cmd_revisions)
 
@@ -542,11 +545,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
-    from ee_trends.data.revisions import capture_feeds, format_revisions, revisions
+    import json
 
-    feeds = capture_feeds(args.source, data_dir=args.data_dir)
-    labels = [label for label, _ in feeds]
-    print(format_revisions(revisions(feeds), labels, cosmetic=args.all, every_change=args.list))
+    from ee_trends.data.revisions import compare_captures
+
+    result = compare_captures(args.source, data_dir=args.data_dir)
+    if args.json:
+        print(json.dumps(result.to_dict(cosmetic=args.all), indent=1))
+    else:
+        print(result.to_text(cosmetic=args.all, every_change=args.list))
     return 0
 
 
@@ -586,25 +593,9 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         draws, program=args.program, invitations=args.invitations, on=on, pool=pool
     )
     if args.json:
-        record = {
-            "program": result.program,
-            "invitations": result.invitations,
-            "on": f"{result.on:%Y-%m-%d}",
-            "expected_cutoff": round(result.estimate, 1),
-            "interval_90": [round(result.low, 1), round(result.high, 1)],
-            "quantiles": {f"{p:.2f}": round(q, 1) for p, q in result.quantiles.items()},
-            "slope_per_doubling": round(result.slope_per_doubling, 2),
-            "slope_source": result.slope_source,
-            "sizes_seen": list(result.sizes_seen),
-            "last_round": result.last_round,
-            "interval_widening": round(result.widening, 2),
-            "data_age": result.age.to_dict(),
-        }
-        if args.score is not None:
-            record["prob_at_most_score"] = round(result.prob_at_most(args.score), 3)
-        print(json.dumps(record, indent=1))
+        print(json.dumps(result.to_dict(args.score), indent=1))
     else:
-        print(result.describe(args.score))
+        print(result.to_text(args.score))
     return 0
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ee_trends.errors import UnknownProgramWarning
+from ee_trends.errors import UnknownProgramError, UnknownProgramWarning
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,18 @@ _PATTERNS = tuple((p.key, re.compile(p.pattern, re.IGNORECASE)) for p in PROGRAM
 def program_label(key: str) -> str:
     """The readable name of a program key (the key itself when it has none)."""
     return PROGRAM_LABELS.get(key, key)
+
+
+def check_program(program: str, among: Iterable[str] | None = None) -> str:
+    """The program key ``program`` names (any case, spaces around it ignored), one of ``among``
+    (default: every key, :data:`PROGRAM_KEYS`), else :class:`UnknownProgramError` offering
+    exactly the keys of ``among``: the one check of a program, for the models, the charts
+    and the CLI."""
+    keys = PROGRAM_KEYS if among is None else tuple(sorted({str(k) for k in among}))
+    key = str(program).strip().lower()
+    if key not in keys:
+        raise UnknownProgramError(f"unknown program {program!r}: give one of {', '.join(keys)}")
+    return key
 
 
 def split_label(label: str) -> tuple[str, str | None]:

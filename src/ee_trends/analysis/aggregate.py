@@ -115,7 +115,7 @@ def year_to_date(draws: pd.DataFrame) -> pd.DataFrame:
         ``invitations`` (of the round) and ``cumulative_invitations`` (since
         January 1 of that year, this round included), oldest first.
     """
-    frame = draws[["draw_date", "invitations"]].sort_values("draw_date", kind="stable")
+    frame = in_round_order(draws)[["draw_date", "invitations"]]
     frame = frame.assign(invitations=frame["invitations"].astype("int64"))
     frame.insert(0, "year", frame["draw_date"].dt.year)
     frame.insert(2, "day_of_year", frame["draw_date"].dt.day_of_year)
@@ -173,7 +173,7 @@ def rolling_cutoffs(draws: pd.DataFrame, window: int = 5) -> pd.DataFrame:
         rounds up to and including this one (fewer at the start of a program).
     """
     columns = ["draw_id", "draw_date", "program", "crs_cutoff"]
-    frame = draws[columns].sort_values("draw_date", kind="stable").reset_index(drop=True)
+    frame = in_round_order(draws)[columns].reset_index(drop=True)
     cutoffs = frame["crs_cutoff"].astype("float64")
     frame["cutoff_median"] = cutoffs.groupby(frame["program"], observed=True).transform(
         lambda s: s.rolling(window, min_periods=1).median()
@@ -184,7 +184,7 @@ def rolling_cutoffs(draws: pd.DataFrame, window: int = 5) -> pd.DataFrame:
 def latest_by_program(draws: pd.DataFrame) -> pd.DataFrame:
     """The newest round of each program: its date, cutoff, size and label, newest first."""
     columns = ["program", "draw_id", "draw_date", "crs_cutoff", "invitations", "draw_name"]
-    frame = draws.sort_values("draw_date", kind="stable")
+    frame = in_round_order(draws)
     newest = frame.groupby("program", observed=True).tail(1)
     newest = newest[[c for c in columns if c in newest.columns]]
     newest = newest.assign(program=newest["program"].astype("string"))
@@ -366,7 +366,8 @@ def published_distributions(pool: pd.DataFrame) -> PublishedDistributions:
 class CountRange:
     """A count known only to lie between ``low`` and ``high`` (equal when exact).
 
-    The pool's CRS ranges are 10 to 600 points wide: for a score inside a range,
+    The pool's CRS ranges are 10 to 600 points wide (:data:`~ee_trends.data.fields.
+    RANGE_WIDTHS`): for a score inside a range,
     the candidates of that range may be above or below it.
     """
 

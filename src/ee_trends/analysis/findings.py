@@ -98,9 +98,9 @@ def claims(
     draw = context.draw
     checked: list[tuple[str, list[tuple[bool, str]]]] = []  # (claim, [(holds, why)])
     for claim, stated, actual, why in (
-        ("{:,} invitations", invitations, draw["invitations"], f"{draw['invitations']:,} invited"),
-        ("a {} round", program, draw["program"], f"{draw['draw_name']}, {draw['program']}"),
-        ("minimum CRS {}", cutoff, draw["crs_cutoff"], f"the cutoff was {draw['crs_cutoff']}"),
+        ("{:,} invitations", invitations, draw.invitations, f"{draw.invitations:,} invited"),
+        ("a {} round", program, draw.program, f"{draw.draw_name}, {draw.program}"),
+        ("minimum CRS {}", cutoff, draw.crs_cutoff, f"the cutoff was {draw.crs_cutoff}"),
     ):
         if stated is not None:
             checked.append((claim.format(stated), [(actual == stated, f" ({why})")]))
@@ -123,14 +123,14 @@ def claims(
 
 def _last_larger(context: DrawContext, scope: str) -> str:
     """The scope (" within cec") and its latest earlier round that was larger, in brackets."""
-    among = f"within {context.draw['program']}" if scope == "program" else "across all programs"
+    among = f"within {context.draw.program}" if scope == "program" else "across all programs"
     found = context.previous_round(scope, larger=True)
     if found is None:
         return f" {among} (no earlier round was larger)"
     return (
-        f" {among} (last larger round: #{found['draw_id']}, {found['program']}, "
-        f"{found['draw_date']}, {found['invitations']:,} invitations, "
-        f"{found['gap_months']:.1f} months earlier)"
+        f" {among} (last larger round: #{found.draw_id}, {found.program}, "
+        f"{found.draw_date}, {found.invitations:,} invitations, "
+        f"{found.gap_months:.1f} months earlier)"
     )
 
 

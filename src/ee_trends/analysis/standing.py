@@ -12,7 +12,7 @@ Two answers, both from the data only:
 
 - the newest published distribution of the pool: how many candidates score
   at or above the score, and their share of the pool. The distribution
-  counts candidates in CRS ranges 10 to 600 points wide, so for a score
+  counts candidates in CRS ranges 10 to 600 points wide (``RANGE_WIDTHS_TEXT``), so for a score
   inside a range the answer is a range (at least, at most), never a
   made-up point value;
 - for each program with a round in the last ``months`` months: how many of
@@ -35,12 +35,10 @@ import pandas as pd
 
 from ee_trends.analysis import aggregate
 from ee_trends.analysis.age import DataAge, data_age, default_date, warn_if_stale
+from ee_trends.data.fields import MAX_SCORE
 from ee_trends.errors import StaleDataWarning
 from ee_trends.formatting import iso_date
 from ee_trends.programs import program_label
-
-MAX_SCORE = 1200
-"""The highest CRS score there is."""
 
 SCORES = range(400, 601, 10)
 """The scores of the report's table."""
@@ -204,7 +202,7 @@ def standing(
     age = data_age(draws, default_date(draws) if on is None else on)
     warn_if_stale(age)
     start = aggregate.months_start(as_of, months)
-    window = draws[draws["draw_date"] >= start].sort_values("draw_date", kind="stable")
+    window = aggregate.in_round_order(draws[draws["draw_date"] >= start])
     programs = []
     for key in aggregate.used_programs(window):
         rounds = window[window["program"] == key]

@@ -19,6 +19,7 @@ from ee_trends.data.feed import POOL_COUNT_FIELDS
 from ee_trends.data.fields import (
     DATETIME,
     DRAW_FIELDS,
+    LEAF_RANGES,
     POOL_FIELDS,
     ROUND_ORDER,
     UTC_DATETIME,
@@ -36,24 +37,6 @@ from ee_trends.data.parsers import (
 from ee_trends.errors import FeedError, PoolCheckWarning
 from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
 
-# CRS range of each leaf among dd1..dd17; dd3 and dd9 are subtotals, dd18 the total.
-LEAF_RANGES: dict[str, tuple[int, int]] = {
-    "dd1": (601, 1200),
-    "dd2": (501, 600),
-    "dd4": (491, 500),
-    "dd5": (481, 490),
-    "dd6": (471, 480),
-    "dd7": (461, 470),
-    "dd8": (451, 460),
-    "dd10": (441, 450),
-    "dd11": (431, 440),
-    "dd12": (421, 430),
-    "dd13": (411, 420),
-    "dd14": (401, 410),
-    "dd15": (351, 400),
-    "dd16": (301, 350),
-    "dd17": (0, 300),
-}
 SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dd3", ("dd4", "dd5", "dd6", "dd7", "dd8")),
     ("dd9", ("dd10", "dd11", "dd12", "dd13", "dd14")),

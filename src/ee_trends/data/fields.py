@@ -22,6 +22,38 @@ class Field:
 UTC_DATETIME = "datetime64[ns, UTC]"
 DATETIME = "datetime64[ns]"
 
+MAX_SCORE = 1200
+"""The highest CRS score there is."""
+
+LEAF_RANGES: dict[str, tuple[int, int]] = {
+    "dd1": (601, 1200),
+    "dd2": (501, 600),
+    "dd4": (491, 500),
+    "dd5": (481, 490),
+    "dd6": (471, 480),
+    "dd7": (461, 470),
+    "dd8": (451, 460),
+    "dd10": (441, 450),
+    "dd11": (431, 440),
+    "dd12": (421, 430),
+    "dd13": (411, 420),
+    "dd14": (401, 410),
+    "dd15": (351, 400),
+    "dd16": (301, 350),
+    "dd17": (0, 300),
+}
+"""The CRS range of each published leaf among ``dd1``..``dd17`` (``dd3`` and ``dd9`` are
+subtotals, ``dd18`` the total), highest first."""
+
+RANGE_WIDTHS: tuple[int, int] = (
+    min(high - low + 1 for low, high in LEAF_RANGES.values()),
+    max(high - low + 1 for low, high in LEAF_RANGES.values()),
+)
+"""The narrowest and widest published range, in points: (10, 600)."""
+
+RANGE_WIDTHS_TEXT = f"{RANGE_WIDTHS[0]} to {RANGE_WIDTHS[1]} points wide"
+"""The one sentence part on the ranges' widths that texts use."""
+
 ROUND_ORDER: tuple[str, ...] = ("draw_date", "drawn_at", "draw_number", "draw_id")
 """The one chronological order of rounds: by date, time run, number, id (``91a`` before ``91b``)."""
 

@@ -10,6 +10,7 @@ import os
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.data.captures import capture_time, recorded_time
-from ee_trends.data.clean import LEAF_RANGES, SUMS
+from ee_trends.data.clean import SUMS
 from ee_trends.data.feed import ROUND_FIELDS, read_files
+from ee_trends.data.fields import LEAF_RANGES
 from ee_trends.data.merge import stack_captures
 from ee_trends.data.resolve import resolve_source, source_files
 
@@ -145,62 +147,95 @@ def capture_feeds(
     return read_files(paths)
 
 
-def format_revisions(
-    table: pd.DataFrame,
-    captures: Sequence[str],
-    *,
-    cosmetic: bool = False,
-    every_change: bool = False,
-    width: int = 100,
-) -> str:
-    """A :func:`revisions` table as text for people, fields named in words (:data:`FIELD_NAMES`).
+@dataclass(frozen=True)
+class Revisions:
+    """The changes found between consecutive captures: ``table`` (as :func:`revisions` returns
+    it) and the labels of the ``captures`` compared, oldest first."""
 
-    ``captures`` are the labels of the captures compared, oldest first. The
-    text counts the changes by field and by capture; ``every_change`` adds one
-    wrapped paragraph per change; ``cosmetic`` keeps the cosmetic-only ones.
-    """
-    if len(captures) < 2:
-        found = f"only {captures[0]}" if captures else "no capture"
-        return _wrap(
-            f"nothing to compare: {found}. Revisions are the changes between consecutive "
-            "captures of the feed: keep more with `ee-trends fetch` over time, or give a "
-            "folder of captures with --source.",
-            width,
+    table: pd.DataFrame
+    captures: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        span = f", {self.captures[0]} to {self.captures[-1]}" if self.captures else ""
+        return (
+            f"<Revisions: {len(self.table)} changes to {self.table['draw_id'].nunique()} rounds "
+            f"in {len(self.captures)} captures{span}>"
         )
-    hidden = 0 if cosmetic else int(table["cosmetic"].sum())
-    shown = table if cosmetic else table[~table["cosmetic"]]
-    compared = f"{len(captures)} captures, {captures[0]} to {captures[-1]}"
-    hint = f" ({hidden} cosmetic-only hidden; --all shows them)" if hidden else ""
-    if shown.empty:
-        return _wrap(f"no changes to published rounds between the {compared}{hint}", width)
-    lines = [
-        _wrap(
-            f"{len(shown)} changes to {shown['draw_id'].nunique()} published rounds, first "
-            f"seen in {shown['first_seen_in'].nunique()} of the {compared}{hint}",
-            width,
-        ),
-        "",
-    ]
-    summary = summarize_revisions(shown).drop(columns=[] if cosmetic else ["cosmetic"])
-    summary.index = summary.index.map(FIELD_NAMES).rename("what changed")
-    by_capture = shown.groupby("first_seen_in", sort=False).agg(
-        changes=("field", "size"), rounds=("draw_id", "nunique")
-    )
-    by_capture.index.name = "first seen in"
-    lines += [_left_aligned(summary), "", _left_aligned(by_capture)]
-    if every_change:
-        lines.append("")
-        lines += [
-            _wrap(
-                f"round {row.draw_id}, {FIELD_NAMES[row.field]}: {row.old_value.strip()!r} "
-                f"\u2192 {row.new_value.strip()!r}"
-                + (" (cosmetic)" if row.cosmetic else "")
-                + f", first seen in {row.first_seen_in}",
+
+    def to_dict(self, *, cosmetic: bool = True) -> dict[str, Any]:
+        """The captures compared and every change as plain values (the CLI's ``--json``), times
+        ISO 8601 UTC; ``cosmetic=False`` leaves out the cosmetic-only changes."""
+        shown = self.table if cosmetic else self.table[~self.table["cosmetic"]]
+        changes = [
+            {
+                **{key: (None if pd.isna(value) else value) for key, value in row.items()},
+                "first_seen_at": None
+                if pd.isna(row["first_seen_at"])
+                else row["first_seen_at"].isoformat(),
+                "cosmetic": bool(row["cosmetic"]),
+            }
+            for row in shown.to_dict("records")
+        ]
+        return {"captures": list(self.captures), "changes": changes}
+
+    def to_text(
+        self, *, cosmetic: bool = False, every_change: bool = False, width: int = 100
+    ) -> str:
+        """The changes as text for people, fields named in words (:data:`FIELD_NAMES`): counted
+        by field and by capture; ``every_change`` adds one wrapped paragraph per change;
+        ``cosmetic`` keeps the cosmetic-only ones."""
+        captures, table = self.captures, self.table
+        if len(captures) < 2:
+            found = f"only {captures[0]}" if captures else "no capture"
+            return _wrap(
+                f"nothing to compare: {found}. Revisions are the changes between consecutive "
+                "captures of the feed: keep more with `ee-trends fetch` over time, or give a "
+                "folder of captures with --source.",
                 width,
             )
-            for row in shown.itertuples()
+        hidden = 0 if cosmetic else int(table["cosmetic"].sum())
+        shown = table if cosmetic else table[~table["cosmetic"]]
+        compared = f"{len(captures)} captures, {captures[0]} to {captures[-1]}"
+        hint = f" ({hidden} cosmetic-only hidden; --all shows them)" if hidden else ""
+        if shown.empty:
+            return _wrap(f"no changes to published rounds between the {compared}{hint}", width)
+        lines = [
+            _wrap(
+                f"{len(shown)} changes to {shown['draw_id'].nunique()} published rounds, first "
+                f"seen in {shown['first_seen_in'].nunique()} of the {compared}{hint}",
+                width,
+            ),
+            "",
         ]
-    return "\n".join(lines)
+        summary = summarize_revisions(shown).drop(columns=[] if cosmetic else ["cosmetic"])
+        summary.index = summary.index.map(FIELD_NAMES).rename("what changed")
+        by_capture = shown.groupby("first_seen_in", sort=False).agg(
+            changes=("field", "size"), rounds=("draw_id", "nunique")
+        )
+        by_capture.index.name = "first seen in"
+        lines += [_left_aligned(summary), "", _left_aligned(by_capture)]
+        if every_change:
+            lines.append("")
+            lines += [
+                _wrap(
+                    f"round {row.draw_id}, {FIELD_NAMES[row.field]}: {row.old_value.strip()!r} "
+                    f"\u2192 {row.new_value.strip()!r}"
+                    + (" (cosmetic)" if row.cosmetic else "")
+                    + f", first seen in {row.first_seen_in}",
+                    width,
+                )
+                for row in shown.itertuples()
+            ]
+        return "\n".join(lines)
+
+
+def compare_captures(
+    captures: Captures = None, *, data_dir: str | os.PathLike | None = None
+) -> Revisions:
+    """The :class:`Revisions` of ``captures`` (as :func:`revisions` reads them), with the
+    labels of the captures compared."""
+    feeds = capture_feeds(captures, data_dir=data_dir)
+    return Revisions(_changes(feeds), tuple(label for label, _ in feeds))
 
 
 def _left_aligned(table: pd.DataFrame) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
+from ee_trends.data.fields import DRAW_FIELDS, MAX_SCORE, POOL_FIELDS, Field
 from ee_trends.errors import FeedError
 from ee_trends.programs import PROGRAM_KEYS
 
@@ -13,10 +13,10 @@ _CHECKS: dict[str, list[pa.Check]] = {
     "draw_number": [pa.Check.ge(1)],
     "program": [pa.Check.isin(PROGRAM_KEYS)],
     "invitations": [pa.Check.gt(0)],
-    "crs_cutoff": [pa.Check.in_range(0, 1200)],
+    "crs_cutoff": [pa.Check.in_range(0, MAX_SCORE)],
     "pool_total": [pa.Check.gt(0)],
-    "score_min": [pa.Check.in_range(0, 1200)],
-    "score_max": [pa.Check.in_range(0, 1200)],
+    "score_min": [pa.Check.in_range(0, MAX_SCORE)],
+    "score_max": [pa.Check.in_range(0, MAX_SCORE)],
     "candidates": [pa.Check.ge(0)],
 }
 

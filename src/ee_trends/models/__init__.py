@@ -38,7 +38,8 @@ Evaluation protocol: **validation**, 2022-07-06 to 2023-12-31 (PNP from
 :data:`SETTINGS_GRID`; a component is kept only if it wins there);
 **test**, 2024 on, is reported once, whatever it is.
 
-Modules: :mod:`.effects`, :mod:`.forecast`, :mod:`.backtest`, :mod:`.age`,
+Modules: :mod:`.effects`, :mod:`.forecast` (with :mod:`.history`, the past forecasts, and
+:mod:`.prediction`, the distribution), :mod:`.backtest`, :mod:`.age`,
 :mod:`.timing`, :mod:`.invitation` (chances), :mod:`.calibration`, :mod:`.text`
 (findings in plain words), :mod:`.settings`, :mod:`.structural` (the pool
 inverted), :mod:`.memo`; the charts and the report's section are in
@@ -70,13 +71,10 @@ from ee_trends.models.calibration import (
     select_chances_settings,
 )
 from ee_trends.models.effects import ESTIMATES, model_frame, size_effects, size_influence
-from ee_trends.models.forecast import (
-    Prediction,
-    pool_slope,
-    predict_curve,
-    predict_cutoff,
-)
+from ee_trends.models.forecast import predict_curve, predict_cutoff
+from ee_trends.models.history import pool_slope
 from ee_trends.models.invitation import Chances, chances
+from ee_trends.models.prediction import Prediction
 from ee_trends.models.settings import (
     BENCHMARK,
     CHANCES_CHOSEN,

@@ -3,7 +3,7 @@
 Every round is forecast from the rounds (and, for a pool-based setting, the
 distributions) published before its date, exactly as :func:`predict_cutoff`
 would with the history cut there (the forecasts are computed once per
-history, :func:`ee_trends.models.forecast.forecast_history`). Compared with:
+history, :func:`ee_trends.models.history.forecast_history`). Compared with:
 
 - **naive**: the program's previous cutoff, its distribution the naive
   forecast's own past errors (the last :data:`CALIBRATION_WINDOW` on the main
@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ee_trends.models.effects import hac_lags
-from ee_trends.models.forecast import calibration_errors, error_quantile, forecast_history
+from ee_trends.models.effects import hac_options
+from ee_trends.models.history import forecast_history
+from ee_trends.models.prediction import calibration_errors, error_quantile
 from ee_trends.models.settings import (
     BENCHMARK,
     BOOTSTRAP_BLOCK,
@@ -208,23 +209,20 @@ class DieboldMariano:
 
 
 def diebold_mariano(model: np.ndarray, naive: np.ndarray) -> DieboldMariano:
-    """Diebold-Mariano test of absolute-error differences, Newey-West variance (two-sided).
+    """Diebold-Mariano test of absolute-error differences, Newey-West variance (two-sided):
+    the mean difference over its HAC standard error, from an intercept-only OLS with
+    statsmodels' HAC covariance (:func:`~ee_trends.models.effects.hac_options`).
 
-    NaN when the two forecasts' errors are identical.
+    NaN when the difference of the errors does not vary (identical forecasts).
     """
-    from scipy.stats import norm
+    import statsmodels.api as sm
 
-    d = model - naive
+    d = np.asarray(model, float) - np.asarray(naive, float)
     n = len(d)
-    lags = hac_lags(n)
-    centred = d - d.mean()
-    variance = float(centred @ centred) / n
-    for lag in range(1, lags + 1):
-        variance += 2 * (1 - lag / (lags + 1)) * float(centred[lag:] @ centred[:-lag]) / n
-    if variance <= 1e-12:
+    if n < 2 or float(np.ptp(d)) < 1e-9:
         return DieboldMariano(np.nan, np.nan)
-    z = float(d.mean() / math.sqrt(variance / n))
-    return DieboldMariano(z, float(2 * norm.sf(abs(z))))
+    fit = sm.OLS(d, np.ones(n)).fit(cov_type="HAC", cov_kwds=hac_options(n))
+    return DieboldMariano(float(fit.tvalues[0]), float(fit.pvalues[0]))
 
 
 def evaluation(results: pd.DataFrame) -> pd.DataFrame:

@@ -24,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.errors import TooFewRoundsError
-from ee_trends.models.invitation import CHANCES_WEEKS, lowest_cutoffs, program_paths
+from ee_trends.models.invitation import (
+    CHANCES_WEEKS,
+    PathDraws,
+    lowest_cutoffs,
+    path_draws,
+    paths_of,
+)
 from ee_trends.models.memo import cached, content_key
 from ee_trends.models.settings import (
     BACKTEST_BLOCK,
@@ -79,54 +85,72 @@ def chances_backtest(
     """
     columns = ["draw_id", "draw_date", "program", "invitations", "crs_cutoff"]
     key = (content_key(draws[columns], pool), since, until, settings)
-    return cached("chances_backtest", key, lambda: _backtest(draws, pool, since, until, settings))
+    return cached(
+        "chances_backtest", key, lambda: _backtests(draws, pool, since, until, (settings,))[0]
+    )
 
 
-def _backtest(draws, pool, since, until, settings) -> pd.DataFrame:
+def _backtests(draws, pool, since, until, grid: tuple[ChancesSettings, ...]) -> list[pd.DataFrame]:
+    """The backtest of each setting of ``grid``: the paths' draws, which no setting changes,
+    are made once per origin and program and shared by the settings."""
     end = pd.Timestamp(draws["draw_date"].max()) + pd.Timedelta(days=1)
     if until is not None:
         end = min(end, pd.Timestamp(until))
     rounds = draws.dropna(subset=["crs_cutoff"])
     weeks = CHANCES_WEEKS
-    rows = []
+    rows: list[list[dict]] = [[] for _ in grid]
     for origin in backtest_origins(draws, since, min(weeks)):
         kept = tuple(w for w in weeks if origin + pd.Timedelta(weeks=w) <= end)
         if not kept:
             continue
-        lowest: dict[str, np.ndarray] = {}
+        shared: dict[str, PathDraws] = {}
         for program in BACKTEST_SCORES:
             try:
-                paths = program_paths(
-                    draws, pool, program, origin, 7 * max(kept), settings=settings
-                )
+                shared[program] = path_draws(draws, pool, program, origin, 7 * max(kept))
             except TooFewRoundsError:
                 continue
-            lowest[program] = lowest_cutoffs(paths, 0.0, kept)
-        for program, scores in BACKTEST_SCORES.items():
-            eligible = {program, "general"}
-            parts = [lowest[p] for p in eligible if p in lowest]
-            if not parts or program not in lowest:
-                continue
-            combined = np.minimum.reduce(parts)
-            mine = rounds[rounds["program"].astype(str).isin(eligible)]
-            for score in scores:
-                events = np.sort(mine.loc[mine["crs_cutoff"] <= score, "draw_date"].to_numpy())
-                known = events[events < origin.to_datetime64()]
-                for k, w in enumerate(kept):
-                    rows.append(
-                        {
-                            "origin": origin,
-                            "program": program,
-                            "score": score,
-                            "weeks": w,
-                            "probability": float((combined[k] < score + 0.5).mean()),
-                            "baseline": trailing_share(known, origin, 7 * w),
-                            "outcome": bool(
-                                happened(events, np.asarray([origin.to_datetime64()]), 7 * w)[0]
-                            ),
-                        }
-                    )
-    return pd.DataFrame(rows)
+        outcomes = _outcomes(rounds, origin, kept, shared)
+        for settings, out in zip(grid, rows, strict=True):
+            lowest = {
+                p: lowest_cutoffs(paths_of(d, settings), 0.0, kept) for p, d in shared.items()
+            }
+            combined = {
+                program: np.minimum.reduce([lowest[p] for p in {program, "general"} if p in lowest])
+                for program in BACKTEST_SCORES
+                if program in lowest
+            }
+            out += [
+                {
+                    "origin": origin,
+                    "program": program,
+                    "score": score,
+                    "weeks": kept[k],
+                    "probability": float((combined[program][k] < score + 0.5).mean()),
+                    "baseline": baseline,
+                    "outcome": outcome,
+                }
+                for program, score, k, baseline, outcome in outcomes
+            ]
+    return [pd.DataFrame(part) for part in rows]
+
+
+def _outcomes(rounds, origin: pd.Timestamp, kept: tuple[int, ...], simulated) -> list[tuple]:
+    """Per program simulated, score and window of one origin: ``(program, score, window
+    index, baseline, outcome)``, what happened and the trailing year's share (no setting
+    changes them)."""
+    out = []
+    for program, scores in BACKTEST_SCORES.items():
+        if program not in simulated:
+            continue
+        mine = rounds[rounds["program"].astype(str).isin({program, "general"})]
+        for score in scores:
+            events = np.sort(mine.loc[mine["crs_cutoff"] <= score, "draw_date"].to_numpy())
+            known = events[events < origin.to_datetime64()]
+            for k, w in enumerate(kept):
+                baseline = trailing_share(known, origin, 7 * w)
+                outcome = bool(happened(events, np.asarray([origin.to_datetime64()]), 7 * w)[0])
+                out.append((program, score, k, baseline, outcome))
+    return out
 
 
 def _skill_interval(frame: pd.DataFrame, seed: int = 15) -> tuple[float, float]:
@@ -257,10 +281,8 @@ def select_chances_settings(draws: pd.DataFrame, pool: pd.DataFrame | None = Non
     was chosen. Columns: ``reversion``, ``widen``, ``forecasts``, ``brier``,
     ``baseline_brier``, ``skill``; lowest Brier first."""
     rows = []
-    for settings in CHANCES_GRID:
-        results = chances_backtest(
-            draws, pool, since=VALIDATION[0], until=TEST_SINCE, settings=settings
-        )
+    backtests = _backtests(draws, pool, VALIDATION[0], TEST_SINCE, CHANCES_GRID)
+    for settings, results in zip(CHANCES_GRID, backtests, strict=True):
         table = brier_table(results.assign(all="all"), ["all"]).drop(columns="all")
         rows.append(
             {"reversion": settings.reversion, "widen": settings.widen, **table.iloc[0].to_dict()}

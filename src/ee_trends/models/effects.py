@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ee_trends.analysis.aggregate import in_round_order
 from ee_trends.events import regime_of
 from ee_trends.models.settings import (
     DROP_ONE_LIMIT,
@@ -64,7 +65,7 @@ def model_frame(draws: pd.DataFrame) -> pd.DataFrame:
     ``log_days_since_previous``, ``regime`` (:func:`ee_trends.events.regime_of`)
     and ``cutoff`` (the CRS cutoff as a float).
     """
-    frame = draws.sort_values(["draw_date", "draw_number"], kind="stable").reset_index(drop=True)
+    frame = in_round_order(draws).reset_index(drop=True)
     frame = frame.assign(program=frame["program"].astype("string"))
     previous = frame.groupby("program")["draw_date"].shift()
     days = (frame["draw_date"] - previous).dt.days
@@ -103,15 +104,19 @@ def hac_lags(n: int) -> int:
     return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
 
 
+def hac_options(n: int) -> dict:
+    """``cov_kwds`` of statsmodels' ``fit(cov_type="HAC")`` for ``n`` observations: Bartlett
+    weights to :func:`hac_lags`, no small-sample correction."""
+    return {"maxlags": hac_lags(n), "use_correction": False}
+
+
 def _hac_cov(scores: np.ndarray, bread: np.ndarray) -> np.ndarray:
-    """Sandwich ``B^-1 Omega B^-1``, Omega the Bartlett-weighted (Newey-West) sum of ``scores``."""
-    lags = hac_lags(len(scores))
-    omega = scores.T @ scores
-    for lag in range(1, lags + 1):
-        gamma = scores[lag:].T @ scores[:-lag]
-        omega += (1 - lag / (lags + 1)) * (gamma + gamma.T)
+    """Sandwich ``B^-1 Omega B^-1``, Omega statsmodels' Newey-West (Bartlett) sum of ``scores``
+    at :func:`hac_lags` (the OLS rows have it from ``OLS.fit(cov_type="HAC")`` itself)."""
+    from statsmodels.stats.sandwich_covariance import S_hac_simple
+
     inverse = np.linalg.pinv(bread)
-    return inverse @ omega @ inverse
+    return inverse @ S_hac_simple(scores, nlags=hac_lags(len(scores))) @ inverse
 
 
 @dataclass(frozen=True)
@@ -135,14 +140,16 @@ def _fit(y: np.ndarray, x: pd.DataFrame, method: str) -> Fit:
     at = list(x.columns).index("log2_invitations")
     xm = x.to_numpy(float)
     if method == "ols":
-        params, *_ = np.linalg.lstsq(xm, y, rcond=None)
-        residual = y - xm @ params
-        scores = xm * residual[:, None]
-        bread = xm.T @ xm
-        inverse = np.linalg.pinv(bread)
-        leverage = np.einsum("ij,jk,ik->i", xm, inverse, xm)
-        change = (xm @ inverse)[:, at] * residual / np.maximum(1 - leverage, 1e-9)
-    elif method == "huber":
+        fit = sm.OLS(y, xm).fit(cov_type="HAC", cov_kwds=hac_options(len(y)))
+        slope = float(fit.params[at])
+        leverage = fit.get_influence().hat_matrix_diag
+        # the exact change of the slope without each round: (X'X)^-1 x_i e_i / (1 - h_i)
+        change = (
+            (xm @ fit.normalized_cov_params)[:, at] * fit.resid / np.maximum(1 - leverage, 1e-9)
+        )
+        se = float(fit.bse[at])
+        return Fit(slope, slope - Z95 * se, slope + Z95 * se, slope - change)
+    if method == "huber":
         fit = sm.RLM(y, xm, M=sm.robust.norms.HuberT()).fit()
         params, scale, k = fit.params, float(fit.scale), sm.robust.norms.HuberT().t
         standard = (y - xm @ params) / scale

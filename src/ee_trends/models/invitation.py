@@ -33,13 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ee_trends.analysis.aggregate import in_round_order
 from ee_trends.models.age import DataAge, start_note
-from ee_trends.models.forecast import (
-    check_program,
-    error_quantile,
-    predict_cutoff,
-    time_widening,
-)
+from ee_trends.models.forecast import check_program, predict_cutoff
+from ee_trends.models.history import time_widening
+from ee_trends.models.prediction import error_quantile
 from ee_trends.models.settings import CHANCES_CHOSEN, GAP_ROUNDS, PATHS, ChancesSettings
 from ee_trends.models.timing import (
     arrivals,
@@ -72,6 +70,79 @@ class ProgramPaths:
     cutoffs: np.ndarray
 
 
+@dataclass(frozen=True)
+class PathDraws:
+    """What one program's paths from ``start`` draw whatever the settings: the round ``times``
+    (days after ``start``, ``inf``: no round), their log2 sizes ``drawn`` and standard normal
+    ``noise``, and the forecast they start from (``level``, ``slope``, ``spread``, the
+    calibration ``errors``, the ``usual_gap`` and the days ``elapsed`` since the last round)."""
+
+    program: str
+    start: pd.Timestamp
+    times: np.ndarray
+    drawn: np.ndarray
+    noise: np.ndarray
+    level: float
+    slope: float
+    spread: float
+    errors: np.ndarray
+    usual_gap: float
+    elapsed: float
+
+
+def path_draws(
+    draws: pd.DataFrame, pool: pd.DataFrame | None, program: str, start: pd.Timestamp, days: float
+) -> PathDraws:
+    """The :class:`PathDraws` of ``program`` up to ``days`` after ``start``, from the rounds of
+    ``draws`` dated before ``start`` (seeded per program and start: the same every call)."""
+    c = cadence(draws, program, start)
+    rng = program_rng(program, start)
+    times = arrivals(c, days, rng)
+    own = draws[(draws["draw_date"] < start) & (draws["program"].astype(str) == program)]
+    own = in_round_order(own)
+    last = int(own["invitations"].iloc[-1])
+    first = predict_cutoff(draws, program=program, invitations=last, on=start, pool=pool)
+    slope = first.slope_per_doubling
+    sizes = np.log2(own["invitations"].tail(GAP_ROUNDS).to_numpy(float))
+    drawn = rng.choice(sizes, times.shape)
+    noise = rng.standard_normal(times.shape)
+    return PathDraws(
+        program=program,
+        start=start,
+        times=times,
+        drawn=drawn,
+        noise=noise,
+        level=first.estimate - slope * math.log2(last),
+        slope=slope,
+        spread=first.spread / first.widening,
+        errors=first.errors,
+        usual_gap=first.usual_gap,
+        elapsed=c.elapsed,
+    )
+
+
+def paths_of(d: PathDraws, settings: ChancesSettings = CHANCES_CHOSEN) -> ProgramPaths:
+    """The :class:`ProgramPaths` the draws ``d`` give under ``settings``: the errors
+    correlated ``reversion`` from one round to the next, widened with the time since the
+    last round (with ``widen``: each round's own)."""
+    from scipy.signal import lfilter
+    from scipy.stats import norm
+
+    innovation = math.sqrt(1 - settings.reversion**2)
+    noise = d.noise.copy()
+    noise[:, 0] /= innovation  # the first error has the marginal distribution too
+    z = lfilter([innovation], [1.0, -settings.reversion], noise, axis=1)
+    errors = error_quantile(d.errors, norm.cdf(z))
+    since = d.elapsed + np.where(np.isfinite(d.times), d.times, 0.0)
+    if not settings.widen:
+        since = np.broadcast_to(since[:, :1], since.shape)
+    widening = time_widening(since, d.usual_gap)
+    cutoffs = d.level + d.slope * d.drawn + d.spread * widening * errors
+    return ProgramPaths(
+        d.program, d.start, d.times, np.where(np.isfinite(d.times), cutoffs, np.inf)
+    )
+
+
 def program_paths(
     draws: pd.DataFrame,
     pool: pd.DataFrame | None,
@@ -83,32 +154,7 @@ def program_paths(
 ) -> ProgramPaths:
     """The :class:`ProgramPaths` of ``program`` up to ``days`` after ``start``, from the rounds
     of ``draws`` dated before ``start`` (see the module docstring)."""
-    from scipy.signal import lfilter
-    from scipy.stats import norm
-
-    c = cadence(draws, program, start)
-    rng = program_rng(program, start)
-    times = arrivals(c, days, rng)
-    own = draws[(draws["draw_date"] < start) & (draws["program"].astype(str) == program)]
-    own = own.sort_values("draw_date", kind="stable")
-    last = int(own["invitations"].iloc[-1])
-    first = predict_cutoff(draws, program=program, invitations=last, on=start, pool=pool)
-    slope = first.slope_per_doubling
-    level = first.estimate - slope * math.log2(last)
-    spread = first.spread / first.widening
-    sizes = np.log2(own["invitations"].tail(GAP_ROUNDS).to_numpy(float))
-    drawn = rng.choice(sizes, times.shape)
-    noise = rng.standard_normal(times.shape)
-    innovation = math.sqrt(1 - settings.reversion**2)
-    noise[:, 0] /= innovation  # the first error has the marginal distribution too
-    z = lfilter([innovation], [1.0, -settings.reversion], noise, axis=1)
-    errors = error_quantile(first.errors, norm.cdf(z))
-    since = c.elapsed + np.where(np.isfinite(times), times, 0.0)
-    if not settings.widen:
-        since = np.broadcast_to(since[:, :1], since.shape)
-    widening = time_widening(since, first.usual_gap)
-    cutoffs = level + slope * drawn + spread * widening * errors
-    return ProgramPaths(program, start, times, np.where(np.isfinite(times), cutoffs, np.inf))
+    return paths_of(path_draws(draws, pool, program, start, days), settings)
 
 
 def lowest_cutoffs(paths: ProgramPaths, offset: float, weeks: tuple[int, ...]) -> np.ndarray:

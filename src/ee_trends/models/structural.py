@@ -44,7 +44,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-MAX_SCORE = 1200
+from ee_trends.analysis.aggregate import in_round_order
+from ee_trends.data.fields import MAX_SCORE
+
 ELIGIBLE_WINDOW = 10
 """Earlier rounds of a program whose eligible share ``f`` is averaged."""
 
@@ -391,7 +393,7 @@ def _ordered(draws: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
     distribution identical to one published with an earlier round takes that
     round's date (only earlier rounds are looked at: no look-ahead).
     """
-    draws = draws.sort_values(["draw_date", "draw_number"], kind="stable").reset_index(drop=True)
+    draws = in_round_order(draws).reset_index(drop=True)
     counts = pool.pivot_table(
         index="draw_id", columns="score_min", values="candidates", aggfunc="first"
     )

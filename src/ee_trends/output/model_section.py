@@ -74,7 +74,7 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     if regime_rounds(draws, "cec", on) >= MIN_REGIME_ROUNDS:
         last = int(draws.loc[draws["program"].astype(str) == "cec", "invitations"].iloc[-1])
         prediction = predict_cutoff(draws, program="cec", invitations=last, on=on, pool=pool)
-        blocks.append(Text(prediction.describe()))
+        blocks.append(Text(prediction.to_text()))
         curve = predict_curve(draws, program="cec", on=on, pool=pool)
         blocks.append(
             Figure(

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ee_trends.analysis import aggregate
+from ee_trends.data.fields import RANGE_WIDTHS_TEXT
 from ee_trends.output.content import Figure, Section, Table, Text
 
 Builder = Callable[[pd.DataFrame, pd.DataFrame], Section]
@@ -139,8 +140,9 @@ def standing_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
         Text(
             "For a CRS score: how many candidates in the newest published pool distribution "
             "scored as much or more, and, for each program, how many of its rounds in the last "
-            "12 months had a cutoff at or below it. The published CRS ranges are 10 to 100 "
-            "points wide, so a score inside a range gives a range of candidates, not a point."
+            "12 months had a cutoff at or below it. The published CRS ranges are "
+            f"{RANGE_WIDTHS_TEXT}, so a score inside a range gives a range of candidates, not "
+            "a point."
         ),
         Text(example),
         Table(

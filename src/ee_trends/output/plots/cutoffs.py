@@ -191,7 +191,7 @@ def plot_recent_cutoffs(
     if end is None:
         raise ValueError("no rounds to plot")
     start = aggregate.months_start(end, months)
-    recent = draws[draws["draw_date"] >= start].sort_values("draw_date", kind="stable")
+    recent = aggregate.in_round_order(draws[draws["draw_date"] >= start])
     lately = recent[recent["draw_date"] >= aggregate.months_start(end, active)]
     keys = programs_drawn(lately)
     nrows = max(1, math.ceil(len(keys) / ncols))

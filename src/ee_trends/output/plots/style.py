@@ -22,6 +22,7 @@ from ee_trends.programs import (
     MINOR_COLOR,
     PROGRAM_COLORS,
     PROGRAM_KEYS,
+    check_program,
     program_label,
 )
 
@@ -51,10 +52,7 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (10, 5.6)) -> Axes:
 
 def programs_drawn(data: pd.DataFrame, programs: Iterable[str] | None = None) -> list[str]:
     present = set(data["program"].dropna().astype(str))
-    wanted = PROGRAM_KEYS if programs is None else tuple(programs)
-    unknown = set(wanted) - set(PROGRAM_KEYS)
-    if unknown:
-        raise ValueError(f"unknown program keys: {sorted(unknown)}")
+    wanted = PROGRAM_KEYS if programs is None else tuple(check_program(p) for p in programs)
     return [key for key in wanted if key in present]
 
 
