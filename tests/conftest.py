@@ -12,6 +12,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Every answer that depends on today's date (the default date, the data's age, the
+# forecast horizon) is computed as of one fixed day, so that the suite, its notebooks
+# and its subprocesses give the same results on every day it is run.
+os.environ.setdefault("EE_TRENDS_TODAY", "2026-12-02")
+
 
 def make_round(number: str = "300", **fields: str) -> dict[str, str]:
     """One round as IRCC publishes it (every value a string), with overrides.

@@ -378,3 +378,14 @@ def test_size_effects_names_a_main_program_with_too_few_rounds():
     assert row["note"].iloc[0].startswith("5 usable rounds since")
     assert row["note"].iloc[0].endswith("a headline needs 20")
     assert "Healthcare occupations: no estimate (5 usable rounds" in models.effects_text(effects)
+
+
+def test_today_can_be_fixed_by_the_environment(monkeypatch):
+    monkeypatch.setenv(age.TODAY_VARIABLE, "2027-03-01")
+    assert age.today() == pd.Timestamp("2027-03-01")
+    assert age.default_date(FIXED) == pd.Timestamp("2027-03-01")
+    monkeypatch.setenv(age.TODAY_VARIABLE, "")
+    assert age.today() == pd.Timestamp.today().normalize()
+    monkeypatch.setenv(age.TODAY_VARIABLE, "soon")
+    with pytest.raises(ValueError, match="EE_TRENDS_TODAY='soon' is not a date"):
+        age.today()

@@ -8,6 +8,7 @@ that later rounds are unknown.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass
 
@@ -82,9 +83,22 @@ def data_age(draws: pd.DataFrame, on: str | pd.Timestamp | None = None) -> DataA
     return DataAge(str(newest["draw_id"]), date, on, int((on - date).days))
 
 
+TODAY_VARIABLE = "EE_TRENDS_TODAY"
+"""An ISO date in this environment variable stands in for today's date, so that a
+report, a notebook or a test gives the same answers on every day it is run."""
+
+
 def today() -> pd.Timestamp:
-    """Today's date (the one place the models read the clock)."""
-    return pd.Timestamp.today().normalize()
+    """Today's date, or the date in :data:`TODAY_VARIABLE` (the one place answers read the
+    clock)."""
+    given = os.environ.get(TODAY_VARIABLE, "")
+    if not given:
+        return pd.Timestamp.today().normalize()
+    try:
+        return pd.Timestamp(given).normalize()
+    except ValueError:
+        message = f"{TODAY_VARIABLE}={given!r} is not a date: give one as YYYY-MM-DD"
+        raise ValueError(message) from None
 
 
 def default_date(draws: pd.DataFrame) -> pd.Timestamp:
