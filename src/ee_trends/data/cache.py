@@ -40,6 +40,7 @@ from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
 from ee_trends.data.locking import folder_lock
 from ee_trends.errors import (
     CacheWarning,
+    CaptureWarning,
     DroppedRoundWarning,
     PoolCheckWarning,
     UnknownProgramWarning,
@@ -55,6 +56,7 @@ TABLES: dict[str, tuple[Field, ...]] = {"draws": DRAW_FIELDS, "pool": POOL_FIELD
 WARNING_CLASSES: dict[str, type[Warning]] = {
     cls.__name__: cls
     for cls in (
+        CaptureWarning,
         UnknownProgramWarning,
         PoolCheckWarning,
         DroppedRoundWarning,
@@ -84,9 +86,9 @@ class Hit:
     warnings: list[tuple[str, type[Warning]]]
 
 
-def cache_key(files: Sequence[Path]) -> str:
+def cache_key(files: Sequence[Path], *, quarantine: bool = True) -> str:
     """Identify the inputs and the code: file paths, sizes, mtimes and the package source."""
-    digest = hashlib.sha256(f"{__version__}|{_FORMAT}".encode())
+    digest = hashlib.sha256(f"{__version__}|{_FORMAT}|{quarantine}".encode())
     for path in files:
         stat = path.stat()
         digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())

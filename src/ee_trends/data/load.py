@@ -32,8 +32,7 @@ def read_feeds(
     first), or None for the resolution rule of :func:`ee_trends.data.resolve.resolve_source`.
     """
     if isinstance(source, Mapping):
-        check_feed(source, origin="feed dict")
-        return [("feed dict", dict(source))]
+        return [("feed dict", check_feed(dict(source), origin="feed dict"))]
     return read_files(source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir))
 
 
@@ -144,36 +143,45 @@ def load_all(
     """Both tables from one read of the source, and which files that was."""
     if isinstance(source, Mapping):
         return Loaded(*build_tables(read_feeds(source)), FilesRead.of([]))
-    files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
+    resolved = resolve_source(source, data_dir=data_dir)
+    files = source_files(resolved, data_dir=data_dir)
+    quarantine = resolved.kind != "file"  # the captures kept: never bricked by one value
     read = FilesRead.of(files)
     if files[0].parent.resolve() == SNAPSHOT_DIR.resolve():  # the live feed could not be fetched
         read = FilesRead(shipped_snapshot().to_text(), None)
     if not cache:
-        return Loaded(*build_tables(read_files(files)), read)
+        return Loaded(*build_tables(read_files(files), quarantine=quarantine), read)
     processed = find_data_dir(data_dir) / "processed"
-    key = cache_key(files)
+    key = cache_key(files, quarantine=quarantine)
     hit = read_cache(processed, key)
     if hit is None:
-        return Loaded(*_build_and_cache(files, processed, key)[0], read)
+        return Loaded(*_build_and_cache(files, processed, key, quarantine)[0], read)
     for message, category in hit.warnings:
         warnings.warn(message, category, stacklevel=3)
     return Loaded(*hit.tables, read)
 
 
-def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clean and check the tables from feeds (oldest first); several feeds are merged."""
+def build_tables(
+    feeds: list[tuple[str, dict[str, Any]]], *, quarantine: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean and check the tables from feeds (oldest first).
+
+    Several feeds, or the captures of a folder (``quarantine``), are merged:
+    a value breaking the rules is quarantined (:mod:`ee_trends.data.merge`).
+    A single feed file is read strictly: such a value is a FeedError.
+    """
     from ee_trends.data.schema import validate
 
-    if len(feeds) == 1:
+    if len(feeds) == 1 and not quarantine:
         label, feed = feeds[0]
         raw = rounds_frame(feed, origin=label)
     else:
         from ee_trends.data.merge import merge_captures
 
         raw = merge_captures(feeds)
-        label = f"{len(feeds)} captures"
+        label = feeds[-1][0] if len(feeds) == 1 else f"{len(feeds)} captures"
     draws, pool = clean_rounds(raw, origin=label)
-    validate(draws, pool)
+    validate(draws, pool, origin=label)
     return draws, pool
 
 
@@ -181,18 +189,21 @@ def build_cache(
     source: FeedLike = None, *, data_dir: str | os.PathLike | None = None
 ) -> list[Path]:
     """Build the processed cache now; return its files (a sound entry of the inputs is kept)."""
-    files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
-    return _build_and_cache(files, find_data_dir(data_dir) / "processed", cache_key(files))[1]
+    resolved = resolve_source(source, data_dir=data_dir)
+    files = source_files(resolved, data_dir=data_dir)
+    quarantine = resolved.kind != "file"
+    key = cache_key(files, quarantine=quarantine)
+    return _build_and_cache(files, find_data_dir(data_dir) / "processed", key, quarantine)[1]
 
 
 def _build_and_cache(
-    files: list[Path], processed: Path, key: str
+    files: list[Path], processed: Path, key: str, quarantine: bool
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[Path]]:
     """Build the tables, cache them under ``key`` (taken before the build) with the warnings
     raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tables = build_tables(read_files(files))
+        tables = build_tables(read_files(files), quarantine=quarantine)
     written = write_cache(processed, key, files, tables, caught)
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
