@@ -25,7 +25,6 @@ import io
 import json
 import os
 import shutil
-import time
 import uuid
 import warnings
 from collections.abc import Sequence
@@ -37,7 +36,7 @@ import pandas as pd
 
 from ee_trends import __version__
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
-from ee_trends.data.locking import folder_lock
+from ee_trends.data.locking import TEMP_SUFFIX, folder_lock, remove_dead_temps, temp_prefix
 from ee_trends.errors import (
     CacheWarning,
     CaptureWarning,
@@ -71,6 +70,7 @@ KEEP_ENTRIES = 4
 """Entries kept in ``processed/`` (the newest written); older ones are removed."""
 
 _ENTRY_PREFIX = "tables-"
+_TEMP_STEM = "tables"
 _FORMAT = 1
 
 
@@ -86,14 +86,34 @@ class Hit:
     warnings: list[tuple[str, type[Warning]]]
 
 
-def cache_key(files: Sequence[Path], *, quarantine: bool = True) -> str:
-    """Identify the inputs and the code: file paths, sizes, mtimes and the package source."""
+CODE: tuple[str, ...] = (
+    "data/feed.py",
+    "data/identity.py",
+    "data/parsers.py",
+    "data/merge.py",
+    "data/dates.py",
+    "data/clean.py",
+    "data/fixes.py",
+    "data/fields.py",
+    "data/schema.py",
+    "programs.py",
+)
+"""The modules (within the package) that make the tables: their source is in the cache key."""
+
+
+def cache_key(files: Sequence[Path], *, quarantine: bool = False) -> str:
+    """Identify the inputs and the code: each file's path and content (SHA-256), whether its
+    values are quarantined, and the source of the :data:`CODE` modules.
+
+    A feed file edited in place (same size and modification time) has another key.
+    """
     digest = hashlib.sha256(f"{__version__}|{_FORMAT}|{quarantine}".encode())
     for path in files:
-        stat = path.stat()
-        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.read_bytes())
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.update(f"{path.resolve()}|{content}".encode())
+    package = Path(__file__).parents[1]
+    for module in CODE:
+        digest.update((package / module).read_bytes())
     return digest.hexdigest()
 
 
@@ -126,17 +146,21 @@ def write_cache(
     files: Sequence[Path],
     tables: Tables,
     caught: Sequence[warnings.WarningMessage],
+    *,
+    strict: bool = False,
 ) -> list[Path]:
     """Write the entry of ``key`` whole, then publish it with one rename under the lock.
 
     An entry of ``key`` already published and sound is kept (another process
     built the same tables); a damaged one is replaced. Returns the files of
-    the entry; an unwritable folder only skips caching, with a CacheWarning.
+    the entry; an unwritable folder (a full disk) only skips caching, with a
+    CacheWarning, or with ``strict`` (``ee-trends build``) raises an OSError
+    naming the folder.
     """
     target = entry_path(processed, key)
     try:
         processed.mkdir(parents=True, exist_ok=True)
-        temp = processed / f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
+        temp = processed / f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}"
         try:
             _write_entry(temp, key, files, tables, caught)
             with folder_lock(processed):
@@ -150,9 +174,10 @@ def write_cache(
             if temp.exists():
                 shutil.rmtree(temp, ignore_errors=True)
     except OSError as err:
-        warnings.warn(
-            f"processed cache not written to {processed}: {err}", CacheWarning, stacklevel=3
-        )
+        message = f"processed cache not written to {processed}: {err.strerror or err}"
+        if strict:
+            raise OSError(message) from err
+        warnings.warn(message, CacheWarning, stacklevel=3)
         return []
     return _entry_files(target)
 
@@ -272,7 +297,7 @@ def _entry_files(folder: Path) -> list[Path]:
 
 def _remove(folder: Path) -> None:
     """Take an entry away with one rename, then delete it (readers of it see a miss)."""
-    trash = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}.tmp")
+    trash = folder.with_name(f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}")
     os.rename(folder, trash)
     shutil.rmtree(trash, ignore_errors=True)
 
@@ -280,14 +305,9 @@ def _remove(folder: Path) -> None:
 def _prune(processed: Path, *, keep: Path) -> None:
     """Remove all but the :data:`KEEP_ENTRIES` newest entries (never ``keep``).
 
-    Temporary folders older than an hour (left by a process that died while
-    writing) go too.
+    Temporary folders left by a process that died while writing go too.
     """
-    stale = time.time() - 3600
-    for temp in processed.glob(f".{_ENTRY_PREFIX}*.tmp"):
-        with contextlib.suppress(OSError):
-            if temp.stat().st_mtime < stale:
-                shutil.rmtree(temp)
+    remove_dead_temps(processed, _TEMP_STEM)
     entries = sorted(
         (p for p in processed.glob(f"{_ENTRY_PREFIX}*") if p.is_dir() and p != keep),
         key=lambda p: p.stat().st_mtime_ns,

@@ -253,8 +253,7 @@ def _pool_counts(
     if partial:
         warnings.warn(
             "pool distribution with its total but ranges blank or 0, taken as not published, "
-            "in rounds "
-            + "; ".join(partial),
+            "in rounds " + "; ".join(partial),
             PoolCheckWarning,
             stacklevel=3,
         )

@@ -45,15 +45,17 @@ from typing import Any
 
 from ee_trends import __version__
 from ee_trends.data import resolve
-from ee_trends.data.captures import capture_name, list_captures, provenance_path
+from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
 from ee_trends.data.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
 from ee_trends.data.identity import canonical_id, check_overlap
 from ee_trends.data.load import build_tables
-from ee_trends.data.locking import folder_lock
+from ee_trends.data.locking import TEMP_SUFFIX, folder_lock, remove_dead_temps, temp_prefix
 from ee_trends.errors import FeedError, UnreadableValueWarning
 
 logger = logging.getLogger(__name__)
 
+TEMP_STEM = "ee_trends"
+"""Temporary files in ``raw/``: ``.ee_trends.<pid>.<random>.tmp`` (removed once the writer died)."""
 _CHUNK = 64 * 1024
 _MAX_RETRY_AFTER = 60.0
 _USER_AGENT = f"ee_trends/{__version__} (Python urllib; Express Entry rounds research)"
@@ -232,10 +234,12 @@ def fetch_capture(
     result = partial(FetchResult, source=origin, rounds=rounds, sha256=digest, size=len(data))
     # The comparison with the newest capture and the write, as one step among fetches.
     with folder_lock(raw):
+        remove_dead_temps(raw, TEMP_STEM)
         kept = list_captures(raw)
         previous: tuple[str, dict[str, Any]] | None = None
         if kept:
             newest = kept[-1]
+            _complete_provenance(newest, max_bytes=max_bytes)
             unchanged, previous = _compare_with_newest(
                 newest, digest, feed, origin=origin, force=force, max_bytes=max_bytes
             )
@@ -597,9 +601,40 @@ def _keep(raw: Path, payload: bytes, provenance: dict[str, Any], captured_at: da
     return target
 
 
+def _complete_provenance(capture: Path, *, max_bytes: int) -> None:
+    """Write the provenance of a capture kept without one (its fetch was interrupted between
+    the two files): its name's time, sha256, size and rounds; its source is unknown."""
+    if provenance_path(capture).exists():
+        return
+    try:
+        data, _ = gunzip(read_limited(capture, max_bytes), max_bytes=max_bytes, origin=str(capture))
+        rounds = len(decode_feed(data, origin=str(capture), max_bytes=max_bytes)["rounds"])
+    except (FeedError, OSError):
+        return  # not a feed: the comparison with it says so
+    when = capture_time(capture)
+    record = {
+        "capture": capture.name,
+        "source": None,
+        "captured_at": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size_bytes": len(data),
+        "rounds": rounds,
+        "completed": "written by a later fetch: the fetch that kept this capture was "
+        "interrupted before its provenance; source unknown, time from the file name",
+        "ee_trends_version": __version__,
+    }
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    temp = _write_temp(capture.parent, text.encode("utf-8"))
+    try:
+        _link_new(temp, provenance_path(capture))
+    finally:
+        temp.unlink(missing_ok=True)
+    logger.info("completed the provenance of %s", capture.name)
+
+
 def _write_temp(folder: Path, data: bytes) -> Path:
     """Write ``data`` to a new hidden temporary file in ``folder``, on disk."""
-    fd, name = tempfile.mkstemp(prefix=".ee_trends-", suffix=".tmp", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(TEMP_STEM), suffix=TEMP_SUFFIX, dir=folder)
     try:
         os.chmod(name, 0o644)  # mkstemp makes it private; captures are for reading
         with os.fdopen(fd, "wb") as handle:

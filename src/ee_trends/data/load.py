@@ -188,23 +188,27 @@ def build_tables(
 def build_cache(
     source: FeedLike = None, *, data_dir: str | os.PathLike | None = None
 ) -> list[Path]:
-    """Build the processed cache now; return its files (a sound entry of the inputs is kept)."""
+    """Build the processed cache now; return its files (a sound entry of the inputs is kept).
+
+    A cache that cannot be written (a full disk, no permission) is an OSError.
+    """
     resolved = resolve_source(source, data_dir=data_dir)
     files = source_files(resolved, data_dir=data_dir)
     quarantine = resolved.kind != "file"
     key = cache_key(files, quarantine=quarantine)
-    return _build_and_cache(files, find_data_dir(data_dir) / "processed", key, quarantine)[1]
+    processed = find_data_dir(data_dir) / "processed"
+    return _build_and_cache(files, processed, key, quarantine, strict=True)[1]
 
 
 def _build_and_cache(
-    files: list[Path], processed: Path, key: str, quarantine: bool
+    files: list[Path], processed: Path, key: str, quarantine: bool, *, strict: bool = False
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[Path]]:
     """Build the tables, cache them under ``key`` (taken before the build) with the warnings
     raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tables = build_tables(read_files(files), quarantine=quarantine)
-    written = write_cache(processed, key, files, tables, caught)
+    written = write_cache(processed, key, files, tables, caught, strict=strict)
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return tables, written

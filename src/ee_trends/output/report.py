@@ -24,7 +24,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -90,6 +90,9 @@ def write_report(
     started = time.perf_counter()
     data = load_all(source, data_dir=data_dir)
     _say(progress, f"report: {len(data.draws)} rounds from {data.read.to_text()}")
+    data, left_out = _complete_rounds(data)
+    if left_out:
+        _say(progress, f"report: left out of the report, values quarantined: {left_out}")
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     temp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
@@ -124,6 +127,22 @@ def write_report(
     seconds = time.perf_counter() - started
     _say(progress, f"report: wrote {out / 'index.html'} in {seconds:.1f} s")
     return out / "index.html"
+
+
+QUARANTINABLE = ("draw_number", "invitations", "crs_cutoff", "drawn_at")
+"""Columns missing only where the loader quarantined a value (see ``quarantined``)."""
+
+
+def _complete_rounds(data: Loaded) -> tuple[Loaded, str]:
+    """The rounds with every :data:`QUARANTINABLE` value, and the others named for people."""
+    missing = data.draws[list(QUARANTINABLE)].isna().any(axis=1)
+    if not missing.any():
+        return data, ""
+    gone = data.draws[missing]
+    named = "; ".join(f"#{row.draw_id} ({row.quarantined} missing)" for row in gone.itertuples())
+    draws = data.draws[~missing].reset_index(drop=True)
+    pool = data.pool[data.pool["draw_id"].isin(draws["draw_id"])].reset_index(drop=True)
+    return replace(data, draws=draws, pool=pool), named
 
 
 def _say(progress: TextIO, text: str) -> None:
