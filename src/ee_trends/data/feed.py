@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -237,7 +237,13 @@ def _whole_number(value: Any) -> bool:
 
 def read_files(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
     """Read and check feed files, each labelled with its file name."""
-    return [(path.name, read_feed_file(path)) for path in files]
+    return list(iter_files(files))
+
+
+def iter_files(files: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Read and check feed files one at a time, each labelled with its file name."""
+    for path in files:
+        yield path.name, read_feed_file(path)
 
 
 def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ee_trends.errors import FeedError
 
@@ -23,6 +24,7 @@ MIN_OVERLAP = 0.5
 """Least share of rounds two captures must share by id, of the smaller of the two, to be merged."""
 
 
+@lru_cache(maxsize=65536)
 def canonical_id(text: str) -> str:
     """The canonical id of a round: ``"0384"`` is ``"384"``, ``"91A"`` is ``"91a"``.
 

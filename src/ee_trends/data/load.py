@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pandas as pd
 from ee_trends.data.cache import cache_key, read_cache, write_cache
 from ee_trends.data.captures import FilesRead
 from ee_trends.data.clean import clean_rounds
-from ee_trends.data.feed import check_feed, read_files, rounds_frame
+from ee_trends.data.feed import check_feed, iter_files, read_files, rounds_frame
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, column_table
 from ee_trends.data.resolve import find_data_dir, resolve_source, source_files
 from ee_trends.data.snapshot import SNAPSHOT_DIR, shipped_snapshot
@@ -150,7 +151,7 @@ def load_all(
     if files[0].parent.resolve() == SNAPSHOT_DIR.resolve():  # the live feed could not be fetched
         read = FilesRead(shipped_snapshot().to_text(), None)
     if not cache:
-        return Loaded(*build_tables(read_files(files), quarantine=quarantine), read)
+        return Loaded(*build_tables(iter_files(files), quarantine=quarantine), read)
     processed = find_data_dir(data_dir) / "processed"
     key = cache_key(files, quarantine=quarantine)
     hit = read_cache(processed, key)
@@ -162,7 +163,7 @@ def load_all(
 
 
 def build_tables(
-    feeds: list[tuple[str, dict[str, Any]]], *, quarantine: bool = False
+    feeds: Iterable[tuple[str, dict[str, Any]]], *, quarantine: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean and check the tables from feeds (oldest first).
 
@@ -172,14 +173,24 @@ def build_tables(
     """
     from ee_trends.data.schema import validate
 
-    if len(feeds) == 1 and not quarantine:
-        label, feed = feeds[0]
+    feeds = iter(feeds)
+    first = next(feeds)
+    second = next(feeds, None)
+    if second is None and not quarantine:
+        label, feed = first
         raw = rounds_frame(feed, origin=label)
     else:
         from ee_trends.data.merge import merge_captures
 
-        raw = merge_captures(feeds)
-        label = feeds[-1][0] if len(feeds) == 1 else f"{len(feeds)} captures"
+        labels: list[str] = []
+
+        def counted() -> Iterator[tuple[str, dict[str, Any]]]:
+            for item in itertools.chain([first], [] if second is None else [second], feeds):
+                labels.append(item[0])
+                yield item
+
+        raw = merge_captures(counted())
+        label = labels[0] if len(labels) == 1 else f"{len(labels)} captures"
     draws, pool = clean_rounds(raw, origin=label)
     validate(draws, pool, origin=label)
     return draws, pool
@@ -207,7 +218,7 @@ def _build_and_cache(
     raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tables = build_tables(read_files(files), quarantine=quarantine)
+        tables = build_tables(iter_files(files), quarantine=quarantine)
     written = write_cache(processed, key, files, tables, caught, strict=strict)
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)

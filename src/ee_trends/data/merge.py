@@ -27,7 +27,7 @@ raw strings, so a value only blanked by a later capture is not lost:
 - rounds are matched by their canonical id
   (:func:`~ee_trends.data.identity.canonical_id`: ``"0384"`` is ``"384"``); a
   capture holding under half of the previous capture's rounds by id is left
-  out, with a :class:`~ee_trends.errors.CaptureWarning` (:func:`same_rounds`);
+  out, with a :class:`~ee_trends.errors.CaptureWarning` (:func:`_distinct_versions`);
 - a round missing from newer captures is kept from the newest capture that
   had it, with ``recovered_fields`` ``"*"`` (the whole round),
   ``recovered_from`` that capture, and a :class:`DroppedRoundWarning`.
@@ -41,7 +41,7 @@ cleaning step reads it (all zeros: no distribution published).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -106,8 +106,10 @@ def value_errors(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index, columns=list(ROUND_FIELDS))
 
 
-def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+def merge_captures(feeds: Iterable[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     """Merge captures (oldest first, each ``(label, feed)``) into one raw frame of strings.
+
+    ``feeds`` may be an iterator: the captures are read one at a time.
 
     Returns
     -------
@@ -123,11 +125,10 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     DroppedRoundWarning
         Rounds missing from newer captures, kept from the newest that had them.
     """
-    if not feeds:
+    labels_seen, stacked = _distinct_versions(feeds)
+    if not labels_seen:
         raise ValueError("merge_captures needs at least one capture")
-    feeds = same_rounds(feeds)
-    labels = np.array([label for label, _ in feeds], dtype=object)
-    stacked = stack_captures(feeds)
+    labels = np.array(labels_seen, dtype=object)
     fields = list(ROUND_FIELDS)
     errors = value_errors(stacked)
     blank = blank_mask(stacked) | errors.notna()
@@ -156,7 +157,7 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
 
     own = newest["capture"].to_numpy()[:, None]
     recovered = (source.to_numpy() >= 0) & (source.to_numpy() != own)
-    dropped = newest["capture"].to_numpy() < len(feeds) - 1
+    dropped = newest["capture"].to_numpy() < len(labels) - 1
     merged["recovered_fields"] = _recovered_fields(recovered, dropped)
     merged["recovered_from"] = _recovered_from(recovered, source.to_numpy(), newest, labels)
     flagged = (broken.notna() | missing).to_numpy(dtype=bool)
@@ -176,31 +177,57 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
             stacklevel=2,
         )
     # Rounds in the order of the newest capture holding them (newest round first).
-    order = np.lexsort((newest["row"].to_numpy(), -newest["capture"].to_numpy()))
+    order = np.lexsort((newest["position"].to_numpy(), -newest["capture"].to_numpy()))
     return merged.iloc[order].reset_index(drop=True)
 
 
-def same_rounds(
-    feeds: Sequence[tuple[str, dict[str, Any]]],
-) -> list[tuple[str, dict[str, Any]]]:
-    """The captures that hold, by id, most rounds of the capture kept before them.
+def _distinct_versions(
+    feeds: Iterable[tuple[str, dict[str, Any]]],
+) -> tuple[list[str], pd.DataFrame]:
+    """The labels of the captures merged, and each distinct version of each round, read one
+    capture at a time (years of captures never sit in memory at once).
 
-    A capture that does not (:func:`~ee_trends.data.identity.check_overlap`) is
-    left out with a :class:`~ee_trends.errors.CaptureWarning` naming it: merged,
-    it would put its rounds beside the same rounds under other ids.
+    A round published as in the capture before (the usual case) is not
+    stacked again: its version only moves to the later capture, so
+    ``capture`` is the newest capture of each run of equal versions and
+    ``position`` its place in that capture. The frame has the columns of
+    :func:`stack_captures` plus ``position``.
+
+    A capture holding, by id, under half of the rounds of the capture kept
+    before it (:func:`~ee_trends.data.identity.check_overlap`) is left out
+    with a :class:`~ee_trends.errors.CaptureWarning` naming it: merged, it
+    would put its rounds beside the same rounds under other ids.
     """
-    kept: list[tuple[str, dict[str, Any]]] = []
-    previous: set[str] = set()
+    labels: list[str] = []
+    records: list[dict[str, Any]] = []
+    captures: list[int] = []
+    positions: list[int] = []
+    latest: dict[str, int] = {}  # round -> row of its newest version
+    previous: list[str] = []
     for label, feed in feeds:
-        ids = {canonical_id(record["drawNumber"]) for record in feed["rounds"]}
+        ids = [canonical_id(record["drawNumber"]) for record in feed["rounds"]]
         try:
-            check_overlap(ids, previous, origin=label, previous_name=kept[-1][0] if kept else "")
+            check_overlap(ids, previous, origin=label, previous_name=labels[-1] if labels else "")
         except FeedError as err:
-            warnings.warn(f"{err}; that capture is not used", CaptureWarning, stacklevel=3)
+            warnings.warn(f"{err}; that capture is not used", CaptureWarning, stacklevel=4)
             continue
-        kept.append((label, feed))
+        capture = len(labels)
+        labels.append(label)
         previous = ids
-    return kept
+        for position, (draw_id, record) in enumerate(zip(ids, feed["rounds"], strict=True)):
+            row = latest.get(draw_id)
+            if row is not None and records[row] == record:
+                captures[row], positions[row] = capture, position
+                continue
+            latest[draw_id] = len(records)
+            records.append(record)
+            captures.append(capture)
+            positions.append(position)
+    frame = pd.DataFrame.from_records(records, columns=list(ROUND_FIELDS)).astype("string")
+    frame["draw_id"] = frame["drawNumber"].map(canonical_id, na_action="ignore")
+    frame["capture"] = np.asarray(captures, dtype=np.int64)
+    frame["position"] = np.asarray(positions, dtype=np.int64)
+    return labels, frame
 
 
 def _required_blank(merged: pd.DataFrame) -> pd.DataFrame:
