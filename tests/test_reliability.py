@@ -338,3 +338,25 @@ def test_a_feed_file_edited_in_place_is_not_served_from_the_cache(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert load_draws(feed, data_dir=tmp_path)["crs_cutoff"].tolist() == [529, 528]
+
+
+# ---------------------------------------------------------------- years of captures
+
+
+def test_a_new_capture_is_merged_onto_the_captures_seen_before(tmp_path, monkeypatch):
+    from ee_trends.data import feed as feed_module
+
+    raw = tmp_path / "raw"
+    keep_capture(raw, OLD, *rounds("301", "300"))
+    keep_capture(raw, "ee_rounds_123_en_20250201T000000Z.json.gz", *rounds("302", "301", "300"))
+    load_draws(raw, data_dir=tmp_path)
+    keep_capture(raw, NEW, *rounds("303", "302", "301", "300", drawCRS="n/a"))
+    read = []
+    original = feed_module.read_feed_file
+    monkeypatch.setattr(feed_module, "read_feed_file", lambda p: read.append(p.name) or original(p))
+    with pytest.warns(UnreadableValueWarning, match=f"{NEW}: round 303"):
+        incremental = load_draws(raw, data_dir=tmp_path)
+    assert read == [NEW]
+    with pytest.warns(UnreadableValueWarning, match=f"{NEW}: round 303"):
+        pd.testing.assert_frame_equal(incremental, load_draws(raw, cache=False))
+    assert incremental["draw_id"].tolist() == ["300", "301", "302", "303"]

@@ -15,6 +15,11 @@ rebuilt with a :class:`~ee_trends.errors.CacheWarning`, never served. The
 warnings raised while the tables were built are repeated on a cache hit;
 their classes come from an allow-list (:data:`WARNING_CLASSES`), never
 imported by name.
+
+Beside the entries, ``versions-<folder>/`` keeps the merged versions of the
+rounds of a folder of captures (:class:`~ee_trends.data.merge.Versions`) and
+the files (name, SHA-256) they cover: when a new capture is kept, loading
+reads only it and merges it onto them (:func:`read_versions`).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import pandas as pd
 from ee_trends import __version__
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
 from ee_trends.data.locking import TEMP_SUFFIX, folder_lock, remove_dead_temps, temp_prefix
+from ee_trends.data.merge import Versions
 from ee_trends.errors import (
     CacheWarning,
     CaptureWarning,
@@ -107,13 +113,9 @@ def cache_key(files: Sequence[Path], *, quarantine: bool = False) -> str:
 
     A feed file edited in place (same size and modification time) has another key.
     """
-    digest = hashlib.sha256(f"{__version__}|{_FORMAT}|{quarantine}".encode())
-    for path in files:
-        content = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(f"{_code_digest()}|{quarantine}".encode())
+    for path, (_, content) in zip(files, file_digests(files), strict=True):
         digest.update(f"{path.resolve()}|{content}".encode())
-    package = Path(__file__).parents[1]
-    for module in CODE:
-        digest.update((package / module).read_bytes())
     return digest.hexdigest()
 
 
@@ -316,3 +318,82 @@ def _prune(processed: Path, *, keep: Path) -> None:
     for old in entries[KEEP_ENTRIES - 1 :]:
         with contextlib.suppress(OSError):
             _remove(old)
+
+
+# ---------------------------------------------------------------- the merge of years of captures
+
+_VERSIONS_PREFIX = "versions-"
+
+
+def file_digests(files: Sequence[Path]) -> list[list[str]]:
+    """``[name, sha256 of the content]`` of each file, in order."""
+    return [[path.name, hashlib.sha256(path.read_bytes()).hexdigest()] for path in files]
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256(f"{__version__}|{_FORMAT}".encode())
+    package = Path(__file__).parents[1]
+    for module in CODE:
+        digest.update((package / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _versions_path(processed: Path, folder: Path) -> Path:
+    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return processed / f"{_VERSIONS_PREFIX}{name}"
+
+
+def read_versions(
+    processed: Path, folder: Path, digests: list[list[str]]
+) -> tuple[Versions | None, int]:
+    """The merged versions of the captures of ``folder`` seen before, and how many files
+    they cover: the longest kept run of ``digests`` from the first (None, 0 when none).
+
+    A damaged or stale state is a miss (a state is a speed-up, never the truth).
+    """
+    path = _versions_path(processed, folder)
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+        seen = manifest["files"]
+        if manifest["code"] != _code_digest() or seen != digests[: len(seen)]:
+            return None, 0
+        data = (path / "versions.parquet").read_bytes()
+        if hashlib.sha256(data).hexdigest() != manifest["sha256"]:
+            return None, 0
+        frame = pd.read_parquet(io.BytesIO(data))
+        return Versions(list(manifest["labels"]), frame, list(manifest["warnings"])), len(seen)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, 0
+
+
+def write_versions(
+    processed: Path, folder: Path, digests: list[list[str]], versions: Versions
+) -> None:
+    """Keep the merged versions of ``digests``' files whole (a temporary folder, one rename);
+    a folder that cannot be written only skips it."""
+    target = _versions_path(processed, folder)
+    temp = processed / f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    try:
+        processed.mkdir(parents=True, exist_ok=True)
+        temp.mkdir()
+        buffer = io.BytesIO()
+        versions.frame.to_parquet(buffer)
+        data = buffer.getvalue()
+        (temp / "versions.parquet").write_bytes(data)
+        manifest = {
+            "code": _code_digest(),
+            "files": digests,
+            "labels": versions.labels,
+            "warnings": versions.warnings,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        (temp / "manifest.json").write_text(json.dumps(manifest))
+        with folder_lock(processed):
+            if target.is_dir():
+                _remove(target)
+            os.rename(temp, target)
+    except OSError:
+        pass
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import operator
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,10 @@ def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
     rounds = feed["rounds"]
     if not isinstance(rounds, list) or not rounds:
         raise FeedError(f"{origin}: 'rounds' is empty or not a list")
+    if all(map(_plain, rounds)):  # the usual feed, checked in C; else named below
+        ids = [canonical_id(record["drawNumber"]) for record in rounds]
+        if len(set(ids)) == len(ids):
+            return feed
     seen: set[str] = set()
     checked = []
     for position, record in enumerate(rounds):
@@ -226,6 +231,19 @@ def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
         seen.add(draw_id)
         checked.append(record)
     return {**feed, "rounds": checked}
+
+
+round_values = operator.itemgetter(*ROUND_FIELDS)
+"""The values of :data:`ROUND_FIELDS` of a round, as a tuple."""
+_STRINGS = {str}
+
+
+def _plain(record: Any) -> bool:
+    """A round (a dict) with every field of :data:`ROUND_FIELDS`, all strings."""
+    try:
+        return type(record) is dict and set(map(type, round_values(record))) == _STRINGS
+    except KeyError:
+        return False
 
 
 def _whole_number(value: Any) -> bool:

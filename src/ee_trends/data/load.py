@@ -12,13 +12,22 @@ from typing import Any
 
 import pandas as pd
 
-from ee_trends.data.cache import cache_key, read_cache, write_cache
+from ee_trends.data.cache import (
+    cache_key,
+    file_digests,
+    read_cache,
+    read_versions,
+    write_cache,
+    write_versions,
+)
 from ee_trends.data.captures import FilesRead
 from ee_trends.data.clean import clean_rounds
 from ee_trends.data.feed import check_feed, iter_files, read_files, rounds_frame
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, column_table
+from ee_trends.data.merge import Versions, distinct_versions, merge_captures
 from ee_trends.data.resolve import find_data_dir, resolve_source, source_files
 from ee_trends.data.snapshot import SNAPSHOT_DIR, shipped_snapshot
+from ee_trends.errors import CaptureWarning
 
 FeedLike = str | os.PathLike | Mapping[str, Any] | None
 
@@ -163,16 +172,26 @@ def load_all(
 
 
 def build_tables(
-    feeds: Iterable[tuple[str, dict[str, Any]]], *, quarantine: bool = False
+    feeds: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    quarantine: bool = False,
+    versions: Versions | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean and check the tables from feeds (oldest first).
 
     Several feeds, or the captures of a folder (``quarantine``), are merged:
     a value breaking the rules is quarantined (:mod:`ee_trends.data.merge`).
-    A single feed file is read strictly: such a value is a FeedError.
+    A single feed file is read strictly: such a value is a FeedError. With
+    ``versions`` (all the captures, merged) ``feeds`` are not read.
     """
     from ee_trends.data.schema import validate
 
+    if versions is not None:
+        label = versions.labels[0] if len(versions.labels) == 1 else None
+        label = label or f"{len(versions.labels)} captures"
+        draws, pool = clean_rounds(merge_captures([], versions=versions), origin=label)
+        validate(draws, pool, origin=label)
+        return draws, pool
     feeds = iter(feeds)
     first = next(feeds)
     second = next(feeds, None)
@@ -180,8 +199,6 @@ def build_tables(
         label, feed = first
         raw = rounds_frame(feed, origin=label)
     else:
-        from ee_trends.data.merge import merge_captures
-
         labels: list[str] = []
 
         def counted() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -211,6 +228,20 @@ def build_cache(
     return _build_and_cache(files, processed, key, quarantine, strict=True)[1]
 
 
+def _merged_versions(files: list[Path], processed: Path) -> Versions:
+    """The versions of the rounds of the captures ``files``: those seen before read from
+    ``processed``, the new captures merged onto them, and the result kept there."""
+    digests = file_digests(files)
+    start, done = read_versions(processed, files[0].parent, digests)
+    if start is not None:
+        for message in start.warnings:
+            warnings.warn(message, CaptureWarning, stacklevel=4)
+    versions = distinct_versions(iter_files(files[done:]), start=start)
+    if done < len(files):
+        write_versions(processed, files[0].parent, digests, versions)
+    return versions
+
+
 def _build_and_cache(
     files: list[Path], processed: Path, key: str, quarantine: bool, *, strict: bool = False
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[Path]]:
@@ -218,7 +249,10 @@ def _build_and_cache(
     raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tables = build_tables(iter_files(files), quarantine=quarantine)
+        if quarantine:
+            tables = build_tables([], versions=_merged_versions(files, processed))
+        else:
+            tables = build_tables(iter_files(files))
     written = write_cache(processed, key, files, tables, caught, strict=strict)
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)

@@ -27,7 +27,7 @@ raw strings, so a value only blanked by a later capture is not lost:
 - rounds are matched by their canonical id
   (:func:`~ee_trends.data.identity.canonical_id`: ``"0384"`` is ``"384"``); a
   capture holding under half of the previous capture's rounds by id is left
-  out, with a :class:`~ee_trends.errors.CaptureWarning` (:func:`_distinct_versions`);
+  out, with a :class:`~ee_trends.errors.CaptureWarning` (:func:`distinct_versions`);
 - a round missing from newer captures is kept from the newest capture that
   had it, with ``recovered_fields`` ``"*"`` (the whole round),
   ``recovered_from`` that capture, and a :class:`DroppedRoundWarning`.
@@ -42,12 +42,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ee_trends.data.feed import POOL_COUNT_FIELDS, REQUIRED_FIELDS, ROUND_FIELDS
+from ee_trends.data.feed import POOL_COUNT_FIELDS, REQUIRED_FIELDS, ROUND_FIELDS, round_values
 from ee_trends.data.identity import canonical_id, check_overlap
 from ee_trends.data.parsers import FIELD_PARSERS, value_error
 from ee_trends.errors import (
@@ -106,10 +107,14 @@ def value_errors(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index, columns=list(ROUND_FIELDS))
 
 
-def merge_captures(feeds: Iterable[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+def merge_captures(
+    feeds: Iterable[tuple[str, dict[str, Any]]], *, versions: Versions | None = None
+) -> pd.DataFrame:
     """Merge captures (oldest first, each ``(label, feed)``) into one raw frame of strings.
 
-    ``feeds`` may be an iterator: the captures are read one at a time.
+    ``feeds`` may be an iterator: the captures are read one at a time. With
+    ``versions`` (of the captures before ``feeds``, :func:`distinct_versions`),
+    only ``feeds`` are read and merged onto them.
 
     Returns
     -------
@@ -125,7 +130,8 @@ def merge_captures(feeds: Iterable[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     DroppedRoundWarning
         Rounds missing from newer captures, kept from the newest that had them.
     """
-    labels_seen, stacked = _distinct_versions(feeds)
+    versions = distinct_versions(feeds, start=versions)
+    labels_seen, stacked = versions.labels, versions.frame
     if not labels_seen:
         raise ValueError("merge_captures needs at least one capture")
     labels = np.array(labels_seen, dtype=object)
@@ -181,53 +187,78 @@ def merge_captures(feeds: Iterable[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     return merged.iloc[order].reset_index(drop=True)
 
 
-def _distinct_versions(
-    feeds: Iterable[tuple[str, dict[str, Any]]],
-) -> tuple[list[str], pd.DataFrame]:
-    """The labels of the captures merged, and each distinct version of each round, read one
-    capture at a time (years of captures never sit in memory at once).
+@dataclass(frozen=True)
+class Versions:
+    """The distinct versions of the rounds of the captures merged so far.
+
+    ``labels`` are the captures merged (oldest first); ``frame`` has the columns
+    of :func:`stack_captures` plus ``position``; ``warnings`` the messages of
+    the captures left out.
+    """
+
+    labels: list[str]
+    frame: pd.DataFrame
+    warnings: list[str]
+
+
+def distinct_versions(
+    feeds: Iterable[tuple[str, dict[str, Any]]], *, start: Versions | None = None
+) -> Versions:
+    """Each distinct version of each round, reading one capture at a time (years of
+    captures never sit in memory at once), onto the versions ``start`` when given.
 
     A round published as in the capture before (the usual case) is not
     stacked again: its version only moves to the later capture, so
     ``capture`` is the newest capture of each run of equal versions and
-    ``position`` its place in that capture. The frame has the columns of
-    :func:`stack_captures` plus ``position``.
+    ``position`` its place in that capture.
 
     A capture holding, by id, under half of the rounds of the capture kept
     before it (:func:`~ee_trends.data.identity.check_overlap`) is left out
     with a :class:`~ee_trends.errors.CaptureWarning` naming it: merged, it
     would put its rounds beside the same rounds under other ids.
     """
-    labels: list[str] = []
-    records: list[dict[str, Any]] = []
+    labels: list[str] = [] if start is None else list(start.labels)
+    left_out: list[str] = [] if start is None else list(start.warnings)
+    records: list[tuple[str, ...]] = []
     captures: list[int] = []
     positions: list[int] = []
-    latest: dict[str, int] = {}  # round -> row of its newest version
-    previous: list[str] = []
+    if start is not None:
+        records = list(start.frame[list(ROUND_FIELDS)].itertuples(index=False, name=None))
+        captures = start.frame["capture"].tolist()
+        positions = start.frame["position"].tolist()
+    ids_of = [canonical_id(record[0]) for record in records]
+    latest = {draw_id: row for row, draw_id in enumerate(ids_of)}  # round -> newest version
+    last = len(labels) - 1
+    previous = [
+        draw_id for draw_id, capture in zip(ids_of, captures, strict=True) if capture == last
+    ]
     for label, feed in feeds:
         ids = [canonical_id(record["drawNumber"]) for record in feed["rounds"]]
         try:
             check_overlap(ids, previous, origin=label, previous_name=labels[-1] if labels else "")
         except FeedError as err:
-            warnings.warn(f"{err}; that capture is not used", CaptureWarning, stacklevel=4)
+            message = f"{err}; that capture is not used"
+            warnings.warn(message, CaptureWarning, stacklevel=4)
+            left_out.append(message)
             continue
         capture = len(labels)
         labels.append(label)
         previous = ids
         for position, (draw_id, record) in enumerate(zip(ids, feed["rounds"], strict=True)):
+            values = round_values(record)
             row = latest.get(draw_id)
-            if row is not None and records[row] == record:
+            if row is not None and records[row] == values:
                 captures[row], positions[row] = capture, position
                 continue
             latest[draw_id] = len(records)
-            records.append(record)
+            records.append(values)
             captures.append(capture)
             positions.append(position)
     frame = pd.DataFrame.from_records(records, columns=list(ROUND_FIELDS)).astype("string")
     frame["draw_id"] = frame["drawNumber"].map(canonical_id, na_action="ignore")
     frame["capture"] = np.asarray(captures, dtype=np.int64)
     frame["position"] = np.asarray(positions, dtype=np.int64)
-    return labels, frame
+    return Versions(labels, frame, left_out)
 
 
 def _required_blank(merged: pd.DataFrame) -> pd.DataFrame:
