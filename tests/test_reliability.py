@@ -80,7 +80,9 @@ def test_a_zero_padded_capture_does_not_double_the_table(tmp_path):
     for record in padded:
         record["drawNumber"] = record["drawNumber"].zfill(4)
     keep_capture(raw, NEW, *padded)
-    draws = load_draws(raw, cache=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        draws = load_draws(raw, cache=False)
     assert draws["draw_id"].tolist() == ["89", "90", "91a", "92"]
     assert draws["invitations"].sum() == 4 * 1499
 

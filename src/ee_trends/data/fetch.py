@@ -343,12 +343,17 @@ def _compare_with_newest(
             f"newest capture kept ({newest.name}); not kept. Use --force (force=True) "
             "to keep it anyway"
         )
-    check_overlap(
-        (canonical_id(record["drawNumber"]) for record in feed["rounds"]),
-        (canonical_id(record["drawNumber"]) for record in previous["rounds"]),
-        origin=origin,
-        previous_name=f"the newest capture kept ({newest.name})",
-    )
+    try:
+        check_overlap(
+            (canonical_id(record["drawNumber"]) for record in feed["rounds"]),
+            (canonical_id(record["drawNumber"]) for record in previous["rounds"]),
+            origin=origin,
+            previous_name=f"the newest capture kept ({newest.name})",
+        )
+    except FeedError as err:
+        raise FeedError(
+            f"{err}; not kept, even with --force: merged, every round would be there twice"
+        ) from None
     return False, (newest.name, previous)
 
 

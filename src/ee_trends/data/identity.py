@@ -59,6 +59,6 @@ def check_overlap(
     if shared < MIN_OVERLAP * min(len(ids), len(previous)):
         raise FeedError(
             f"{origin}: only {shared} of the {len(previous)} rounds of {previous_name} are in "
-            "it by round number (drawNumber): not the same rounds, not merged. If IRCC "
-            "renumbered its rounds, move the older captures out of raw/"
+            "it by round number (drawNumber): not the same rounds (if IRCC renumbered its "
+            "rounds, move the older captures out of raw/)"
         )

@@ -135,8 +135,8 @@ def parse_timestamp(text: str, reference: date | None = None) -> tuple[datetime,
 
 
 def parse_draw_number(text: str) -> int:
-    """The number of a round: ``"384"`` is 384, ``"91a"`` is 91."""
-    digits = text.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
+    """The number of a round: ``"384"`` is 384, ``"91a"`` and ``"91A"`` are 91."""
+    digits = text.strip().lower().rstrip("abcdefghijklmnopqrstuvwxyz")
     if not digits.isascii() or not digits.isdigit():
         raise ValueError(f"not a round number: {text!r}")
     return parse_count(digits)
