@@ -267,22 +267,6 @@ def test_the_next_fetch_completes_a_capture_left_without_provenance(tmp_path):
     assert not dead.exists() and live.exists()
 
 
-def test_a_report_killed_between_its_renames_is_put_back(tmp_path):
-    out = tmp_path / "reports"
-    feed = make_feed(*rounds("301", "300"))
-    write_report(out, source=feed, sections=(sections.now_section,), progress=io.StringIO())
-    (out / "mine.txt").write_text("the user's")
-    old = tmp_path / f".reports.{dead_pid()}.xyz.old"
-    os.replace(out, old)  # killed after the first rename
-    temp = tmp_path / f".reports.{dead_pid()}.xyz.tmp"
-    temp.mkdir()
-    progress = io.StringIO()
-    write_report(out, source=feed, sections=(sections.now_section,), progress=progress)
-    assert "put back the previous report" in progress.getvalue()
-    assert (out / "mine.txt").read_text() == "the user's" and (out / MARKER).is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
-
-
 @pytest.mark.parametrize("where", ["empty", "dot"])
 def test_an_existing_empty_folder_or_dot_is_fine_as_out(tmp_path, monkeypatch, where):
     folder = tmp_path / "out"
@@ -362,3 +346,80 @@ def test_a_new_capture_is_merged_onto_the_captures_seen_before(tmp_path, monkeyp
     with pytest.warns(UnreadableValueWarning, match=f"{NEW}: round 303"):
         pd.testing.assert_frame_equal(incremental, load_draws(raw, cache=False))
     assert incremental["draw_id"].tolist() == ["300", "301", "302", "303"]
+
+
+# ---------------------------------------------------------------- kill -9 at each step
+
+_KILL_AFTER = """
+import os, signal, sys
+from ee_trends.data import fetch
+calls = []
+link = fetch._link_new
+def killing(temp, target):
+    done = link(temp, target)
+    calls.append(target)
+    if len(calls) == int(sys.argv[3]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return done
+fetch._link_new = killing
+fetch.fetch_capture(sys.argv[1], data_dir=sys.argv[2])
+"""
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_a_fetch_killed_at_each_step_is_completed_by_the_next(tmp_path, step):
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps(make_feed(*rounds("301", "300"))))
+    run = subprocess.run(
+        [sys.executable, "-c", _KILL_AFTER, str(feed), str(tmp_path), str(step)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+    )
+    assert run.returncode == -signal.SIGKILL
+    raw = tmp_path / "raw"
+    (kept,) = list_captures(raw)
+    assert provenance_path(kept).exists() == (step == 2)
+    again = fetch_capture(feed, data_dir=tmp_path)
+    assert again.unchanged and again.path == kept
+    assert json.loads(provenance_path(kept).read_text())["capture"] == kept.name
+    assert sorted(p.name for p in raw.iterdir()) == sorted(
+        [".lock", kept.name, provenance_path(kept).name]
+    )
+
+
+_KILL_IN_SWAP = """
+import io, os, signal, sys
+from ee_trends.output import report, sections
+from conftest import make_feed
+from test_reliability import rounds
+def write():
+    report.write_report(sys.argv[1], source=make_feed(*rounds("301", "300")),
+                        sections=(sections.now_section,), progress=io.StringIO())
+write()
+open(os.path.join(sys.argv[1], "mine.txt"), "w").write("the user's")
+replace = os.replace
+def killing(source, target):
+    replace(source, target)
+    if str(target).endswith(".old"):
+        os.kill(os.getpid(), signal.SIGKILL)
+report.os.replace = killing
+write()
+"""
+
+
+def test_a_report_killed_between_its_renames_is_put_back_by_the_rerun(tmp_path):
+    out = tmp_path / "reports"
+    run = subprocess.run(
+        [sys.executable, "-c", _KILL_IN_SWAP, str(out)],
+        env={**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO / 'tests'}"},
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    assert not out.exists()  # the user's files wait in a hidden .old folder
+    progress = io.StringIO()
+    feed = make_feed(*rounds("301", "300"))
+    write_report(out, source=feed, sections=(sections.now_section,), progress=progress)
+    assert "put back the previous report" in progress.getvalue()
+    assert (out / "mine.txt").read_text() == "the user's"
+    assert [p.name for p in tmp_path.iterdir()] == ["reports"]
