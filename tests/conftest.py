@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import gzip
 import json
 import os
@@ -60,6 +62,11 @@ def make_round(number: str = "300", **fields: str) -> dict[str, str]:
         "dd17": "4,000",
         "dd18": "10,400",
     }
+    if "drawDate" in fields and "drawDateFull" not in fields:  # the same day in words
+        with contextlib.suppress(ValueError):
+            day = datetime.date.fromisoformat(fields["drawDate"].strip())
+            if 1990 <= day.year <= 2100:
+                record["drawDateFull"] = f"{day:%B} {day.day}, {day.year}"
     record.update(fields)
     return record
 

@@ -11,6 +11,7 @@ from conftest import make_feed, make_round, no_distribution
 from ee_trends import FeedError, load_draws, load_pool
 from ee_trends.data.clean import PoolCheckWarning
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS
+from ee_trends.errors import UnreadableValueWarning
 
 
 def draws_of(*rounds):
@@ -196,12 +197,26 @@ def test_program_typo_in_programs_covered_is_mended():
         ("drawDateTime", "yesterday"),
         ("drawCutOff", "Smarch 1, 2024 at 10:00:00 UTC"),
         ("dd5", "lots"),
-        ("drawCRS", ""),
+        ("drawCRS", "1300"),
+        ("drawSize", "0"),
+        ("drawNumber", "436-A"),
     ],
 )
 def test_unreadable_value_names_round_and_field(field, value):
-    with pytest.raises(FeedError, match=rf"round 333: field '{field}'"):
+    with pytest.raises(FeedError, match=rf"round (333|436-A): field '{field}'"):
         draws_of(make_round("300"), make_round("333", **{field: value}))
+
+
+@pytest.mark.parametrize(
+    ("field", "column"), [("drawCRS", "crs_cutoff"), ("drawSize", "invitations")]
+)
+def test_a_blank_required_value_is_missing_and_flagged_not_fatal(field, column):
+    # A round published before its cutoff: drawCRS "".
+    with pytest.warns(UnreadableValueWarning, match=rf"round 333: field '{field}' is empty"):
+        draws = draws_of(make_round("300"), make_round("333", **{field: " "}))
+    row = draws.set_index("draw_id").loc["333"]
+    assert pd.isna(row[column]) and row["quarantined"] == field
+    assert draws.set_index("draw_id").loc["300", column] > 0
 
 
 def test_feed_error_is_a_value_error():

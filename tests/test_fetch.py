@@ -663,9 +663,15 @@ def test_a_feed_with_values_that_do_not_parse_is_kept_with_a_warning(tmp_path, r
     source.write_text(json.dumps(make_feed(make_round("302", drawSize="abc"), make_round("301"))))
     with pytest.warns(UnreadableValueWarning) as caught:
         result = fetch_capture(source, data_dir=tmp_path)
-    assert result.unreadable == ("round 302: field 'drawSize': not a count: 'abc'",)
-    assert str(caught[0].message).startswith(f"{result.path.name}: kept as published, but 1 value")
-    assert "round 302: field 'drawSize': not a count: 'abc'" in str(caught[0].message)
+    assert result.unreadable == (
+        f"{result.path.name}: round 302: field 'drawSize': not a count: 'abc'; no earlier "
+        "capture has a valid value: left missing (see 'quarantined')",
+    )
+    assert str(caught[0].message).startswith(
+        f"{result.path.name}: kept as published; loading the folder of captures quarantines "
+        "1 value(s) that break its rules: "
+    )
+    assert result.unreadable[0] in str(caught[0].message)
     assert gzip.decompress(result.path.read_bytes()) == source.read_bytes()
 
 

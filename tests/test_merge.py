@@ -27,7 +27,13 @@ def _row(frame: pd.DataFrame, draw_id: str) -> pd.Series:
 
 def test_shape_is_that_of_rounds_frame():
     merged = merge_captures([(OLD, make_feed(make_round("1"))), (NEW, make_feed(make_round("1")))])
-    assert list(merged.columns) == [*ROUND_FIELDS, "recovered_fields", "recovered_from"]
+    assert list(merged.columns) == [
+        *ROUND_FIELDS,
+        "recovered_fields",
+        "recovered_from",
+        "quarantined",
+        "draw_id",
+    ]
     assert all(dtype == "string" for dtype in merged.dtypes)
     assert merged["recovered_fields"].isna().all() and merged["recovered_from"].isna().all()
 

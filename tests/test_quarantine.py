@@ -60,17 +60,20 @@ def test_an_unreadable_value_comes_from_the_newest_earlier_capture(
     assert json.loads(gzip.decompress((raw / NEW).read_bytes()))["rounds"][0][field] == bad
 
 
-def test_a_value_that_never_parsed_is_an_error_naming_the_capture():
-    with pytest.raises(
-        FeedError,
-        match=rf"^{NEW}: round 301: field 'drawSize': not a count: 'abc' \(no capture has a",
+def test_a_value_that_never_parsed_is_left_missing_and_flagged_naming_the_capture():
+    with pytest.warns(
+        UnreadableValueWarning,
+        match=rf"^{NEW}: round 301: field 'drawSize': not a count: 'abc'; no earlier capture "
+        "has a valid value: left missing",
     ):
-        merge_captures(
+        merged = merge_captures(
             [
-                (OLD, make_feed(make_round("301", drawSize="abc"))),
-                (NEW, make_feed(make_round("301", drawSize="abc"))),
+                (OLD, make_feed(make_round("301", drawSize="abc"), make_round("300"))),
+                (NEW, make_feed(make_round("301", drawSize="abc"), make_round("300"))),
             ]
         )
+    assert merged["drawSize"].tolist() == ["", "1,499"]
+    assert merged["quarantined"].fillna("-").tolist() == ["drawSize", "-"]
 
 
 def test_an_unreadable_value_in_an_older_capture_only_is_ignored():

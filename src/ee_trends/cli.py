@@ -525,6 +525,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         print(f"unchanged since {result.path.name}: {result.path} ({summary})")
     else:
         print(f"wrote {result.path} ({summary})")
+    print(result.new_text())
     return 0
 
 

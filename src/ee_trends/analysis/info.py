@@ -29,4 +29,20 @@ def info_text(source: FeedLike = None, *, data_dir: str | os.PathLike | None = N
         f"pool:      {published_distributions(loaded.pool).to_text()}",
         "programs:  " + ", ".join(f"{key} {n}" for key, n in programs.items() if n),
     ]
+    quarantined = draws.dropna(subset=["quarantined"])
+    if len(quarantined):
+        lines.append(
+            f"quarantined: {len(quarantined)} round(s) with values that broke the rules: "
+            + "; ".join(_quarantined(row) for row in quarantined.itertuples())
+        )
     return "\n".join(lines)
+
+
+def _quarantined(row) -> str:
+    """``#436-A drawNumber (missing)``, ``#301 drawSize (from <capture>)``."""
+    recovered = row.recovered_fields.split(",") if isinstance(row.recovered_fields, str) else []
+    fields = [
+        f"{field} (from {row.recovered_from})" if field in recovered else f"{field} (missing)"
+        for field in row.quarantined.split(",")
+    ]
+    return f"#{row.draw_id} " + ", ".join(fields)

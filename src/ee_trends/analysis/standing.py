@@ -123,8 +123,9 @@ class Standing:
                     if count.exact
                     else f" ({self.share_min:.1%} to {self.share_max:.1%} of the pool)"
                 )
+            total = "an unknown number of" if self.pool_total is None else f"{self.pool_total:,}"
             lines.append(
-                f"Pool on {self.pool_as_of}: {count.to_text()} of {self.pool_total:,} candidates "
+                f"Pool on {self.pool_as_of}: {count.to_text()} of {total} candidates "
                 f"scored {self.score} or more{share}."
             )
             if not count.exact and count.low is not None:
@@ -133,7 +134,8 @@ class Standing:
             lines.append(f"Rounds from {self.window_start} to {self.as_of}, by program:")
         for p in self.programs:
             if p.reached:
-                latest = f"latest #{p.latest_draw_id} on {p.latest_date}, cutoff {p.latest_cutoff}"
+                cutoff = "not published" if p.latest_cutoff is None else p.latest_cutoff
+                latest = f"latest #{p.latest_draw_id} on {p.latest_date}, cutoff {cutoff}"
             else:
                 latest = "none"
             lines.append(

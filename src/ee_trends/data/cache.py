@@ -15,6 +15,11 @@ rebuilt with a :class:`~ee_trends.errors.CacheWarning`, never served. The
 warnings raised while the tables were built are repeated on a cache hit;
 their classes come from an allow-list (:data:`WARNING_CLASSES`), never
 imported by name.
+
+Beside the entries, ``versions-<folder>/`` keeps the merged versions of the
+rounds of a folder of captures (:class:`~ee_trends.data.merge.Versions`) and
+the files (name, SHA-256) they cover: when a new capture is kept, loading
+reads only it and merges it onto them (:func:`read_versions`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,6 @@ import io
 import json
 import os
 import shutil
-import time
 import uuid
 import warnings
 from collections.abc import Sequence
@@ -37,9 +41,11 @@ import pandas as pd
 
 from ee_trends import __version__
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
-from ee_trends.data.locking import folder_lock
+from ee_trends.data.locking import TEMP_SUFFIX, folder_lock, remove_dead_temps, temp_prefix
+from ee_trends.data.merge import Versions
 from ee_trends.errors import (
     CacheWarning,
+    CaptureWarning,
     DroppedRoundWarning,
     PoolCheckWarning,
     UnknownProgramWarning,
@@ -55,6 +61,7 @@ TABLES: dict[str, tuple[Field, ...]] = {"draws": DRAW_FIELDS, "pool": POOL_FIELD
 WARNING_CLASSES: dict[str, type[Warning]] = {
     cls.__name__: cls
     for cls in (
+        CaptureWarning,
         UnknownProgramWarning,
         PoolCheckWarning,
         DroppedRoundWarning,
@@ -69,6 +76,7 @@ KEEP_ENTRIES = 4
 """Entries kept in ``processed/`` (the newest written); older ones are removed."""
 
 _ENTRY_PREFIX = "tables-"
+_TEMP_STEM = "tables"
 _FORMAT = 1
 
 
@@ -84,14 +92,30 @@ class Hit:
     warnings: list[tuple[str, type[Warning]]]
 
 
-def cache_key(files: Sequence[Path]) -> str:
-    """Identify the inputs and the code: file paths, sizes, mtimes and the package source."""
-    digest = hashlib.sha256(f"{__version__}|{_FORMAT}".encode())
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.read_bytes())
+CODE: tuple[str, ...] = (
+    "data/feed.py",
+    "data/identity.py",
+    "data/parsers.py",
+    "data/merge.py",
+    "data/dates.py",
+    "data/clean.py",
+    "data/fixes.py",
+    "data/fields.py",
+    "data/schema.py",
+    "programs.py",
+)
+"""The modules (within the package) that make the tables: their source is in the cache key."""
+
+
+def cache_key(files: Sequence[Path], *, quarantine: bool = False) -> str:
+    """Identify the inputs and the code: each file's path and content (SHA-256), whether its
+    values are quarantined, and the source of the :data:`CODE` modules.
+
+    A feed file edited in place (same size and modification time) has another key.
+    """
+    digest = hashlib.sha256(f"{_code_digest()}|{quarantine}".encode())
+    for path, (_, content) in zip(files, file_digests(files), strict=True):
+        digest.update(f"{path.resolve()}|{content}".encode())
     return digest.hexdigest()
 
 
@@ -124,17 +148,21 @@ def write_cache(
     files: Sequence[Path],
     tables: Tables,
     caught: Sequence[warnings.WarningMessage],
+    *,
+    strict: bool = False,
 ) -> list[Path]:
     """Write the entry of ``key`` whole, then publish it with one rename under the lock.
 
     An entry of ``key`` already published and sound is kept (another process
     built the same tables); a damaged one is replaced. Returns the files of
-    the entry; an unwritable folder only skips caching, with a CacheWarning.
+    the entry; an unwritable folder (a full disk) only skips caching, with a
+    CacheWarning, or with ``strict`` (``ee-trends build``) raises an OSError
+    naming the folder.
     """
     target = entry_path(processed, key)
     try:
         processed.mkdir(parents=True, exist_ok=True)
-        temp = processed / f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
+        temp = processed / f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}"
         try:
             _write_entry(temp, key, files, tables, caught)
             with folder_lock(processed):
@@ -148,9 +176,10 @@ def write_cache(
             if temp.exists():
                 shutil.rmtree(temp, ignore_errors=True)
     except OSError as err:
-        warnings.warn(
-            f"processed cache not written to {processed}: {err}", CacheWarning, stacklevel=3
-        )
+        message = f"processed cache not written to {processed}: {err.strerror or err}"
+        if strict:
+            raise OSError(message) from err
+        warnings.warn(message, CacheWarning, stacklevel=3)
         return []
     return _entry_files(target)
 
@@ -270,7 +299,7 @@ def _entry_files(folder: Path) -> list[Path]:
 
 def _remove(folder: Path) -> None:
     """Take an entry away with one rename, then delete it (readers of it see a miss)."""
-    trash = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}.tmp")
+    trash = folder.with_name(f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}")
     os.rename(folder, trash)
     shutil.rmtree(trash, ignore_errors=True)
 
@@ -278,14 +307,9 @@ def _remove(folder: Path) -> None:
 def _prune(processed: Path, *, keep: Path) -> None:
     """Remove all but the :data:`KEEP_ENTRIES` newest entries (never ``keep``).
 
-    Temporary folders older than an hour (left by a process that died while
-    writing) go too.
+    Temporary folders left by a process that died while writing go too.
     """
-    stale = time.time() - 3600
-    for temp in processed.glob(f".{_ENTRY_PREFIX}*.tmp"):
-        with contextlib.suppress(OSError):
-            if temp.stat().st_mtime < stale:
-                shutil.rmtree(temp)
+    remove_dead_temps(processed, _TEMP_STEM)
     entries = sorted(
         (p for p in processed.glob(f"{_ENTRY_PREFIX}*") if p.is_dir() and p != keep),
         key=lambda p: p.stat().st_mtime_ns,
@@ -294,3 +318,82 @@ def _prune(processed: Path, *, keep: Path) -> None:
     for old in entries[KEEP_ENTRIES - 1 :]:
         with contextlib.suppress(OSError):
             _remove(old)
+
+
+# ---------------------------------------------------------------- the merge of years of captures
+
+_VERSIONS_PREFIX = "versions-"
+
+
+def file_digests(files: Sequence[Path]) -> list[list[str]]:
+    """``[name, sha256 of the content]`` of each file, in order."""
+    return [[path.name, hashlib.sha256(path.read_bytes()).hexdigest()] for path in files]
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256(f"{__version__}|{_FORMAT}".encode())
+    package = Path(__file__).parents[1]
+    for module in CODE:
+        digest.update((package / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _versions_path(processed: Path, folder: Path) -> Path:
+    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return processed / f"{_VERSIONS_PREFIX}{name}"
+
+
+def read_versions(
+    processed: Path, folder: Path, digests: list[list[str]]
+) -> tuple[Versions | None, int]:
+    """The merged versions of the captures of ``folder`` seen before, and how many files
+    they cover: the longest kept run of ``digests`` from the first (None, 0 when none).
+
+    A damaged or stale state is a miss (a state is a speed-up, never the truth).
+    """
+    path = _versions_path(processed, folder)
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+        seen = manifest["files"]
+        if manifest["code"] != _code_digest() or seen != digests[: len(seen)]:
+            return None, 0
+        data = (path / "versions.parquet").read_bytes()
+        if hashlib.sha256(data).hexdigest() != manifest["sha256"]:
+            return None, 0
+        frame = pd.read_parquet(io.BytesIO(data))
+        return Versions(list(manifest["labels"]), frame, list(manifest["warnings"])), len(seen)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, 0
+
+
+def write_versions(
+    processed: Path, folder: Path, digests: list[list[str]], versions: Versions
+) -> None:
+    """Keep the merged versions of ``digests``' files whole (a temporary folder, one rename);
+    a folder that cannot be written only skips it."""
+    target = _versions_path(processed, folder)
+    temp = processed / f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    try:
+        processed.mkdir(parents=True, exist_ok=True)
+        temp.mkdir()
+        buffer = io.BytesIO()
+        versions.frame.to_parquet(buffer)
+        data = buffer.getvalue()
+        (temp / "versions.parquet").write_bytes(data)
+        manifest = {
+            "code": _code_digest(),
+            "files": digests,
+            "labels": versions.labels,
+            "warnings": versions.warnings,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        (temp / "manifest.json").write_text(json.dumps(manifest))
+        with folder_lock(processed):
+            if target.is_dir():
+                _remove(target)
+            os.rename(temp, target)
+    except OSError:
+        pass
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)

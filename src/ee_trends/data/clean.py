@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
+from ee_trends.data.dates import agree_dates, reconcile_drawn_at
 from ee_trends.data.feed import POOL_COUNT_FIELDS
 from ee_trends.data.fields import (
     DATETIME,
@@ -26,15 +26,17 @@ from ee_trends.data.fields import (
     dtypes,
 )
 from ee_trends.data.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
+from ee_trends.data.identity import canonical_id
 from ee_trends.data.merge import WHOLE_ROUND
 from ee_trends.data.parsers import (
+    check_range,
     parse_count,
     parse_draw_date,
     parse_draw_number,
     parse_long_date,
     parse_timestamp,
 )
-from ee_trends.errors import FeedError, PoolCheckWarning
+from ee_trends.errors import FeedError, PoolCheckWarning, UnreadableValueWarning
 from ee_trends.programs import PROGRAM_KEYS, program_keys, split_label
 
 SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -43,10 +45,6 @@ SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dd18", ("dd1", "dd2", "dd3", "dd9", "dd15", "dd16", "dd17")),
 )
 """Each subtotal or total and the fields it adds up."""
-
-# A round may be run up to a day after its date (UTC midnight); further apart,
-# drawDateTime has a wrong day and the date from drawDate is used.
-_MISMATCH_TOLERANCE_DAYS = 1
 
 
 def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,15 +65,18 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
         The tables of :func:`ee_trends.load_draws` and :func:`ee_trends.load_pool`.
     """
     raw, repaired = _apply_record_fixes(raw)
-    ids = raw["drawNumber"].str.strip().tolist()
+    ids = (raw["draw_id"] if "draw_id" in raw else raw["drawNumber"].map(canonical_id)).tolist()
     notes: list[list[str]] = [[] for _ in ids]
     parse = _Parser(raw, ids, origin)
 
-    draw_date = parse.column("drawDate", parse_draw_date, notes)
-    drawn = parse.column("drawDateTime", parse_timestamp, notes, reference=draw_date)
-    drawn, mismatch = _reconcile_draw_dates(draw_date, drawn, raw["drawDateTime"], notes)
+    short = parse.column("drawDate", parse_draw_date, notes)
+    full = parse.column("drawDateFull", parse_long_date, blank=True)
+    reference = [a if a is not None else b for a, b in zip(short, full, strict=True)]
+    drawn = parse.column("drawDateTime", parse_timestamp, notes, reference=reference, blank=True)
+    draw_date = agree_dates(short, full, drawn, raw, notes)
+    drawn, mismatch = reconcile_drawn_at(draw_date, drawn, raw["drawDateTime"], notes)
     tie_break = parse.column("drawCutOff", parse_timestamp, notes, reference=draw_date, blank=True)
-    counts = {field: parse.column(field, parse_count) for field in POOL_COUNT_FIELDS}
+    counts = {field: parse.column(field, parse_count, blank=True) for field in POOL_COUNT_FIELDS}
     leaves, published = _pool_counts(counts, ids)
     as_of = parse.column("drawDistributionAsOn", parse_long_date, blank=True)
     as_of = [day if shown else None for day, shown in zip(as_of, published, strict=True)]
@@ -105,6 +106,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
             "repairs": ["; ".join(n) if n else None for n in notes],
             "recovered_fields": _optional(raw, "recovered_fields"),
             "recovered_from": _optional(raw, "recovered_from"),
+            "quarantined": [",".join(fields) if fields else None for fields in parse.quarantined],
         }
     )
     draws = _typed(draws, dtypes(DRAW_FIELDS))
@@ -119,10 +121,19 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
 
 
 class _Parser:
-    """Parse one field of every round, naming the round and field on failure."""
+    """Parse one field of every round, naming the round and field on failure.
+
+    A value that breaks the rules is a :class:`FeedError` (in a folder of
+    captures the merge has quarantined those already). A blank value of a
+    field of :data:`~ee_trends.data.feed.REQUIRED_FIELDS` is missing: the
+    field is added to the round's ``quarantined`` and, unless the merge
+    flagged it already, an :class:`UnreadableValueWarning` names it.
+    """
 
     def __init__(self, raw: pd.DataFrame, ids: list[str], origin: str):
         self.raw, self.ids, self.origin = raw, ids, origin
+        flagged = _optional(raw, "quarantined") or [None] * len(ids)
+        self.quarantined = [[] if pd.isna(fields) else fields.split(",") for fields in flagged]
 
     def column(
         self,
@@ -137,11 +148,12 @@ class _Parser:
         for i, text in enumerate(self.raw[field].tolist()):
             if pd.isna(text) or not text.strip():
                 if not blank:
-                    raise FeedError(f"{self.origin}: round {self.ids[i]}: field {field!r} is empty")
+                    self._missing(i, field)
                 values.append(None)
                 continue
             try:
                 value = parse(text) if reference is None else parse(text, reference[i])
+                check_range(field, value[0] if isinstance(value, tuple) else value)
             except ValueError as err:
                 raise FeedError(
                     f"{self.origin}: round {self.ids[i]}: field {field!r}: {err}"
@@ -153,13 +165,24 @@ class _Parser:
             values.append(value)
         return values
 
+    def _missing(self, i: int, field: str) -> None:
+        if field in self.quarantined[i]:
+            return
+        self.quarantined[i].append(field)
+        warnings.warn(
+            f"{self.origin}: round {self.ids[i]}: field {field!r} is empty: left missing "
+            "(see 'quarantined')",
+            UnreadableValueWarning,
+            stacklevel=4,
+        )
+
 
 def _apply_record_fixes(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
     """Apply :data:`~ee_trends.data.fixes.RECORD_FIXES` still needed; note each repair."""
     raw = raw.copy()
     repaired: dict[str, dict[str, str]] = {}
     for fix in RECORD_FIXES:
-        hit = (raw["drawNumber"].str.strip() == fix["draw_id"]) & (
+        hit = (raw["drawNumber"].map(canonical_id) == fix["draw_id"]) & (
             raw[fix["field"]].str.strip() == fix["published"]
         )
         if hit.any():
@@ -170,28 +193,10 @@ def _apply_record_fixes(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict
     return raw, repaired
 
 
-def _reconcile_draw_dates(
-    draw_date: list, drawn: list[datetime], published: pd.Series, notes: list[list[str]]
-) -> tuple[list[datetime], list[int]]:
-    """The date wins: a drawDateTime far from drawDate keeps its time on drawDate's day."""
-    mismatch, result = [], []
-    for i, (day, stamp) in enumerate(zip(draw_date, drawn, strict=True)):
-        offset = (stamp.date() - day).days
-        mismatch.append(offset)
-        if abs(offset) > _MISMATCH_TOLERANCE_DAYS:
-            stamp = datetime.combine(day, stamp.time(), tzinfo=UTC)
-            notes[i].append(
-                f"drawDateTime {published.iloc[i].strip()!r} is {offset:+d} days from drawDate: "
-                "drawn_at takes drawDate's day"
-            )
-        result.append(stamp)
-    return result, mismatch
-
-
 def _flag_late_pools(as_of: list, draw_date: list, notes: list[list[str]]) -> None:
     """Flag a distribution dated after its round (IRCC's #226: as of 2022-07-11, drawn 07-06)."""
     for i, (pool_day, day) in enumerate(zip(as_of, draw_date, strict=True)):
-        if pool_day is not None and pool_day > day:
+        if pool_day is not None and day is not None and pool_day > day:
             notes[i].append(
                 f"pool distribution as of {pool_day:%Y-%m-%d} is after the draw date "
                 f"{day:%Y-%m-%d}, as published (not repaired)"
@@ -199,27 +204,42 @@ def _flag_late_pools(as_of: list, draw_date: list, notes: list[list[str]]) -> No
 
 
 def _pool_counts(
-    counts: dict[str, list[int]], ids: list[str]
+    counts: dict[str, list[int | None]], ids: list[str]
 ) -> tuple[list[dict[str, int | None]], list[bool]]:
-    """Per round: the pool counts (None when not published) and whether any was published.
+    """Per round: the pool counts and whether a distribution was published.
 
-    All zeros means no distribution was published. In a distribution that
-    does not add up and holds zeros, the zeros are ranges IRCC left blank
-    (they become NA); the remaining sums are checked and a disagreement is
-    warned about, naming the round.
+    All zeros (or blanks) means no distribution was published. A
+    distribution with its total but some ranges blank or ``"0"`` cannot be
+    read: it is a missing distribution for that round, with a
+    :class:`PoolCheckWarning` naming the round and the ranges. One published
+    in part, without its total (IRCC's #226 in early captures), keeps the
+    ranges published and its blanks and zeros become NA. The remaining sums
+    are checked and a disagreement is warned about, naming the round.
     """
     rows: list[dict[str, int | None]] = []
     published: list[bool] = []
     bad: list[str] = []
+    partial: list[str] = []
     for i, draw_id in enumerate(ids):
         row: dict[str, int | None] = {field: counts[field][i] for field in POOL_COUNT_FIELDS}
         shown = any(row.values())
-        if shown and _failed_sums(row) and 0 in row.values():
-            row = {field: (None if value == 0 else value) for field, value in row.items()}
+        empty = [field for field, value in row.items() if not value]
+        if shown and empty and row["dd18"]:
+            partial.append(f"{draw_id} ({', '.join(empty)})")
+            shown = False
+        elif shown and empty:
+            row = {field: value or None for field, value in row.items()}
         if shown and (failed := _failed_sums(row)):
             bad.append(f"{draw_id} ({', '.join(failed)})")
         rows.append(row)
         published.append(shown)
+    if partial:
+        warnings.warn(
+            "pool distribution with its total but ranges blank or 0, taken as not published, "
+            "in rounds " + "; ".join(partial),
+            PoolCheckWarning,
+            stacklevel=3,
+        )
     if bad:
         warnings.warn(
             "pool distribution does not add up in rounds " + "; ".join(bad),
@@ -270,7 +290,10 @@ def _recovered_counts(raw: pd.DataFrame) -> dict[tuple[str, str], str]:
     if "recovered_fields" not in raw:
         return marks
     for draw_id, fields, source in zip(
-        raw["drawNumber"].str.strip(), raw["recovered_fields"], raw["recovered_from"], strict=True
+        raw["drawNumber"].map(canonical_id),
+        raw["recovered_fields"],
+        raw["recovered_from"],
+        strict=True,
     ):
         if pd.notna(fields):
             names = POOL_COUNT_FIELDS if fields == WHOLE_ROUND else fields.split(",")

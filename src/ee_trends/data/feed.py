@@ -10,13 +10,15 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ee_trends.data.identity import canonical_id
 from ee_trends.errors import FeedError
 
 POOL_COUNT_FIELDS: tuple[str, ...] = tuple(f"dd{i}" for i in range(1, 19))
@@ -36,6 +38,10 @@ ROUND_FIELDS: tuple[str, ...] = (
     *POOL_COUNT_FIELDS,
 )
 """Fields every round must have (the HTML link fields are not needed)."""
+
+REQUIRED_FIELDS: tuple[str, ...] = ("drawNumber", "drawDate", "drawSize", "drawCRS")
+"""Fields a round needs a value in: blank in every capture, the value is missing and flagged
+(``quarantined``); a blank distribution range makes the distribution missing."""
 
 
 MAX_DECODED_BYTES = 64 * 1024 * 1024
@@ -74,8 +80,7 @@ def decode_feed(
         feed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise FeedError(f"{origin}: not valid JSON ({err})") from err
-    check_feed(feed, origin=origin)
-    return feed
+    return check_feed(feed, origin=origin)
 
 
 def gunzip(
@@ -178,41 +183,85 @@ def read_limited(path: str | Path, max_bytes: int = MAX_DECODED_BYTES) -> bytes:
     return data
 
 
-def check_feed(feed: Any, *, origin: str = "feed") -> None:
+def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
     """Check that ``feed`` has a non-empty ``rounds`` list of complete, distinct rounds.
+
+    Returns the feed with every value a string: a whole number given as a
+    JSON number (``"drawSize": 6000``) means the same as ``"6000"`` and is
+    read as that string (the rounds holding one are copied, never changed in
+    place). Extra fields and extra top-level keys are kept as they are.
 
     Raises
     ------
     FeedError
-        Naming the round and the missing or non-string field.
+        Naming the round and the missing field, or the field holding
+        something other than a string or a whole number.
     """
     if not isinstance(feed, dict) or "rounds" not in feed:
         raise FeedError(f"{origin}: no 'rounds' in the feed")
     rounds = feed["rounds"]
     if not isinstance(rounds, list) or not rounds:
         raise FeedError(f"{origin}: 'rounds' is empty or not a list")
+    if all(map(_plain, rounds)):  # the usual feed, checked in C; else named below
+        ids = [canonical_id(record["drawNumber"]) for record in rounds]
+        if len(set(ids)) == len(ids):
+            return feed
     seen: set[str] = set()
+    checked = []
     for position, record in enumerate(rounds):
         if not isinstance(record, dict):
             raise FeedError(f"{origin}: round at position {position} is not an object")
         name = record.get("drawNumber", f"at position {position}")
+        numbers = {}
         for field in ROUND_FIELDS:
             if field not in record:
                 raise FeedError(f"{origin}: round {name}: field {field!r} is missing")
-            if not isinstance(record[field], str):
-                raise FeedError(
-                    f"{origin}: round {name}: field {field!r} is "
-                    f"{type(record[field]).__name__}, expected a string"
-                )
-        draw_id = record["drawNumber"].strip()
+            value = record[field]
+            if not isinstance(value, str):
+                if not _whole_number(value):
+                    raise FeedError(
+                        f"{origin}: round {name}: field {field!r} is "
+                        f"{type(value).__name__} {value!r}, expected a string or a whole number"
+                    )
+                numbers[field] = str(int(value))
+        record = {**record, **numbers} if numbers else record
+        draw_id = canonical_id(record["drawNumber"])
         if draw_id in seen:
             raise FeedError(f"{origin}: round {draw_id}: field 'drawNumber' appears twice")
         seen.add(draw_id)
+        checked.append(record)
+    return {**feed, "rounds": checked}
+
+
+round_values = operator.itemgetter(*ROUND_FIELDS)
+"""The values of :data:`ROUND_FIELDS` of a round, as a tuple."""
+_STRINGS = {str}
+
+
+def _plain(record: Any) -> bool:
+    """A round (a dict) with every field of :data:`ROUND_FIELDS`, all strings."""
+    try:
+        return type(record) is dict and set(map(type, round_values(record))) == _STRINGS
+    except KeyError:
+        return False
+
+
+def _whole_number(value: Any) -> bool:
+    """A JSON number that is a whole number (not a bool, not 1.5, not NaN)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
 def read_files(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
     """Read and check feed files, each labelled with its file name."""
-    return [(path.name, read_feed_file(path)) for path in files]
+    return list(iter_files(files))
+
+
+def iter_files(files: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Read and check feed files one at a time, each labelled with its file name."""
+    for path in files:
+        yield path.name, read_feed_file(path)
 
 
 def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:

@@ -35,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -45,14 +45,17 @@ from typing import Any
 
 from ee_trends import __version__
 from ee_trends.data import resolve
-from ee_trends.data.captures import capture_name, list_captures, provenance_path
+from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
 from ee_trends.data.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
-from ee_trends.data.locking import folder_lock
-from ee_trends.data.parsers import unreadable_values
+from ee_trends.data.identity import canonical_id, check_overlap
+from ee_trends.data.load import build_tables
+from ee_trends.data.locking import TEMP_SUFFIX, folder_lock, remove_dead_temps, temp_prefix
 from ee_trends.errors import FeedError, UnreadableValueWarning
 
 logger = logging.getLogger(__name__)
 
+TEMP_STEM = "ee_trends"
+"""Temporary files in ``raw/``: ``.ee_trends.<pid>.<random>.tmp`` (removed once the writer died)."""
 _CHUNK = 64 * 1024
 _MAX_RETRY_AFTER = 60.0
 _USER_AGENT = f"ee_trends/{__version__} (Python urllib; Express Entry rounds research)"
@@ -84,9 +87,13 @@ class FetchResult:
         True when the feed was byte-identical to the newest capture kept and
         so nothing was written.
     unreadable : tuple of str
-        The values of the feed that do not parse ("round 434: field
-        'drawSize': not a count: 'abc'"); the capture is kept as published,
-        and loading a folder of captures takes these from an earlier one.
+        What loading the folder quarantines in the new capture, one value
+        each, as the loader's warnings word it (the capture, the round, the
+        field, and the earlier value used or "left missing"); the capture is
+        kept as published.
+    new_rounds : tuple of str
+        The rounds (canonical ids, oldest first) of the feed that the newest
+        capture kept did not hold; empty when unchanged.
     """
 
     path: Path
@@ -97,6 +104,13 @@ class FetchResult:
     size: int
     unchanged: bool
     unreadable: tuple[str, ...] = ()
+    new_rounds: tuple[str, ...] = ()
+
+    def new_text(self) -> str:
+        """``"new: #435, #436"``, or ``"no new rounds"`` (one line for a scheduled job)."""
+        if not self.new_rounds:
+            return "no new rounds"
+        return "new: " + ", ".join(f"#{draw_id}" for draw_id in self.new_rounds)
 
 
 def fetch_feed(source: str | os.PathLike | None = None, **options: Any) -> Path:
@@ -216,25 +230,24 @@ def fetch_capture(
     rounds = len(feed["rounds"])
     digest = hashlib.sha256(data).hexdigest()
 
-    unreadable = tuple(unreadable_values(feed["rounds"]))
     raw = resolve.find_data_dir(data_dir) / "raw"
     result = partial(FetchResult, source=origin, rounds=rounds, sha256=digest, size=len(data))
     # The comparison with the newest capture and the write, as one step among fetches.
     with folder_lock(raw):
+        remove_dead_temps(raw, TEMP_STEM)
         kept = list_captures(raw)
+        previous: tuple[str, dict[str, Any]] | None = None
         if kept:
             newest = kept[-1]
-            unchanged = _compare_with_newest(
-                newest, digest, rounds, origin=origin, force=force, max_bytes=max_bytes
+            _complete_provenance(newest, max_bytes=max_bytes)
+            unchanged, previous = _compare_with_newest(
+                newest, digest, feed, origin=origin, force=force, max_bytes=max_bytes
             )
             if unchanged:
                 logger.info("unchanged since %s", newest.name)
-                return result(
-                    path=newest,
-                    provenance_path=provenance_path(newest),
-                    unchanged=True,
-                    unreadable=unreadable,
-                )
+                return result(path=newest, provenance_path=provenance_path(newest), unchanged=True)
+        name = capture_name(captured_at)
+        found = tuple(check_capture(feed, name, previous))
         provenance: dict[str, Any] = {
             "source": origin,
             "captured_at": captured_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -247,18 +260,51 @@ def fetch_capture(
         }
         payload = gzip.compress(data, compresslevel=9, mtime=0)
         path = _keep(raw, payload, provenance, captured_at)
+        found = tuple(message.replace(name, path.name) for message in found)  # a later second
     logger.info("kept %s (%d rounds, sha256 %s)", path, rounds, digest[:12])
-    if unreadable:
+    if found:
         warnings.warn(
-            f"{path.name}: kept as published, but {len(unreadable)} value(s) do not parse; "
-            "loading the folder of captures takes each from the newest earlier capture: "
-            + "; ".join(unreadable),
+            f"{path.name}: kept as published; loading the folder of captures quarantines "
+            f"{len(found)} value(s) that break its rules: " + "; ".join(found),
             UnreadableValueWarning,
             stacklevel=2,
         )
     return result(
-        path=path, provenance_path=provenance_path(path), unchanged=False, unreadable=unreadable
+        path=path,
+        provenance_path=provenance_path(path),
+        unchanged=False,
+        unreadable=found,
+        new_rounds=new_rounds(feed, previous[1] if previous else None),
     )
+
+
+def new_rounds(feed: dict[str, Any], previous: dict[str, Any] | None) -> tuple[str, ...]:
+    """The canonical ids of the rounds of ``feed`` not in ``previous``, oldest first."""
+    seen = {canonical_id(r["drawNumber"]) for r in previous["rounds"]} if previous else set()
+    ids = [canonical_id(record["drawNumber"]) for record in reversed(feed["rounds"])]
+    return tuple(draw_id for draw_id in ids if draw_id not in seen)
+
+
+def check_capture(
+    feed: dict[str, Any], name: str, previous: tuple[str, dict[str, Any]] | None
+) -> Iterator[str]:
+    """What loading would quarantine in a new capture ``name`` kept after ``previous``.
+
+    The loader itself (:func:`ee_trends.data.load.build_tables`) runs on the
+    newest capture kept and the new one; its quarantine warnings about the
+    new capture are returned, one per value.
+    """
+    feeds = [previous, (name, feed)] if previous is not None else [(name, feed)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            build_tables(feeds, quarantine=True)
+        except FeedError as err:  # a rule the quarantine cannot keep apart: refused
+            raise FeedError(f"new capture not kept: {err}") from err
+    for warning in caught:
+        message = str(warning.message)
+        if issubclass(warning.category, UnreadableValueWarning) and message.startswith(name):
+            yield message
 
 
 def _now() -> datetime:
@@ -269,30 +315,46 @@ def _now() -> datetime:
 
 
 def _compare_with_newest(
-    newest: Path, digest: str, rounds: int, *, origin: str, force: bool, max_bytes: int
-) -> bool:
-    """True if the feed is identical to ``newest``; raise if it has fewer rounds."""
+    newest: Path, digest: str, feed: dict[str, Any], *, origin: str, force: bool, max_bytes: int
+) -> tuple[bool, tuple[str, dict[str, Any]] | None]:
+    """Whether the feed is identical to ``newest``, and ``newest`` as ``(name, feed)``.
+
+    Raise when it has fewer rounds than ``newest`` (unless ``force``), or
+    mostly other rounds by id (:func:`~ee_trends.data.identity.check_overlap`,
+    even with ``force``: merged, every round would be there twice). With
+    ``force``, an unreadable ``newest`` is None.
+    """
     try:
         kept, _ = gunzip(read_limited(newest, max_bytes), max_bytes=max_bytes, origin=str(newest))
         if hashlib.sha256(kept).hexdigest() == digest:
-            return True
-        if force:
-            return False
-        kept_rounds = len(decode_feed(kept, origin=str(newest), max_bytes=max_bytes)["rounds"])
+            return True, None
+        previous = decode_feed(kept, origin=str(newest), max_bytes=max_bytes)
     except (FeedError, OSError) as err:
         if force:
-            return False
+            return False, None
         raise FeedError(
             f"the newest capture kept cannot be read ({err}); new feed from {origin} "
             "not kept: fix or remove that capture, or use --force (force=True)"
         ) from err
-    if rounds < kept_rounds:
+    rounds, kept_rounds = len(feed["rounds"]), len(previous["rounds"])
+    if rounds < kept_rounds and not force:
         raise FeedError(
             f"{origin} has {rounds} rounds, fewer than the {kept_rounds} rounds of the "
             f"newest capture kept ({newest.name}); not kept. Use --force (force=True) "
             "to keep it anyway"
         )
-    return False
+    try:
+        check_overlap(
+            (canonical_id(record["drawNumber"]) for record in feed["rounds"]),
+            (canonical_id(record["drawNumber"]) for record in previous["rounds"]),
+            origin=origin,
+            previous_name=f"the newest capture kept ({newest.name})",
+        )
+    except FeedError as err:
+        raise FeedError(
+            f"{err}; not kept, even with --force: merged, every round would be there twice"
+        ) from None
+    return False, (newest.name, previous)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -544,9 +606,40 @@ def _keep(raw: Path, payload: bytes, provenance: dict[str, Any], captured_at: da
     return target
 
 
+def _complete_provenance(capture: Path, *, max_bytes: int) -> None:
+    """Write the provenance of a capture kept without one (its fetch was interrupted between
+    the two files): its name's time, sha256, size and rounds; its source is unknown."""
+    if provenance_path(capture).exists():
+        return
+    try:
+        data, _ = gunzip(read_limited(capture, max_bytes), max_bytes=max_bytes, origin=str(capture))
+        rounds = len(decode_feed(data, origin=str(capture), max_bytes=max_bytes)["rounds"])
+    except (FeedError, OSError):
+        return  # not a feed: the comparison with it says so
+    when = capture_time(capture)
+    record = {
+        "capture": capture.name,
+        "source": None,
+        "captured_at": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size_bytes": len(data),
+        "rounds": rounds,
+        "completed": "written by a later fetch: the fetch that kept this capture was "
+        "interrupted before its provenance; source unknown, time from the file name",
+        "ee_trends_version": __version__,
+    }
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    temp = _write_temp(capture.parent, text.encode("utf-8"))
+    try:
+        _link_new(temp, provenance_path(capture))
+    finally:
+        temp.unlink(missing_ok=True)
+    logger.info("completed the provenance of %s", capture.name)
+
+
 def _write_temp(folder: Path, data: bytes) -> Path:
     """Write ``data`` to a new hidden temporary file in ``folder``, on disk."""
-    fd, name = tempfile.mkstemp(prefix=".ee_trends-", suffix=".tmp", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(TEMP_STEM), suffix=TEMP_SUFFIX, dir=folder)
     try:
         os.chmod(name, 0o644)  # mkstemp makes it private; captures are for reading
         with os.fdopen(fd, "wb") as handle:

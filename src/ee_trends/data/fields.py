@@ -11,12 +11,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Field:
-    """One column: name, pandas dtype, meaning, and whether NA is allowed."""
+    """One column: name, pandas dtype, meaning, whether NA is allowed, and its range.
+
+    ``least`` and ``most`` bound the values (the schema checks them); ``raw``
+    names the field of the feed the column is read from when the loader
+    checks that field's values against the same bounds before cleaning
+    (:func:`ee_trends.data.parsers.value_error`).
+    """
 
     name: str
     dtype: str
     description: str
     nullable: bool = False
+    least: int | None = None
+    most: int | None = None
+    raw: str | None = None
 
 
 UTC_DATETIME = "datetime64[ns, UTC]"
@@ -59,19 +68,41 @@ ROUND_ORDER: tuple[str, ...] = ("draw_date", "drawn_at", "draw_number", "draw_id
 
 DRAW_FIELDS: tuple[Field, ...] = (
     Field("draw_id", "string", 'the round as IRCC names it: "384", "91a"'),
-    Field("draw_number", "Int64", "its number: 384, 91"),
+    Field(
+        "draw_number",
+        "Int64",
+        "its number: 384, 91; NA when quarantined",
+        nullable=True,
+        least=1,
+        raw="drawNumber",
+    ),
     Field("draw_date", DATETIME, "the draw date"),
     Field("program", "category", "stable key of the program or category (see ee_trends.PROGRAMS)"),
     Field("draw_name", "string", "IRCC's label, as published"),
-    Field("invitations", "Int64", "invitations issued (draw size)"),
-    Field("crs_cutoff", "Int64", "lowest CRS score invited"),
+    Field(
+        "invitations",
+        "Int64",
+        "invitations issued (draw size); NA when quarantined",
+        nullable=True,
+        least=1,
+        raw="drawSize",
+    ),
+    Field(
+        "crs_cutoff",
+        "Int64",
+        "lowest CRS score invited; NA when not yet published or quarantined",
+        nullable=True,
+        least=0,
+        most=MAX_SCORE,
+        raw="drawCRS",
+    ),
     Field(
         "tie_break_at",
         UTC_DATETIME,
         "tie-breaking timestamp; NaT when not published",
         nullable=True,
     ),
-    Field("drawn_at", UTC_DATETIME, "when the round was run"),
+    Field("drawn_at", UTC_DATETIME, "when the round was run; NaT when quarantined", nullable=True),
     Field(
         "pool_as_of",
         DATETIME,
@@ -83,6 +114,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
         "Int64",
         "candidates in the pool on that date; NA when none",
         nullable=True,
+        least=1,
     ),
     Field(
         "category_version",
@@ -99,7 +131,9 @@ DRAW_FIELDS: tuple[Field, ...] = (
     Field(
         "date_mismatch_days",
         "Int64",
-        "days from draw_date to the date in IRCC's drawDateTime (0 when they agree)",
+        "days from draw_date to the date in IRCC's drawDateTime (0 when they agree); "
+        "NA when drawDateTime is missing",
+        nullable=True,
     ),
     Field(
         "repairs",
@@ -119,18 +153,26 @@ DRAW_FIELDS: tuple[Field, ...] = (
         "the capture the recovered fields came from; NA when none",
         nullable=True,
     ),
+    Field(
+        "quarantined",
+        "string",
+        "fields whose published value broke the loader's rules or was blank where required: "
+        "taken from an earlier capture (in recovered_fields) or else left missing; NA when none",
+        nullable=True,
+    ),
 )
 
 POOL_FIELDS: tuple[Field, ...] = (
     Field("draw_id", "string", "the round whose published distribution this is"),
     Field("pool_as_of", DATETIME, "date of the pool distribution"),
-    Field("score_min", "Int64", "lowest CRS score of the range"),
-    Field("score_max", "Int64", "highest CRS score of the range"),
+    Field("score_min", "Int64", "lowest CRS score of the range", least=0, most=MAX_SCORE),
+    Field("score_max", "Int64", "highest CRS score of the range", least=0, most=MAX_SCORE),
     Field(
         "candidates",
         "Int64",
         "candidates in the pool with a score in the range; NA when that range was not published",
         nullable=True,
+        least=0,
     ),
     Field("repaired", "bool", "the count was repaired from a known bad record"),
     Field(

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ee_trends.data.cache import cache_key, read_cache, write_cache
+from ee_trends.data.cache import (
+    cache_key,
+    file_digests,
+    read_cache,
+    read_versions,
+    write_cache,
+    write_versions,
+)
 from ee_trends.data.captures import FilesRead
 from ee_trends.data.clean import clean_rounds
-from ee_trends.data.feed import check_feed, read_files, rounds_frame
+from ee_trends.data.feed import check_feed, iter_files, read_files, rounds_frame
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, column_table
+from ee_trends.data.merge import Versions, distinct_versions, merge_captures
 from ee_trends.data.resolve import find_data_dir, resolve_source, source_files
 from ee_trends.data.snapshot import SNAPSHOT_DIR, shipped_snapshot
+from ee_trends.errors import CaptureWarning
 
 FeedLike = str | os.PathLike | Mapping[str, Any] | None
 
@@ -32,8 +42,7 @@ def read_feeds(
     first), or None for the resolution rule of :func:`ee_trends.data.resolve.resolve_source`.
     """
     if isinstance(source, Mapping):
-        check_feed(source, origin="feed dict")
-        return [("feed dict", dict(source))]
+        return [("feed dict", check_feed(dict(source), origin="feed dict"))]
     return read_files(source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir))
 
 
@@ -144,56 +153,107 @@ def load_all(
     """Both tables from one read of the source, and which files that was."""
     if isinstance(source, Mapping):
         return Loaded(*build_tables(read_feeds(source)), FilesRead.of([]))
-    files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
+    resolved = resolve_source(source, data_dir=data_dir)
+    files = source_files(resolved, data_dir=data_dir)
+    quarantine = resolved.kind != "file"  # the captures kept: never bricked by one value
     read = FilesRead.of(files)
     if files[0].parent.resolve() == SNAPSHOT_DIR.resolve():  # the live feed could not be fetched
         read = FilesRead(shipped_snapshot().to_text(), None)
     if not cache:
-        return Loaded(*build_tables(read_files(files)), read)
+        return Loaded(*build_tables(iter_files(files), quarantine=quarantine), read)
     processed = find_data_dir(data_dir) / "processed"
-    key = cache_key(files)
+    key = cache_key(files, quarantine=quarantine)
     hit = read_cache(processed, key)
     if hit is None:
-        return Loaded(*_build_and_cache(files, processed, key)[0], read)
+        return Loaded(*_build_and_cache(files, processed, key, quarantine)[0], read)
     for message, category in hit.warnings:
         warnings.warn(message, category, stacklevel=3)
     return Loaded(*hit.tables, read)
 
 
-def build_tables(feeds: list[tuple[str, dict[str, Any]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clean and check the tables from feeds (oldest first); several feeds are merged."""
+def build_tables(
+    feeds: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    quarantine: bool = False,
+    versions: Versions | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean and check the tables from feeds (oldest first).
+
+    Several feeds, or the captures of a folder (``quarantine``), are merged:
+    a value breaking the rules is quarantined (:mod:`ee_trends.data.merge`).
+    A single feed file is read strictly: such a value is a FeedError. With
+    ``versions`` (all the captures, merged) ``feeds`` are not read.
+    """
     from ee_trends.data.schema import validate
 
-    if len(feeds) == 1:
-        label, feed = feeds[0]
+    if versions is not None:
+        label = versions.labels[0] if len(versions.labels) == 1 else None
+        label = label or f"{len(versions.labels)} captures"
+        draws, pool = clean_rounds(merge_captures([], versions=versions), origin=label)
+        validate(draws, pool, origin=label)
+        return draws, pool
+    feeds = iter(feeds)
+    first = next(feeds)
+    second = next(feeds, None)
+    if second is None and not quarantine:
+        label, feed = first
         raw = rounds_frame(feed, origin=label)
     else:
-        from ee_trends.data.merge import merge_captures
+        labels: list[str] = []
 
-        raw = merge_captures(feeds)
-        label = f"{len(feeds)} captures"
+        def counted() -> Iterator[tuple[str, dict[str, Any]]]:
+            for item in itertools.chain([first], [] if second is None else [second], feeds):
+                labels.append(item[0])
+                yield item
+
+        raw = merge_captures(counted())
+        label = labels[0] if len(labels) == 1 else f"{len(labels)} captures"
     draws, pool = clean_rounds(raw, origin=label)
-    validate(draws, pool)
+    validate(draws, pool, origin=label)
     return draws, pool
 
 
 def build_cache(
     source: FeedLike = None, *, data_dir: str | os.PathLike | None = None
 ) -> list[Path]:
-    """Build the processed cache now; return its files (a sound entry of the inputs is kept)."""
-    files = source_files(resolve_source(source, data_dir=data_dir), data_dir=data_dir)
-    return _build_and_cache(files, find_data_dir(data_dir) / "processed", cache_key(files))[1]
+    """Build the processed cache now; return its files (a sound entry of the inputs is kept).
+
+    A cache that cannot be written (a full disk, no permission) is an OSError.
+    """
+    resolved = resolve_source(source, data_dir=data_dir)
+    files = source_files(resolved, data_dir=data_dir)
+    quarantine = resolved.kind != "file"
+    key = cache_key(files, quarantine=quarantine)
+    processed = find_data_dir(data_dir) / "processed"
+    return _build_and_cache(files, processed, key, quarantine, strict=True)[1]
+
+
+def _merged_versions(files: list[Path], processed: Path) -> Versions:
+    """The versions of the rounds of the captures ``files``: those seen before read from
+    ``processed``, the new captures merged onto them, and the result kept there."""
+    digests = file_digests(files)
+    start, done = read_versions(processed, files[0].parent, digests)
+    if start is not None:
+        for message in start.warnings:
+            warnings.warn(message, CaptureWarning, stacklevel=4)
+    versions = distinct_versions(iter_files(files[done:]), start=start)
+    if done < len(files):
+        write_versions(processed, files[0].parent, digests, versions)
+    return versions
 
 
 def _build_and_cache(
-    files: list[Path], processed: Path, key: str
+    files: list[Path], processed: Path, key: str, quarantine: bool, *, strict: bool = False
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[Path]]:
     """Build the tables, cache them under ``key`` (taken before the build) with the warnings
     raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tables = build_tables(read_files(files))
-    written = write_cache(processed, key, files, tables, caught)
+        if quarantine:
+            tables = build_tables([], versions=_merged_versions(files, processed))
+        else:
+            tables = build_tables(iter_files(files))
+    written = write_cache(processed, key, files, tables, caught, strict=strict)
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return tables, written

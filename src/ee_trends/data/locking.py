@@ -1,9 +1,11 @@
-"""One lock per folder for the processes writing in it (fetch in ``raw/``, the cache)."""
+"""One lock per folder for the processes writing in it (fetch in ``raw/``, the cache), and the
+names of their temporary files, so that those of a writer that died are removed."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,3 +36,59 @@ def folder_lock(folder: str | os.PathLike) -> Iterator[Path]:
         finally:
             if fcntl is not None:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_prefix(stem: str) -> str:
+    """The start of a temporary name of this process: ``.<stem>.<pid>.`` (then a random part).
+
+    Every writer names its temporary files and folders so, so a later run
+    can tell those of a writer that died (:func:`remove_dead_temps`).
+    """
+    return f".{stem}.{os.getpid()}."
+
+
+def dead_temps(folder: str | os.PathLike, stem: str, suffix: str = TEMP_SUFFIX) -> list[Path]:
+    """The temporary files and folders of ``stem`` in ``folder`` whose writer is dead."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob(f".{stem}.*{suffix}")):
+        pid = path.name[len(stem) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            found.append(path)
+    return found
+
+
+def remove_dead_temps(
+    folder: str | os.PathLike, stem: str, suffix: str = TEMP_SUFFIX
+) -> list[Path]:
+    """Remove the temporary files and folders of ``stem`` in ``folder`` whose writer is dead.
+
+    Those of a live process (another run writing now) are left alone.
+    Returns what was removed.
+    """
+    removed = []
+    for path in dead_temps(folder, stem, suffix):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True

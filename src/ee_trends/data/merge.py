@@ -13,12 +13,21 @@ raw strings, so a value only blanked by a later capture is not lost:
   a non-blank value, and the round is marked: ``recovered_fields`` names the
   fields (comma-separated) and ``recovered_from`` the capture(s) they came
   from (newest first);
-- a value that does not parse (:func:`ee_trends.data.parsers.value_error`: ``drawSize``
-  ``"abc"``, a year 2300) is quarantined like a blank: the newest older
-  capture with a readable value gives it, the round is marked the same way,
-  and an :class:`~ee_trends.errors.UnreadableValueWarning` names the capture
-  file, the round and the field. A value that parses in no capture is a
-  :class:`~ee_trends.errors.FeedError` naming the capture;
+- a value that breaks the loader's rules (:func:`ee_trends.data.parsers.value_error`:
+  ``drawSize`` ``"abc"`` or ``"0"``, a cutoff of 1300, a year 2300, a round
+  number ``"436-A"``) is quarantined like a blank: the newest older capture
+  with a valid value gives it, the round is marked the same way. When no
+  capture has a valid value, the field is left missing (an empty string,
+  for the cleaning step); so is a field of
+  :data:`~ee_trends.data.feed.REQUIRED_FIELDS` blank in every capture (a
+  round published before its cutoff). Either way ``quarantined`` names the
+  field and one :class:`~ee_trends.errors.UnreadableValueWarning` per value
+  names the capture file, the round and the field, and what is used. Never
+  fatal, never a dropped round;
+- rounds are matched by their canonical id
+  (:func:`~ee_trends.data.identity.canonical_id`: ``"0384"`` is ``"384"``); a
+  capture holding under half of the previous capture's rounds by id is left
+  out, with a :class:`~ee_trends.errors.CaptureWarning` (:func:`distinct_versions`);
 - a round missing from newer captures is kept from the newest capture that
   had it, with ``recovered_fields`` ``"*"`` (the whole round),
   ``recovered_from`` that capture, and a :class:`DroppedRoundWarning`.
@@ -32,15 +41,22 @@ cleaning step reads it (all zeros: no distribution published).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ee_trends.data.feed import POOL_COUNT_FIELDS, ROUND_FIELDS
+from ee_trends.data.feed import POOL_COUNT_FIELDS, REQUIRED_FIELDS, ROUND_FIELDS, round_values
+from ee_trends.data.identity import canonical_id, check_overlap
 from ee_trends.data.parsers import FIELD_PARSERS, value_error
-from ee_trends.errors import DroppedRoundWarning, FeedError, UnreadableValueWarning
+from ee_trends.errors import (
+    CaptureWarning,
+    DroppedRoundWarning,
+    FeedError,
+    UnreadableValueWarning,
+)
 
 WHOLE_ROUND = "*"
 """``recovered_fields`` of a round kept from an older capture because newer ones dropped it."""
@@ -49,14 +65,15 @@ WHOLE_ROUND = "*"
 def stack_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     """All rounds of all captures in one frame of strings, with the capture's position.
 
-    Columns: :data:`~ee_trends.data.feed.ROUND_FIELDS`, ``draw_id`` (``drawNumber``
-    stripped) and ``capture`` (the position of the capture in ``feeds``,
-    oldest first). Rows keep each capture's order (newest round first).
+    Columns: :data:`~ee_trends.data.feed.ROUND_FIELDS`, ``draw_id`` (the canonical
+    id of ``drawNumber``, :func:`~ee_trends.data.identity.canonical_id`) and
+    ``capture`` (the position of the capture in ``feeds``, oldest first). Rows
+    keep each capture's order (newest round first).
     """
     records = [record for _, feed in feeds for record in feed["rounds"]]
     sizes = [len(feed["rounds"]) for _, feed in feeds]
     frame = pd.DataFrame.from_records(records, columns=list(ROUND_FIELDS)).astype("string")
-    frame["draw_id"] = frame["drawNumber"].str.strip()
+    frame["draw_id"] = frame["drawNumber"].map(canonical_id, na_action="ignore")
     frame["capture"] = np.repeat(np.arange(len(feeds)), sizes)
     return frame
 
@@ -90,26 +107,34 @@ def value_errors(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index, columns=list(ROUND_FIELDS))
 
 
-def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+def merge_captures(
+    feeds: Iterable[tuple[str, dict[str, Any]]], *, versions: Versions | None = None
+) -> pd.DataFrame:
     """Merge captures (oldest first, each ``(label, feed)``) into one raw frame of strings.
+
+    ``feeds`` may be an iterator: the captures are read one at a time. With
+    ``versions`` (of the captures before ``feeds``, :func:`distinct_versions`),
+    only ``feeds`` are read and merged onto them.
 
     Returns
     -------
     pandas.DataFrame
         The shape of :func:`ee_trends.data.feed.rounds_frame` (columns
         :data:`~ee_trends.data.feed.ROUND_FIELDS`, strings), one row per round
-        ever published, plus ``recovered_fields`` and ``recovered_from``
-        (strings, NA when nothing was recovered). See the module docstring.
+        ever published, plus ``draw_id`` (canonical), ``recovered_fields``,
+        ``recovered_from`` and ``quarantined`` (strings, NA when nothing was
+        recovered or quarantined). See the module docstring.
 
     Warns
     -----
     DroppedRoundWarning
         Rounds missing from newer captures, kept from the newest that had them.
     """
-    if not feeds:
+    versions = distinct_versions(feeds, start=versions)
+    labels_seen, stacked = versions.labels, versions.frame
+    if not labels_seen:
         raise ValueError("merge_captures needs at least one capture")
-    labels = np.array([label for label, _ in feeds], dtype=object)
-    stacked = stack_captures(feeds)
+    labels = np.array(labels_seen, dtype=object)
     fields = list(ROUND_FIELDS)
     errors = value_errors(stacked)
     blank = blank_mask(stacked) | errors.notna()
@@ -131,13 +156,20 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     kept, source = kept.loc[newest.index], source.loc[newest.index]
     merged = kept.fillna(newest[fields])
 
-    _quarantine(errors.loc[newest["row"]].set_axis(newest.index), source, newest, labels)
+    broken = errors.loc[newest["row"]].set_axis(newest.index)
+    missing = (source < 0) & (broken.notna() | _required_blank(merged))
+    merged = merged.mask(missing, "")  # a value no capture has right: left missing
+    _quarantine(broken, missing, source, newest, labels)
 
     own = newest["capture"].to_numpy()[:, None]
     recovered = (source.to_numpy() >= 0) & (source.to_numpy() != own)
-    dropped = newest["capture"].to_numpy() < len(feeds) - 1
+    dropped = newest["capture"].to_numpy() < len(labels) - 1
     merged["recovered_fields"] = _recovered_fields(recovered, dropped)
     merged["recovered_from"] = _recovered_from(recovered, source.to_numpy(), newest, labels)
+    flagged = (broken.notna() | missing).to_numpy(dtype=bool)
+    names = np.array(ROUND_FIELDS, dtype=object)
+    merged["quarantined"] = [",".join(names[row]) if row.any() else None for row in flagged]
+    merged["draw_id"] = merged.index
     merged = merged.astype("string")
 
     if dropped.any():
@@ -151,34 +183,111 @@ def merge_captures(feeds: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
             stacklevel=2,
         )
     # Rounds in the order of the newest capture holding them (newest round first).
-    order = np.lexsort((newest["row"].to_numpy(), -newest["capture"].to_numpy()))
+    order = np.lexsort((newest["position"].to_numpy(), -newest["capture"].to_numpy()))
     return merged.iloc[order].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Versions:
+    """The distinct versions of the rounds of the captures merged so far.
+
+    ``labels`` are the captures merged (oldest first); ``frame`` has the columns
+    of :func:`stack_captures` plus ``position``; ``warnings`` the messages of
+    the captures left out.
+    """
+
+    labels: list[str]
+    frame: pd.DataFrame
+    warnings: list[str]
+
+
+def distinct_versions(
+    feeds: Iterable[tuple[str, dict[str, Any]]], *, start: Versions | None = None
+) -> Versions:
+    """Each distinct version of each round, reading one capture at a time (years of
+    captures never sit in memory at once), onto the versions ``start`` when given.
+
+    A round published as in the capture before (the usual case) is not
+    stacked again: its version only moves to the later capture, so
+    ``capture`` is the newest capture of each run of equal versions and
+    ``position`` its place in that capture.
+
+    A capture holding, by id, under half of the rounds of the capture kept
+    before it (:func:`~ee_trends.data.identity.check_overlap`) is left out
+    with a :class:`~ee_trends.errors.CaptureWarning` naming it: merged, it
+    would put its rounds beside the same rounds under other ids.
+    """
+    labels: list[str] = [] if start is None else list(start.labels)
+    left_out: list[str] = [] if start is None else list(start.warnings)
+    records: list[tuple[str, ...]] = []
+    captures: list[int] = []
+    positions: list[int] = []
+    if start is not None:
+        records = list(start.frame[list(ROUND_FIELDS)].itertuples(index=False, name=None))
+        captures = start.frame["capture"].tolist()
+        positions = start.frame["position"].tolist()
+    ids_of = [canonical_id(record[0]) for record in records]
+    latest = {draw_id: row for row, draw_id in enumerate(ids_of)}  # round -> newest version
+    last = len(labels) - 1
+    previous = [
+        draw_id for draw_id, capture in zip(ids_of, captures, strict=True) if capture == last
+    ]
+    for label, feed in feeds:
+        ids = [canonical_id(record["drawNumber"]) for record in feed["rounds"]]
+        try:
+            check_overlap(ids, previous, origin=label, previous_name=labels[-1] if labels else "")
+        except FeedError as err:
+            message = f"{err}; that capture is not used"
+            warnings.warn(message, CaptureWarning, stacklevel=4)
+            left_out.append(message)
+            continue
+        capture = len(labels)
+        labels.append(label)
+        previous = ids
+        for position, (draw_id, record) in enumerate(zip(ids, feed["rounds"], strict=True)):
+            values = round_values(record)
+            row = latest.get(draw_id)
+            if row is not None and records[row] == values:
+                captures[row], positions[row] = capture, position
+                continue
+            latest[draw_id] = len(records)
+            records.append(values)
+            captures.append(capture)
+            positions.append(position)
+    frame = pd.DataFrame.from_records(records, columns=list(ROUND_FIELDS)).astype("string")
+    frame["draw_id"] = frame["drawNumber"].map(canonical_id, na_action="ignore")
+    frame["capture"] = np.asarray(captures, dtype=np.int64)
+    frame["position"] = np.asarray(positions, dtype=np.int64)
+    return Versions(labels, frame, left_out)
+
+
+def _required_blank(merged: pd.DataFrame) -> pd.DataFrame:
+    """True where a field of :data:`~ee_trends.data.feed.REQUIRED_FIELDS` is blank."""
+    blank = pd.DataFrame(False, index=merged.index, columns=merged.columns)
+    for field in REQUIRED_FIELDS:
+        blank[field] = merged[field].str.strip().fillna("") == ""
+    return blank
+
+
 def _quarantine(
-    errors: pd.DataFrame, source: pd.DataFrame, newest: pd.DataFrame, labels: np.ndarray
+    broken: pd.DataFrame,
+    missing: pd.DataFrame,
+    source: pd.DataFrame,
+    newest: pd.DataFrame,
+    labels: np.ndarray,
 ) -> None:
-    """Warn about each unreadable value replaced by an older one; raise if none was readable."""
-    replaced, never = [], []
-    for row, column in np.argwhere(errors.notna().to_numpy()):
-        draw_id, field = errors.index[row], errors.columns[column]
+    """One warning per value quarantined: the capture, the round, the field, and what is used."""
+    for row, column in np.argwhere((broken.notna() | missing).to_numpy(dtype=bool)):
+        draw_id, field = broken.index[row], broken.columns[column]
         where = f"{labels[newest.loc[draw_id, 'capture']]}: round {draw_id}: field {field!r}"
-        problem = f"{where}: {errors.loc[draw_id, field]}"
+        problem = broken.loc[draw_id, field]
+        what = f"{where}: {problem}" if pd.notna(problem) else f"{where} is empty"
         older = source.loc[draw_id, field]
         if older >= 0:
-            replaced.append(f"{problem}; the value of {labels[older]} is used")
+            used = f"the value of {labels[older]} is used"
         else:
-            never.append(problem)
-    if never:
-        raise FeedError(
-            "; ".join(never) + " (no capture has a readable value: correct or remove that capture)"
-        )
-    if replaced:
-        warnings.warn(
-            "values that do not parse, taken from an earlier capture: " + "; ".join(replaced),
-            UnreadableValueWarning,
-            stacklevel=3,
-        )
+            used = "no earlier capture has a valid value: left missing (see 'quarantined')"
+        warnings.warn(f"{what}; {used}", UnreadableValueWarning, stacklevel=4)
 
 
 def _recovered_fields(recovered: np.ndarray, dropped: np.ndarray) -> list[str | None]:

@@ -9,11 +9,12 @@ recur in every capture.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 from ee_trends.data.feed import POOL_COUNT_FIELDS
+from ee_trends.data.fields import DRAW_FIELDS
 
 _MONTHS = {
     name: number
@@ -134,8 +135,8 @@ def parse_timestamp(text: str, reference: date | None = None) -> tuple[datetime,
 
 
 def parse_draw_number(text: str) -> int:
-    """The number of a round: ``"384"`` is 384, ``"91a"`` is 91."""
-    digits = text.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
+    """The number of a round: ``"384"`` is 384, ``"91a"`` and ``"91A"`` are 91."""
+    digits = text.strip().lower().rstrip("abcdefghijklmnopqrstuvwxyz")
     if not digits.isascii() or not digits.isdigit():
         raise ValueError(f"not a round number: {text!r}")
     return parse_count(digits)
@@ -147,6 +148,7 @@ _ANY_REFERENCE = date(2096, 12, 31)
 FIELD_PARSERS: dict[str, Callable[[str], object]] = {
     "drawNumber": parse_draw_number,
     "drawDate": parse_draw_date,
+    "drawDateFull": parse_long_date,
     "drawDateTime": lambda text: parse_timestamp(text, _ANY_REFERENCE),
     "drawCutOff": lambda text: parse_timestamp(text, _ANY_REFERENCE),
     "drawSize": parse_count,
@@ -158,25 +160,33 @@ FIELD_PARSERS: dict[str, Callable[[str], object]] = {
 its year is readable here; its year is inferred when it is cleaned)."""
 
 
+RANGES: dict[str, tuple[int | None, int | None]] = {
+    f.raw: (f.least, f.most) for f in DRAW_FIELDS if f.raw is not None
+}
+"""The bounds of the field table (:mod:`ee_trends.data.fields`) a feed field's value must keep."""
+
+
+def check_range(field: str, value: object) -> None:
+    """Raise a ValueError when a parsed value of ``field`` is outside its :data:`RANGES`."""
+    least, most = RANGES.get(field, (None, None))
+    if least is not None and value < least:
+        raise ValueError(f"{value} is below {least}, the least allowed")
+    if most is not None and value > most:
+        raise ValueError(f"{value} is above {most}, the most allowed")
+
+
 @lru_cache(maxsize=65536)
 def value_error(field: str, text: str) -> str | None:
-    """Why ``text`` cannot be read as ``field``; None when it can, is blank, or is not parsed."""
+    """Why ``text`` breaks the rules of ``field`` (it does not parse, or is outside its
+    :data:`RANGES`); None when it keeps them, is blank, or is not parsed."""
     parse = FIELD_PARSERS.get(field)
     if parse is None or not text.strip():
         return None
     try:
-        parse(text)
+        check_range(field, parse(text))
     except ValueError as err:
         return str(err)
     return None
-
-
-def unreadable_values(rounds: Iterable[Mapping[str, str]]) -> Iterator[str]:
-    """Each value of a feed's rounds that does not parse: ``"round 434: field 'drawSize': ..."``."""
-    for record in rounds:
-        for field in FIELD_PARSERS:
-            if error := value_error(field, record[field]):
-                yield f"round {record['drawNumber'].strip()}: field {field!r}: {error}"
 
 
 def _date(year: int, month: int, day: int, text: str) -> date:

@@ -113,9 +113,14 @@ def resolve_source(
     Raises
     ------
     FileNotFoundError
-        If an explicit or ``EE_TRENDS_SOURCE`` path does not exist.
+        If an explicit or ``EE_TRENDS_SOURCE`` path does not exist, or an
+        explicit ``source`` is an empty path (never the current folder).
     """
     if source is not None:
+        if not os.fspath(source).strip():
+            raise FileNotFoundError(
+                "the source is an empty path: name a feed file, a folder of captures or a URL"
+            )
         return _classify(str(source), "argument")
     if os.environ.get(SOURCE_ENV):
         return _classify(os.environ[SOURCE_ENV], SOURCE_ENV)

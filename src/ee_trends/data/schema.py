@@ -5,20 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from ee_trends.data.fields import DRAW_FIELDS, MAX_SCORE, POOL_FIELDS, Field
+from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, Field
 from ee_trends.errors import FeedError
 from ee_trends.programs import PROGRAM_KEYS
 
-_CHECKS: dict[str, list[pa.Check]] = {
-    "draw_number": [pa.Check.ge(1)],
-    "program": [pa.Check.isin(PROGRAM_KEYS)],
-    "invitations": [pa.Check.gt(0)],
-    "crs_cutoff": [pa.Check.in_range(0, MAX_SCORE)],
-    "pool_total": [pa.Check.gt(0)],
-    "score_min": [pa.Check.in_range(0, MAX_SCORE)],
-    "score_max": [pa.Check.in_range(0, MAX_SCORE)],
-    "candidates": [pa.Check.ge(0)],
-}
+
+def _checks(field: Field) -> list[pa.Check]:
+    """The checks of a column: its program keys, and the bounds of the field table."""
+    if field.name == "program":
+        return [pa.Check.isin(PROGRAM_KEYS)]
+    if field.least is not None and field.most is not None:
+        return [pa.Check.in_range(field.least, field.most)]
+    if field.least is not None:
+        return [pa.Check.ge(field.least)]
+    return []
 
 
 def _schema(fields: tuple[Field, ...], name: str, **kwargs) -> pa.DataFrameSchema:
@@ -26,7 +26,7 @@ def _schema(fields: tuple[Field, ...], name: str, **kwargs) -> pa.DataFrameSchem
         {
             f.name: pa.Column(
                 f.dtype if f.dtype != "category" else pd.CategoricalDtype(PROGRAM_KEYS),
-                checks=_CHECKS.get(f.name, []),
+                checks=_checks(f),
                 nullable=f.nullable,
             )
             for f in fields
@@ -47,8 +47,9 @@ POOL_SCHEMA = _schema(
 )
 
 
-def validate(draws: pd.DataFrame, pool: pd.DataFrame) -> None:
-    """Check both tables against the field table; raise FeedError naming the rounds at fault."""
+def validate(draws: pd.DataFrame, pool: pd.DataFrame, *, origin: str = "feed") -> None:
+    """Check both tables against the field table; raise FeedError naming the source
+    (``origin``: the file, or the captures) and the rounds at fault."""
     for schema, frame in ((DRAWS_SCHEMA, draws), (POOL_SCHEMA, pool)):
         try:
             schema.validate(frame, lazy=True)
@@ -61,9 +62,11 @@ def validate(draws: pd.DataFrame, pool: pd.DataFrame) -> None:
                 for row in cases.head(5).itertuples()
             )
             raise FeedError(
-                f"{schema.name} table fails its schema in rounds "
+                f"{origin}: {schema.name} table fails its schema in rounds "
                 f"{', '.join(rounds) or '-'}: {summary}"
             ) from None
     orphans = set(pool["draw_id"]) - set(draws["draw_id"])
     if orphans:
-        raise FeedError(f"pool rows for rounds not in draws: {', '.join(sorted(orphans))}")
+        raise FeedError(
+            f"{origin}: pool rows for rounds not in draws: {', '.join(sorted(orphans))}"
+        )

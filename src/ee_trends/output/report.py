@@ -24,13 +24,14 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
 from ee_trends.data.load import Loaded, load_all
+from ee_trends.data.locking import TEMP_SUFFIX, dead_temps, remove_dead_temps, temp_prefix
 from ee_trends.errors import ReportError
 from ee_trends.output.content import Figure, Section, Table
 from ee_trends.output.html import page
@@ -83,15 +84,20 @@ def write_report(
         Where to print one line per section and figure (default ``sys.stderr``).
     """
     progress = sys.stderr if progress is None else progress
-    out = Path(out)
+    given = Path(out)
+    out = given.absolute()  # "." has a name and a parent
+    _recover(out, progress)
     _check_replaceable(out)
     if docs is not None and Path(docs).exists() and not Path(docs).is_dir():
         raise ReportError(f"--docs {docs} is a file, not a folder")
     started = time.perf_counter()
     data = load_all(source, data_dir=data_dir)
     _say(progress, f"report: {len(data.draws)} rounds from {data.read.to_text()}")
+    data, left_out = _complete_rounds(data)
+    if left_out:
+        _say(progress, f"report: left out of the report, values quarantined: {left_out}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    temp = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), suffix=TEMP_SUFFIX, dir=out.parent))
     temp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
     try:
         for folder in ("figures", "tables", "docs"):
@@ -122,12 +128,45 @@ def write_report(
         shutil.rmtree(temp, ignore_errors=True)
         raise
     seconds = time.perf_counter() - started
-    _say(progress, f"report: wrote {out / 'index.html'} in {seconds:.1f} s")
-    return out / "index.html"
+    _say(progress, f"report: wrote {given / 'index.html'} in {seconds:.1f} s")
+    return given / "index.html"
+
+
+QUARANTINABLE = ("draw_number", "invitations", "crs_cutoff", "drawn_at")
+"""Columns missing only where the loader quarantined a value (see ``quarantined``)."""
+
+
+def _complete_rounds(data: Loaded) -> tuple[Loaded, str]:
+    """The rounds with every :data:`QUARANTINABLE` value, and the others named for people."""
+    missing = data.draws[list(QUARANTINABLE)].isna().any(axis=1)
+    if not missing.any():
+        return data, ""
+    gone = data.draws[missing]
+    named = "; ".join(f"#{row.draw_id} ({row.quarantined} missing)" for row in gone.itertuples())
+    draws = data.draws[~missing].reset_index(drop=True)
+    pool = data.pool[data.pool["draw_id"].isin(draws["draw_id"])].reset_index(drop=True)
+    return replace(data, draws=draws, pool=pool), named
 
 
 def _say(progress: TextIO, text: str) -> None:
     print(text, file=progress, flush=True)
+
+
+OLD_SUFFIX = ".old"
+"""The previous report, moved aside while the new one is put in place."""
+
+
+def _recover(out: Path, progress: TextIO) -> None:
+    """Clean up after a report killed while writing: remove its temporary folder, and put
+    back the previous report (with the user's files) from a leftover ``.old`` folder when
+    ``out`` is missing; a ``.old`` beside a complete ``out`` is removed."""
+    remove_dead_temps(out.parent, out.name)
+    for old in dead_temps(out.parent, out.name, OLD_SUFFIX):
+        if not out.exists() and (old / MARKER).is_file():
+            os.replace(old, out)
+            _say(progress, f"report: put back the previous report {out} from {old.name}")
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _check_replaceable(out: Path) -> None:
@@ -156,7 +195,7 @@ def _written_before(out: Path) -> set[str]:
 
 def _keep_user_files(out: Path, temp: Path) -> None:
     """Copy into ``temp`` every file of ``out`` the earlier report did not write."""
-    if not out.is_dir():
+    if not (out / MARKER).is_file():  # new, or an empty folder
         return
     ours = _written_before(out) | {MARKER}
     for path in sorted(out.rglob("*")):
@@ -177,11 +216,23 @@ def _keep_user_files(out: Path, temp: Path) -> None:
 
 
 def _swap(temp: Path, out: Path) -> None:
-    """Put the finished report in place of ``out`` (near-atomically: two renames)."""
+    """Put the finished report in place of ``out`` (near-atomically: two renames).
+
+    Killed between the two, the previous report waits in ``.<out>.<pid>.<random>.old``
+    and the next run puts it back (:func:`_recover`). An empty folder (``.`` too)
+    is filled in place instead: the marker first, so a rerun after a kill
+    replaces what was written.
+    """
     if not out.exists():
         os.replace(temp, out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    if not any(out.iterdir()):
+        entries = sorted(temp.iterdir(), key=lambda path: path.name != MARKER)
+        for entry in entries:
+            os.replace(entry, out / entry.name)
+        temp.rmdir()
+        return
+    old = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), suffix=OLD_SUFFIX, dir=out.parent))
     old.rmdir()
     os.replace(out, old)
     try:
