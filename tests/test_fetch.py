@@ -25,6 +25,7 @@ import pytest
 
 from conftest import make_feed, make_round
 from ee_trends import cli
+from ee_trends.data import download as download_module
 from ee_trends.data import fetch as fetch_module
 from ee_trends.data import resolve
 from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
@@ -364,7 +365,7 @@ def test_retries_run_out(server, tmp_path, raw, kept):
 
 def test_backoff_grows(server, tmp_path, monkeypatch):
     delays: list[float] = []
-    monkeypatch.setattr(fetch_module, "time", SimpleNamespace(sleep=delays.append))
+    monkeypatch.setattr(download_module, "time", SimpleNamespace(sleep=delays.append))
     url = server.serve("/down", Reply(b"oops", status=502))
     with pytest.raises(FeedError):
         fetch_feed(url, data_dir=tmp_path, retries=3, backoff=0.5, timeout=5.0)

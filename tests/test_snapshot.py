@@ -14,7 +14,7 @@ import pytest
 
 from ee_trends import FeedError, load_draws
 from ee_trends.cli import ERROR, main
-from ee_trends.data import fetch
+from ee_trends.data import download, fetch
 from ee_trends.data.captures import list_captures, provenance_path
 from ee_trends.data.load import load_all
 from ee_trends.data.resolve import OFFLINE_HINT, resolve_source
@@ -25,7 +25,7 @@ from ee_trends.errors import SnapshotWarning
 @pytest.fixture
 def offline(closed_live_feed, monkeypatch) -> str:
     """The live feed's URL on a closed port (conftest); retries do not wait."""
-    monkeypatch.setattr(fetch.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(download.time, "sleep", lambda seconds: None)
     return closed_live_feed
 
 

@@ -1,6 +1,6 @@
 """Fetch the feed and keep it as an immutable dated capture in ``raw/``.
 
-The only module that touches the network (with the standard library). A fetch
+A fetch (the download itself is :mod:`ee_trends.data.download`)
 reads the live IRCC feed, another URL or a saved feed file, checks it with
 :func:`ee_trends.data.feed.decode_feed`, and keeps it in ``<data_dir>/raw/`` as
 ``ee_rounds_123_en_<YYYYmmddTHHMMSSZ>.json.gz`` (the feed's JSON bytes as
@@ -17,35 +17,26 @@ published, with an :class:`~ee_trends.errors.UnreadableValueWarning`.
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import errno
 import gzip
 import hashlib
-import http.client
 import json
 import logging
 import math
 import os
-import socket
-import ssl
-import sys
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from time import monotonic
 from typing import Any
 
 from ee_trends import __version__
 from ee_trends.data import resolve
 from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends.data.download import Progress, download
 from ee_trends.data.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
 from ee_trends.data.identity import canonical_id, check_overlap
 from ee_trends.data.load import build_tables
@@ -56,12 +47,6 @@ logger = logging.getLogger(__name__)
 
 TEMP_STEM = "ee_trends"
 """Temporary files in ``raw/``: ``.ee_trends.<pid>.<random>.tmp`` (removed once the writer died)."""
-_CHUNK = 64 * 1024
-_MAX_RETRY_AFTER = 60.0
-_USER_AGENT = f"ee_trends/{__version__} (Python urllib; Express Entry rounds research)"
-
-Progress = Callable[[int, int | None], None]
-"""``progress(received_bytes, total_bytes_or_None)``, called as a download goes."""
 
 
 @dataclass(frozen=True)
@@ -211,7 +196,7 @@ def fetch_capture(
     headers: dict[str, str] = {}
     if resolve.is_url(location):
         origin = location
-        data, headers = _download(
+        data, headers = download(
             location,
             timeout=timeout,
             retries=retries,
@@ -355,224 +340,6 @@ def _compare_with_newest(
             f"{err}; not kept, even with --force: merged, every round would be there twice"
         ) from None
     return False, (newest.name, previous)
-
-
-# ---------------------------------------------------------------- HTTP
-
-
-class _Transient(Exception):
-    """A failed attempt worth retrying."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
-def _download(
-    url: str,
-    *,
-    timeout: float,
-    retries: int,
-    max_bytes: int,
-    progress: Progress | None,
-    backoff: float,
-) -> tuple[bytes, dict[str, str]]:
-    """GET ``url`` with retries; return the body and the provenance headers."""
-    request = urllib.request.Request(
-        url, headers={"User-Agent": _USER_AGENT, "Accept": "application/json, */*;q=0.5"}
-    )
-    for attempt in range(retries + 1):
-        try:
-            return _get_once(request, timeout=timeout, max_bytes=max_bytes, progress=progress)
-        except _Transient as err:
-            tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
-            if attempt == retries:
-                raise FeedError(f"could not fetch {url}: {err.reason} ({tries})") from err
-            delay = backoff * 2**attempt
-            if err.retry_after is not None:
-                delay = max(delay, min(err.retry_after, _MAX_RETRY_AFTER))
-            logger.warning("fetching %s: %s; retrying in %.1f s", url, err.reason, delay)
-            time.sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _get_once(
-    request: urllib.request.Request,
-    *,
-    timeout: float,
-    max_bytes: int,
-    progress: Progress | None,
-) -> tuple[bytes, dict[str, str]]:
-    url = request.full_url
-    deadline = _Deadline(timeout)
-    try:
-        with _opener(deadline).open(request, timeout=timeout) as response:
-            headers = _provenance_headers(response, url)
-            total = _content_length(response)
-            if total is not None and total > max_bytes:
-                raise FeedError(
-                    f"{url}: Content-Length {total} bytes, over the limit of {max_bytes} bytes"
-                )
-            body = _read_body(response, url, total, max_bytes, progress, deadline)
-            return body, headers
-    except urllib.error.HTTPError as err:
-        err.close()
-        status = f"HTTP {err.code} {err.reason}"
-        if err.code == 429 or 500 <= err.code < 600:
-            raise _Transient(status, _retry_after(err.headers)) from err
-        raise FeedError(f"could not fetch {url}: {status}") from err
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
-        reason = err.reason if isinstance(err, urllib.error.URLError) else err
-        if deadline.passed() or isinstance(reason, TimeoutError):
-            raise _Transient(deadline.message) from err
-        if isinstance(reason, ssl.SSLCertVerificationError):
-            raise FeedError(f"could not fetch {url}: {reason}") from err
-        if isinstance(reason, socket.gaierror):  # no name service: offline, not worth a retry
-            raise FeedError(f"could not fetch {url}: host not found ({reason})") from err
-        if isinstance(err, urllib.error.URLError):
-            raise _Transient(str(reason)) from err
-        raise _Transient(f"{type(err).__name__}: {err}") from err
-    finally:
-        deadline.cancel()
-
-
-class _Deadline:
-    """The end of one download: every connection it opens is shut down at that time."""
-
-    def __init__(self, seconds: float) -> None:
-        self.at = monotonic() + seconds
-        self.message = f"timed out after {seconds:g} s"
-        self._timers: list[threading.Timer] = []
-
-    def passed(self) -> bool:
-        return monotonic() >= self.at
-
-    def watch(self, sock: socket.socket) -> None:
-        timer = threading.Timer(max(0.0, self.at - monotonic()), _shut_down, (sock,))
-        timer.daemon = True
-        timer.start()
-        self._timers.append(timer)
-
-    def cancel(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
-
-
-def _shut_down(sock: socket.socket) -> None:
-    """End a connection now: a read blocked on it returns at once."""
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
-    """urllib's opener, whose HTTP(S) connections (redirects too) end at ``deadline``."""
-
-    class Connection(http.client.HTTPConnection):
-        def connect(self) -> None:
-            super().connect()
-            deadline.watch(self.sock)
-
-    class SecureConnection(http.client.HTTPSConnection):
-        def connect(self) -> None:
-            super().connect()
-            deadline.watch(self.sock)
-
-    context = ssl.create_default_context()
-
-    class Handler(urllib.request.HTTPHandler):
-        def http_open(self, req):
-            return self.do_open(Connection, req)
-
-    class SecureHandler(urllib.request.HTTPSHandler):
-        def https_open(self, req):
-            return self.do_open(SecureConnection, req, context=context)
-
-    return urllib.request.build_opener(Handler, SecureHandler(context=context))
-
-
-def _read_body(
-    response: Any,
-    url: str,
-    total: int | None,
-    max_bytes: int,
-    progress: Progress | None,
-    deadline: _Deadline,
-) -> bytes:
-    report = progress if progress is not None else _terminal_progress(url)
-    chunks: list[bytes] = []
-    received = 0
-    try:
-        while chunk := response.read1(_CHUNK):
-            received += len(chunk)
-            if received > max_bytes:
-                raise FeedError(f"{url}: response over the limit of {max_bytes} bytes")
-            chunks.append(chunk)
-            if report is not None:
-                report(received, total)
-    finally:
-        if progress is None and report is not None:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-    if deadline.passed():  # the connection was shut down: what came is not the whole body
-        raise _Transient(deadline.message)
-    if total is not None and received < total:
-        # http.client's read returns short at end of stream, without error.
-        raise _Transient(f"connection closed after {received} of {total} bytes")
-    return b"".join(chunks)
-
-
-def _content_length(response: Any) -> int | None:
-    try:
-        return int(response.headers["Content-Length"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _retry_after(headers: Any) -> float | None:
-    value = headers.get("Retry-After") if headers is not None else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - _now()).total_seconds())
-
-
-def _provenance_headers(response: Any, url: str) -> dict[str, str]:
-    found = {
-        "final_url": response.geturl() if response.geturl() != url else None,
-        "etag": response.headers.get("ETag"),
-        "last_modified": response.headers.get("Last-Modified"),
-        "content_type": response.headers.get("Content-Type"),
-        "content_encoding": response.headers.get("Content-Encoding"),
-    }
-    return {key: value for key, value in found.items() if value}
-
-
-def _terminal_progress(url: str) -> Progress | None:
-    """A progress line on stderr, or None when stderr is not a terminal."""
-    try:
-        if not sys.stderr.isatty():
-            return None
-    except (AttributeError, ValueError):
-        return None
-
-    def report(received: int, total: int | None) -> None:
-        done = f"{received / 1024:,.0f} KiB"
-        if total:
-            done += f" of {total / 1024:,.0f} KiB ({100 * received / total:.0f}%)"
-        sys.stderr.write(f"\rfetching {url}: {done}")
-        sys.stderr.flush()
-
-    return report
 
 
 # ---------------------------------------------------------------- writing
