@@ -289,7 +289,7 @@ def test_a_missing_round_names_the_rounds_there_are(tables):
         draw_context(draws, "99999")
 
 
-def test_draw_ids_are_matched_ignoring_case():
+def test_draw_ids_are_matched_as_canonical_ids():
     feed = make_feed(
         _round("92", "2018-06-01", "cec", "3,000", "440"),
         _round("91a", "2018-05-30", "general", "500", "288"),
@@ -297,6 +297,7 @@ def test_draw_ids_are_matched_ignoring_case():
     draws, _ = build_tables([("feed", feed)])
     assert draw_context(draws, "91A").draw.draw_id == "91a"
     assert draw_context(draws, " 91a ").draw.draw_id == "91a"
+    assert draw_context(draws, "092").draw.draw_id == "92"
 
 
 def test_since_after_the_round_says_so(tables):

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ee_trends.analysis import aggregate
+from ee_trends.data.identity import canonical_id
 from ee_trends.formatting import iso_date, plural
 from ee_trends.programs import program_label
 
@@ -330,14 +331,15 @@ def draw_context(
     Raises
     ------
     KeyError
-        If no round has that ``draw_id`` (matched ignoring case); the message names the
+        If no round has that ``draw_id`` (matched as a canonical id:
+        ``"0384"`` is 384, ``"91A"`` is 91a); the message names the
         rounds there are.
     ValueError
         If ``since`` is after the round.
     """
     history = aggregate.in_round_order(draws).reset_index(drop=True)
-    wanted = str(draw_id).strip().lower()
-    matches = history.index[history["draw_id"].astype(str).str.lower() == wanted]
+    wanted = canonical_id(str(draw_id))
+    matches = history.index[history["draw_id"].astype(str).map(canonical_id) == wanted]
     if len(matches) == 0:
         raise KeyError(f"no round {draw_id!r}: {_rounds_held(history)}")
     position = int(matches[0])
