@@ -180,7 +180,7 @@ class Prediction:
                 f"{score:.0f} points invited, tie-breaks aside): {self.prob_at_most(score):.0%}."
             )
         if self.age is not None:
-            text += f"\nData: {self.age.to_text()}"
+            text += f"\nData: {self.age.to_text()}."
         return text
 
     def __str__(self) -> str:
