@@ -226,6 +226,7 @@ def distinct_versions(
         records = list(start.frame[list(ROUND_FIELDS)].itertuples(index=False, name=None))
         captures = start.frame["capture"].tolist()
         positions = start.frame["position"].tolist()
+    moves: list[tuple[int, np.ndarray, np.ndarray]] = []
     ids_of = [canonical_id(record[0]) for record in records]
     latest = {draw_id: row for row, draw_id in enumerate(ids_of)}  # round -> newest version
     last = len(labels) - 1
@@ -244,20 +245,33 @@ def distinct_versions(
         capture = len(labels)
         labels.append(label)
         previous = ids
-        for position, (draw_id, record) in enumerate(zip(ids, feed["rounds"], strict=True)):
-            values = round_values(record)
-            row = latest.get(draw_id)
-            if row is not None and records[row] == values:
-                captures[row], positions[row] = capture, position
-                continue
-            latest[draw_id] = len(records)
-            records.append(values)
+        values = list(map(round_values, feed["rounds"]))
+        rows = list(map(latest.get, ids))
+        same = np.fromiter(
+            (
+                row is not None and records[row] == value
+                for row, value in zip(rows, values, strict=True)
+            ),
+            dtype=bool,
+            count=len(values),
+        )
+        where = np.flatnonzero(same)
+        # a round as in an earlier capture: its version moves to this one (applied below)
+        moves.append((capture, np.fromiter((rows[i] for i in where), np.int64, len(where)), where))
+        for position in np.flatnonzero(~same).tolist():
+            latest[ids[position]] = len(records)
+            records.append(values[position])
             captures.append(capture)
             positions.append(position)
+    capture_of = np.asarray(captures, dtype=np.int64)
+    position_of = np.asarray(positions, dtype=np.int64)
+    for capture, moved, where in moves:  # in capture order: the newest move wins
+        capture_of[moved] = capture
+        position_of[moved] = where
     frame = pd.DataFrame.from_records(records, columns=list(ROUND_FIELDS)).astype("string")
     frame["draw_id"] = frame["drawNumber"].map(canonical_id, na_action="ignore")
-    frame["capture"] = np.asarray(captures, dtype=np.int64)
-    frame["position"] = np.asarray(positions, dtype=np.int64)
+    frame["capture"] = capture_of
+    frame["position"] = position_of
     return Versions(labels, frame, left_out)
 
 
