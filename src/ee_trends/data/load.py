@@ -153,6 +153,7 @@ def load_all(
     """Both tables from one read of the source, and which files that was."""
     if isinstance(source, Mapping):
         return Loaded(*build_tables(read_feeds(source)), FilesRead.of([]))
+    data_dir = find_data_dir(data_dir)  # once: the source, the captures and the cache agree
     resolved = resolve_source(source, data_dir=data_dir)
     files = source_files(resolved, data_dir=data_dir)
     quarantine = resolved.kind != "file"  # the captures kept: never bricked by one value
@@ -161,7 +162,7 @@ def load_all(
         read = FilesRead(shipped_snapshot().to_text(), None)
     if not cache:
         return Loaded(*build_tables(iter_files(files), quarantine=quarantine), read)
-    processed = find_data_dir(data_dir) / "processed"
+    processed = data_dir / "processed"
     key = cache_key(files, quarantine=quarantine)
     hit = read_cache(processed, key)
     if hit is None:
@@ -220,11 +221,12 @@ def build_cache(
 
     A cache that cannot be written (a full disk, no permission) is an OSError.
     """
+    data_dir = find_data_dir(data_dir)
     resolved = resolve_source(source, data_dir=data_dir)
     files = source_files(resolved, data_dir=data_dir)
     quarantine = resolved.kind != "file"
     key = cache_key(files, quarantine=quarantine)
-    processed = find_data_dir(data_dir) / "processed"
+    processed = data_dir / "processed"
     return _build_and_cache(files, processed, key, quarantine, strict=True)[1]
 
 
