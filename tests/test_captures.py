@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from conftest import keep_capture, make_round
 from ee_trends import load_draws
-from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends.data.captures import (
+    Provenance,
+    capture_name,
+    capture_time,
+    list_captures,
+    provenance_path,
+)
 from ee_trends.data.revisions import capture_feeds
 from ee_trends.errors import CaptureWarning
 
@@ -69,3 +76,27 @@ def test_a_capture_named_in_the_future_cannot_win_the_merge(tmp_path):
         assert list_captures(tmp_path, warn=True) == [true]
     with pytest.warns(CaptureWarning):
         assert load_draws(tmp_path, cache=False)["crs_cutoff"].tolist() == [529]
+
+
+def test_a_provenance_reads_back_as_written_and_tolerates_other_versions(tmp_path):
+    capture = tmp_path / capture_name(datetime(2026, 8, 8, 3, 0, tzinfo=UTC))
+    written = Provenance(
+        capture=capture.name,
+        captured_at=datetime(2026, 8, 8, 3, 0, tzinfo=UTC),
+        source="https://example.invalid/feed.json",
+        sha256="ab" * 32,
+        size_bytes=10,
+        rounds=1,
+        etag='"x"',
+    )
+    provenance_path(capture).write_text(written.to_json())
+    assert Provenance.read(capture) == written
+    record = json.loads(provenance_path(capture).read_text())
+    assert record["captured_at"] == "2026-08-08T03:00:00Z"
+    assert "last_modified" not in record  # what the server did not send is left out
+    record["added_by_a_newer_version"] = 1
+    del record["sha256"]
+    provenance_path(capture).write_text(json.dumps(record))
+    assert Provenance.read(capture) == replace(written, sha256=None)
+    provenance_path(capture).write_text('{"capture": "other.json.gz"}')
+    assert Provenance.read(capture) is None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from ee_trends.errors import CaptureWarning
 
@@ -34,6 +35,60 @@ def provenance_path(capture: str | Path) -> Path:
     return capture.with_name(capture.name + PROVENANCE_SUFFIX)
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Where a capture came from, kept beside it as ``<capture>.provenance.json``.
+
+    ``source`` is the URL or file fetched (None when a later fetch completed
+    the record of an interrupted one, as ``completed`` says); the HTTP fields
+    are those the server sent. Only ``capture`` and ``captured_at`` are
+    required and unknown keys are ignored, so the record of an older or newer
+    ee_trends reads.
+    """
+
+    capture: str
+    captured_at: datetime
+    source: str | None = None
+    sha256: str | None = None
+    size_bytes: int | None = None
+    rounds: int | None = None
+    ee_trends_version: str | None = None
+    gzip_source: bool = False
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    content_encoding: str | None = None
+    completed: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as written: ``captured_at`` in ISO 8601 UTC, absent HTTP fields left out."""
+        record = asdict(self)
+        record["captured_at"] = _iso_utc(self.captured_at)
+        return {key: value for key, value in record.items() if value is not None or key == "source"}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def read(cls, capture: str | Path) -> Provenance | None:
+        """The provenance kept beside ``capture``, or None when there is none, it cannot be
+        read, or it names another capture."""
+        try:
+            record = json.loads(provenance_path(capture).read_text())
+            known = {field.name for field in fields(cls)}
+            values = {key: value for key, value in record.items() if key in known}
+            values["captured_at"] = datetime.fromisoformat(values["captured_at"]).astimezone(UTC)
+            provenance = cls(**values)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return provenance if provenance.capture == Path(capture).name else None
+
+
+def _iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def capture_time(path: str | Path) -> datetime | None:
     """Capture time in a capture's file name, or None if the name is not one ``fetch`` writes.
 
@@ -58,13 +113,8 @@ def recorded_time(path: str | Path) -> datetime | None:
     named = capture_time(path)
     if named is None:
         return None
-    try:
-        record = json.loads(provenance_path(path).read_text())
-        if record["capture"] == Path(path).name:
-            return datetime.fromisoformat(record["captured_at"]).astimezone(UTC)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    return named
+    provenance = Provenance.read(path)
+    return named if provenance is None else provenance.captured_at
 
 
 def list_captures(folder: str | Path, *, warn: bool = False) -> list[Path]:

@@ -20,13 +20,12 @@ import contextlib
 import errno
 import gzip
 import hashlib
-import json
 import logging
 import math
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -35,7 +34,13 @@ from typing import Any
 
 from ee_trends import __version__
 from ee_trends.data import resolve
-from ee_trends.data.captures import capture_name, capture_time, list_captures, provenance_path
+from ee_trends.data.captures import (
+    Provenance,
+    capture_name,
+    capture_time,
+    list_captures,
+    provenance_path,
+)
 from ee_trends.data.download import Progress, download
 from ee_trends.data.feed import MAX_DECODED_BYTES, decode_feed, gunzip, read_limited
 from ee_trends.data.identity import canonical_id, check_overlap
@@ -233,16 +238,17 @@ def fetch_capture(
                 return result(path=newest, provenance_path=provenance_path(newest), unchanged=True)
         name = capture_name(captured_at)
         found = tuple(check_capture(feed, name, previous))
-        provenance: dict[str, Any] = {
-            "source": origin,
-            "captured_at": captured_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "sha256": digest,
-            "size_bytes": len(data),
-            "rounds": rounds,
-            "gzip_source": was_gzip,
+        provenance = partial(
+            Provenance,
+            source=origin,
+            captured_at=captured_at,
+            sha256=digest,
+            size_bytes=len(data),
+            rounds=rounds,
+            ee_trends_version=__version__,
+            gzip_source=was_gzip,
             **headers,
-            "ee_trends_version": __version__,
-        }
+        )
         payload = gzip.compress(data, compresslevel=9, mtime=0)
         path = _keep(raw, payload, provenance, captured_at)
         found = tuple(message.replace(name, path.name) for message in found)  # a later second
@@ -345,8 +351,11 @@ def _compare_with_newest(
 # ---------------------------------------------------------------- writing
 
 
-def _keep(raw: Path, payload: bytes, provenance: dict[str, Any], captured_at: datetime) -> Path:
-    """Write ``payload`` as a new capture and its provenance; never overwrite."""
+def _keep(
+    raw: Path, payload: bytes, provenance: Callable[..., Provenance], captured_at: datetime
+) -> Path:
+    """Write ``payload`` as a new capture and its provenance (``provenance(capture=name)``);
+    never overwrite."""
     stamp = captured_at.replace(microsecond=0)
     temp = _write_temp(raw, payload)
     try:
@@ -358,8 +367,7 @@ def _keep(raw: Path, payload: bytes, provenance: dict[str, Any], captured_at: da
     finally:
         temp.unlink(missing_ok=True)
     try:
-        record = {"capture": target.name, **provenance}
-        text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+        text = provenance(capture=target.name).to_json()
         temp = _write_temp(raw, text.encode("utf-8"))
         try:
             if not _link_new(temp, provenance_path(target)):
@@ -383,19 +391,18 @@ def _complete_provenance(capture: Path, *, max_bytes: int) -> None:
         rounds = len(decode_feed(data, origin=str(capture), max_bytes=max_bytes)["rounds"])
     except (FeedError, OSError):
         return  # not a feed: the comparison with it says so
-    when = capture_time(capture)
-    record = {
-        "capture": capture.name,
-        "source": None,
-        "captured_at": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "size_bytes": len(data),
-        "rounds": rounds,
-        "completed": "written by a later fetch: the fetch that kept this capture was "
+    record = Provenance(
+        capture=capture.name,
+        source=None,
+        captured_at=capture_time(capture),
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        rounds=rounds,
+        ee_trends_version=__version__,
+        completed="written by a later fetch: the fetch that kept this capture was "
         "interrupted before its provenance; source unknown, time from the file name",
-        "ee_trends_version": __version__,
-    }
-    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    )
+    text = record.to_json()
     temp = _write_temp(capture.parent, text.encode("utf-8"))
     try:
         _link_new(temp, provenance_path(capture))
