@@ -247,6 +247,10 @@ def test_fetch_says_which_rounds_are_new(tmp_path, capsys):
     feed.write_text(json.dumps(make_feed(*rounds("303", "302", "301", "300"))))
     assert cli.main(args) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "new: #302, #303"
+    many = [str(n) for n in range(320, 303, -1)]  # 17 new rounds, newest first as published
+    feed.write_text(json.dumps(make_feed(*rounds(*many, "303", "302", "301", "300"))))
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "new: 17 rounds, #304 to #320"
 
 
 def test_the_next_fetch_completes_a_capture_left_without_provenance(tmp_path):

@@ -50,6 +50,8 @@ from ee_trends.errors import FeedError, UnreadableValueWarning
 
 logger = logging.getLogger(__name__)
 
+LISTED_NEW = 10
+"""The most new rounds :meth:`FetchResult.new_text` lists one by one."""
 TEMP_STEM = "ee_trends"
 """Temporary files in ``raw/``: ``.ee_trends.<pid>.<random>.tmp`` (removed once the writer died)."""
 
@@ -97,9 +99,14 @@ class FetchResult:
     new_rounds: tuple[str, ...] = ()
 
     def new_text(self) -> str:
-        """``"new: #435, #436"``, or ``"no new rounds"`` (one line for a scheduled job)."""
+        """``"new: #435, #436"``, or ``"no new rounds"`` (one line for a scheduled job); more
+        than :data:`LISTED_NEW` rounds (a first capture) are counted: ``"new: 435 rounds, #1
+        to #434"``."""
         if not self.new_rounds:
             return "no new rounds"
+        if len(self.new_rounds) > LISTED_NEW:
+            first, last = self.new_rounds[0], self.new_rounds[-1]
+            return f"new: {len(self.new_rounds)} rounds, #{first} to #{last}"
         return "new: " + ", ".join(f"#{draw_id}" for draw_id in self.new_rounds)
 
 
