@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Iterable
@@ -28,11 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
-
 from ee_trends.data.load import Loaded, load_all
 from ee_trends.errors import ReportError
 from ee_trends.output.content import Figure, Section, Table
+from ee_trends.output.files import check_replaceable, safe_csv, swap, temp_beside
 from ee_trends.output.html import page
 from ee_trends.output.sections import SECTIONS, Builder
 
@@ -51,8 +49,6 @@ REPORT_DPI = 110
 DOCS_DPI = 80
 """The figures are 10 inches wide: 800 pixels in the README."""
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""A CSV text cell starting with one of these is prefixed with ``'``."""
 
 
 def write_report(
@@ -84,15 +80,13 @@ def write_report(
     """
     progress = sys.stderr if progress is None else progress
     out = Path(out)
-    _check_replaceable(out)
+    check_replaceable(out, MARKER, "ee-trends report")
     if docs is not None and Path(docs).exists() and not Path(docs).is_dir():
         raise ReportError(f"--docs {docs} is a file, not a folder")
     started = time.perf_counter()
     data = load_all(source, data_dir=data_dir)
     _say(progress, f"report: {len(data.draws)} rounds from {data.read.to_text()}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    temp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
+    temp = temp_beside(out)
     try:
         for folder in ("figures", "tables", "docs"):
             (temp / folder).mkdir()
@@ -117,7 +111,7 @@ def write_report(
             "any other file here is kept\n" + "".join(f"{name}\n" for name in files)
         )
         _keep_user_files(out, temp)
-        _swap(temp, out)
+        swap(temp, out)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -128,18 +122,6 @@ def write_report(
 
 def _say(progress: TextIO, text: str) -> None:
     print(text, file=progress, flush=True)
-
-
-def _check_replaceable(out: Path) -> None:
-    if out.is_symlink():
-        raise ReportError(f"{out} is a symbolic link; give the real folder")
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{out} is a file, not a report folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ReportError(
-            f"{out} is not empty and was not written by ee-trends report; "
-            "give an empty or new folder"
-        )
 
 
 def _written_before(out: Path) -> set[str]:
@@ -174,22 +156,6 @@ def _keep_user_files(out: Path, temp: Path) -> None:
             target.symlink_to(os.readlink(path))
         else:
             shutil.copy2(path, target)
-
-
-def _swap(temp: Path, out: Path) -> None:
-    """Put the finished report in place of ``out`` (near-atomically: two renames)."""
-    if not out.exists():
-        os.replace(temp, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-    old.rmdir()
-    os.replace(out, old)
-    try:
-        os.replace(temp, out)
-    except OSError:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -252,19 +218,3 @@ def _check_unique(written: list[_Written]) -> None:
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"{kind} named twice in the report: {', '.join(repeated)}")
-
-
-def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell a spreadsheet would run as a formula prefixed by ``'``.
-
-    Only text cells change: numbers (a negative CRS change) stay numbers.
-    """
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
-            continue
-        out[column] = values.map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-        )
-    return out

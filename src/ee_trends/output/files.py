@@ -1,0 +1,73 @@
+"""Writing output folders safely: formula-safe CSV, and a folder replaced whole or not at all.
+
+Both the report and the export write a folder this way: into a temporary
+folder beside ``out``, put in place only when complete, so a failed run
+leaves the previous one. A folder is replaced only when it holds the
+writer's marker file; a symbolic link or a file as ``out`` is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ee_trends.errors import ReportError
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A CSV text cell starting with one of these is prefixed with ``'``."""
+
+
+def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell a spreadsheet would run as a formula prefixed by ``'``.
+
+    Only text cells change: numbers (a negative CRS change) stay numbers.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            continue
+        out[column] = values.map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+        )
+    return out
+
+
+def check_replaceable(out: Path, marker: str, command: str) -> None:
+    """Refuse ``out`` unless it is absent, empty, or a folder ``command`` wrote (has ``marker``)."""
+    if out.is_symlink():
+        raise ReportError(f"{out} is a symbolic link; give the real folder")
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
+        raise ReportError(
+            f"{out} is not empty and was not written by {command}; give an empty or new folder"
+        )
+
+
+def temp_beside(out: Path) -> Path:
+    """A new, shareable temporary folder beside ``out`` (same file system, for the swap)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    temp.chmod(0o755)  # mkdtemp makes it private; the output is meant to be shared
+    return temp
+
+
+def swap(temp: Path, out: Path) -> None:
+    """Put the finished folder ``temp`` in place of ``out`` (near-atomically: two renames)."""
+    if not out.exists():
+        os.replace(temp, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    old.rmdir()
+    os.replace(out, old)
+    try:
+        os.replace(temp, out)
+    except OSError:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
