@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Field:
-    """One column: name, pandas dtype, meaning, and whether NA is allowed."""
+    """One column: name, pandas dtype, meaning, whether NA is allowed, and its unit (if any)."""
 
     name: str
     dtype: str
     description: str
     nullable: bool = False
+    unit: str | None = None
 
 
 UTC_DATETIME = "datetime64[ns, UTC]"
@@ -31,8 +32,8 @@ DRAW_FIELDS: tuple[Field, ...] = (
     Field("draw_date", DATETIME, "the draw date"),
     Field("program", "category", "stable key of the program or category (see ee_trends.PROGRAMS)"),
     Field("draw_name", "string", "IRCC's label, as published"),
-    Field("invitations", "Int64", "invitations issued (draw size)"),
-    Field("crs_cutoff", "Int64", "lowest CRS score invited"),
+    Field("invitations", "Int64", "invitations issued (draw size)", unit="invitations"),
+    Field("crs_cutoff", "Int64", "lowest CRS score invited", unit="CRS points"),
     Field(
         "tie_break_at",
         UTC_DATETIME,
@@ -51,6 +52,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
         "Int64",
         "candidates in the pool on that date; NA when none",
         nullable=True,
+        unit="candidates",
     ),
     Field(
         "category_version",
@@ -68,6 +70,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
         "date_mismatch_days",
         "Int64",
         "days from draw_date to the date in IRCC's drawDateTime (0 when they agree)",
+        unit="days",
     ),
     Field(
         "repairs",
@@ -92,13 +95,14 @@ DRAW_FIELDS: tuple[Field, ...] = (
 POOL_FIELDS: tuple[Field, ...] = (
     Field("draw_id", "string", "the round whose published distribution this is"),
     Field("pool_as_of", DATETIME, "date of the pool distribution"),
-    Field("score_min", "Int64", "lowest CRS score of the range"),
-    Field("score_max", "Int64", "highest CRS score of the range"),
+    Field("score_min", "Int64", "lowest CRS score of the range", unit="CRS points"),
+    Field("score_max", "Int64", "highest CRS score of the range", unit="CRS points"),
     Field(
         "candidates",
         "Int64",
         "candidates in the pool with a score in the range; NA when that range was not published",
         nullable=True,
+        unit="candidates",
     ),
     Field("repaired", "bool", "the count was repaired from a known bad record"),
     Field(

@@ -57,6 +57,52 @@ def temp_beside(out: Path) -> Path:
     return temp
 
 
+def finish(temp: Path, out: Path, marker: str, command: str) -> None:
+    """Mark the finished folder ``temp`` as ``command``'s, carry over the files of ``out`` that
+    ``command`` did not write (ones the user added), and put ``temp`` in place of ``out``."""
+    files = sorted(p.relative_to(temp).as_posix() for p in temp.rglob("*") if p.is_file())
+    (temp / marker).write_text(
+        f"# written by {command}: these files are replaced on rerun, "
+        "any other file here is kept\n" + "".join(f"{name}\n" for name in files)
+    )
+    _keep_user_files(out, temp, marker, command)
+    swap(temp, out)
+
+
+def _written_before(out: Path, marker: str) -> set[str]:
+    """The files the earlier run listed in its marker.
+
+    A marker of the first version lists nothing (its one line says the whole
+    folder is replaced on rerun): every file in the folder is the writer's.
+    """
+    lines = (out / marker).read_text(encoding="utf-8").splitlines()
+    if lines and not lines[0].startswith("#"):
+        return {p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir()}
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+def _keep_user_files(out: Path, temp: Path, marker: str, command: str) -> None:
+    """Copy into ``temp`` every file of ``out`` the earlier run did not write."""
+    if not out.is_dir():
+        return
+    ours = _written_before(out, marker) | {marker}
+    for path in sorted(out.rglob("*")):
+        name = path.relative_to(out).as_posix()
+        if name in ours or path.is_dir():
+            continue
+        target = temp / name
+        if target.exists():
+            raise ReportError(
+                f"{out / name} was not written by {command} but the new output "
+                "has a file of that name; move it away first"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            target.symlink_to(os.readlink(path))
+        else:
+            shutil.copy2(path, target)
+
+
 def swap(temp: Path, out: Path) -> None:
     """Put the finished folder ``temp`` in place of ``out`` (near-atomically: two renames)."""
     if not out.exists():

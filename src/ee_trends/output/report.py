@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from ee_trends.data.load import Loaded, load_all
 from ee_trends.errors import ReportError
 from ee_trends.output.content import Figure, Section, Table
-from ee_trends.output.files import check_replaceable, safe_csv, swap, temp_beside
+from ee_trends.output.files import check_replaceable, finish, safe_csv, temp_beside
 from ee_trends.output.html import page
 from ee_trends.output.sections import SECTIONS, Builder
 
@@ -105,13 +105,7 @@ def write_report(
                 shutil.copyfile(path, docs_dir / path.name)
                 _say(progress, f"  docs: {path.name}")
         shutil.rmtree(temp / "docs")
-        files = sorted(p.relative_to(temp).as_posix() for p in temp.rglob("*") if p.is_file())
-        (temp / MARKER).write_text(
-            "# written by ee-trends report: these files are replaced on rerun, "
-            "any other file here is kept\n" + "".join(f"{name}\n" for name in files)
-        )
-        _keep_user_files(out, temp)
-        swap(temp, out)
+        finish(temp, out, MARKER, "ee-trends report")
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -122,40 +116,6 @@ def write_report(
 
 def _say(progress: TextIO, text: str) -> None:
     print(text, file=progress, flush=True)
-
-
-def _written_before(out: Path) -> set[str]:
-    """The files the earlier report listed in its marker.
-
-    A marker of the first version lists nothing (its one line says the whole
-    folder is replaced on rerun): every file in the folder is the report's.
-    """
-    lines = (out / MARKER).read_text(encoding="utf-8").splitlines()
-    if lines and not lines[0].startswith("#"):
-        return {p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir()}
-    return {line for line in lines if line and not line.startswith("#")}
-
-
-def _keep_user_files(out: Path, temp: Path) -> None:
-    """Copy into ``temp`` every file of ``out`` the earlier report did not write."""
-    if not out.is_dir():
-        return
-    ours = _written_before(out) | {MARKER}
-    for path in sorted(out.rglob("*")):
-        name = path.relative_to(out).as_posix()
-        if name in ours or path.is_dir():
-            continue
-        target = temp / name
-        if target.exists():
-            raise ReportError(
-                f"{out / name} was not written by ee-trends report but the new report "
-                "has a file of that name; move it away first"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink():
-            target.symlink_to(os.readlink(path))
-        else:
-            shutil.copy2(path, target)
 
 
 @dataclass(frozen=True)
