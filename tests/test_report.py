@@ -183,6 +183,20 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 
+def test_writes_into_an_empty_folder(tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()  # made by the user beforehand: no marker yet, nothing to carry over
+    assert write(out).is_file()
+
+
+def test_progress_says_one_figure_and_no_figures(tmp_path):
+    out = io.StringIO()
+    write_report(tmp_path / "r", source=tiny_feed(), sections=FAST, progress=out)
+    built = [line for line in out.getvalue().splitlines() if ": built " in line]
+    assert built and not any("1 figures" in line or "1 tables" in line for line in built)
+    assert any(" 1 figure," in line or " 1 table " in line for line in built), built
+
+
 def test_refuses_a_symbolic_link(tmp_path):
     real = tmp_path / "real"
     write(real)

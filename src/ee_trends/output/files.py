@@ -83,7 +83,7 @@ def _written_before(out: Path, marker: str) -> set[str]:
 
 def _keep_user_files(out: Path, temp: Path, marker: str, command: str) -> None:
     """Copy into ``temp`` every file of ``out`` the earlier run did not write."""
-    if not out.is_dir():
+    if not (out / marker).is_file():  # absent, or an empty folder: nothing to carry over
         return
     ours = _written_before(out, marker) | {marker}
     for path in sorted(out.rglob("*")):

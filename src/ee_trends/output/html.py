@@ -128,6 +128,23 @@ th { background: #f6f6f6; white-space: normal; min-width: 4.5em; vertical-align:
 """
 
 
+def _newest(data: Loaded) -> str:
+    """`` (round #434)``: the newest round, which names the data better than any file."""
+    return f" (round #{data.draws['draw_id'].iloc[-1]})" if len(data.draws) else ""
+
+
+def _capture(data: Loaded) -> str:
+    """The capture read and its capture time from its provenance; a file's own date is never
+    presented as a capture time."""
+    read = data.read
+    what = read.name if read.files <= 1 else f"{read.files} captures, newest {read.name}"
+    if read.dated_by != "captured":  # a feed file without provenance: its date is a copy's
+        return f"from {what} (capture time not recorded)"
+    if read.date is None:  # the shipped snapshot (its text names its date) or a feed in memory
+        return f"from {what}"
+    return f"from the feed captured {read.date} ({what})"
+
+
 def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
     """The page, self-contained: the PNGs are embedded; SVG and CSV files are linked."""
     date = aggregate.data_date(data.draws)
@@ -162,10 +179,17 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
 </head>
 <body>
 <h1>Express Entry rounds of invitations</h1>
-<p class="meta">Data to <strong>{escape(date_text)}</strong>: {len(data.draws)} rounds.
-Made {escape(made)} by ee_trends {escape(__version__)} from {escape(data.read.to_text())}.
+<p class="meta">Data to <strong>{escape(date_text)}</strong>{escape(_newest(data))}:
+{len(data.draws)} rounds, {escape(_capture(data))}.
+Made {escape(made)} by ee_trends {escape(__version__)}.
 Source: Immigration, Refugees and Citizenship Canada (IRCC), Express Entry rounds feed
-(Open Government Licence &ndash; Canada).</p>
+(Open Government Licence &ndash; Canada).
+The data as CSV for Excel or R: <a href="data/draws.csv">draws.csv</a>,
+<a href="data/pool.csv">pool.csv</a>, described in
+<a href="data/datapackage.json">datapackage.json</a>.</p>
+<p class="meta">The <strong>CRS</strong> (Comprehensive Ranking System) is the score, out of
+1,200, that ranks each candidate in the Express Entry pool; a round invites the candidates
+of its program scoring at or above its <strong>cutoff</strong>.</p>
 <nav>{nav}</nav>
 {"".join(body)}
 </body>

@@ -29,7 +29,9 @@ from typing import Any, TextIO
 
 from ee_trends.data.load import Loaded, load_all
 from ee_trends.errors import ReportError
+from ee_trends.formatting import plural
 from ee_trends.output.content import Figure, Section, Table
+from ee_trends.output.export import export_into
 from ee_trends.output.files import check_replaceable, finish, safe_csv, temp_beside
 from ee_trends.output.html import page
 from ee_trends.output.sections import SECTIONS, Builder
@@ -88,13 +90,15 @@ def write_report(
     _say(progress, f"report: {len(data.draws)} rounds from {data.read.to_text()}")
     temp = temp_beside(out)
     try:
-        for folder in ("figures", "tables", "docs"):
+        for folder in ("figures", "tables", "docs", "data"):
             (temp / folder).mkdir()
         written = [
             _write_section(build, data, temp, docs is not None, progress)
             for build in (SECTIONS if sections is None else tuple(sections))
         ]
         _check_unique(written)
+        export_into(temp / "data", data)
+        _say(progress, "  data: draws.csv, pool.csv, datapackage.json")
         index = page(data, [w.section for w in written], temp)
         (temp / "index.html").write_text(index, encoding="utf-8")
         small = sorted((temp / "docs").glob("*.png"))
@@ -138,7 +142,8 @@ def _write_section(
     tables = [b for b in section.blocks if isinstance(b, Table)]
     _say(
         progress,
-        f"  {section.key}: built {len(figures)} figures, {len(tables)} tables "
+        f"  {section.key}: built {plural(len(figures), 'figure')}, "
+        f"{plural(len(tables), 'table')} "
         f"in {time.perf_counter() - started:.1f} s",
     )
     try:
