@@ -52,7 +52,6 @@ DOCS_DPI = 80
 """The figures are 10 inches wide: 800 pixels in the README."""
 
 
-
 def write_report(
     out: str | os.PathLike = "reports",
     *,
