@@ -40,6 +40,15 @@ report: setup
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# The scheduled refresh (.github/workflows/refresh.yml runs it; so can cron): keep a new
+# capture of the feed when it changed (FEED=PATH_OR_URL instead of the live feed), then
+# regenerate the report from the captures kept. A failed fetch stops it: nothing stale is
+# published as new.
+FEED ?=
+refresh: setup
+	$(BIN)/ee-trends fetch $(if $(FEED),--from '$(FEED)')
+	$(BIN)/ee-trends report --out reports/
+
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/python -m pytest
