@@ -19,6 +19,11 @@ from ee_trends.analysis import aggregate
 from ee_trends.data.load import Loaded
 from ee_trends.output.content import NUMERIC_FORMATS, Figure, Section, Table, Text
 
+NARROW = "-narrow"
+"""Suffix of a figure's narrow version: ``figures/{name}-narrow.png``."""
+NARROW_SCREEN = 700
+"""Screens up to this many CSS pixels wide get the narrow figures and the stacked tables."""
+
 
 def escape(value: object) -> str:
     return html.escape(str(value), quote=True)
@@ -38,8 +43,8 @@ def _table_html(block: Table) -> str:
     rows = []
     for record in shown.itertuples(index=False):
         cells = "".join(
-            f"<td{_cell_class(kind)}>{escape(value)}</td>"
-            for value, kind in zip(record, kinds, strict=True)
+            f'<td{_cell_class(kind)} data-label="{escape(header)}">{escape(value)}</td>'
+            for value, kind, header in zip(record, kinds, shown.columns, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     caption = f"{escape(block.caption)} " if block.caption else ""
@@ -92,18 +97,32 @@ def _figure_html(block: Figure, folder: Path) -> str:
         svg = with_hover(svg, block.hover).replace(
             "<svg ", f'<svg role="img" aria-label="{escape(block.alt)}" ', 1
         )
-        return (
-            f'<figure class="hover">{svg}'
+        return (  # on a phone (no pointer to hover with) the narrow PNG instead
+            f'<figure class="hover"><div class="wide-only">{svg}</div>'
+            f'{_picture(block, folder, css=" class=narrow-only")}'
             f"<figcaption>{escape(block.caption)} Hover over a round for its details "
             f'(<a href="figures/{escape(block.name)}.svg">SVG</a>).</figcaption></figure>'
         )
-    png = folder / "figures" / f"{block.name}.png"
-    uri = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
     return (
-        f'<figure><img src="{uri}" alt="{escape(block.alt)}">'
+        f"<figure>{_picture(block, folder)}"
         f"<figcaption>{escape(block.caption)} "
         f'(<a href="figures/{escape(block.name)}.svg">SVG</a>)</figcaption></figure>'
     )
+
+
+def _png_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _picture(block: Figure, folder: Path, *, css: str = "") -> str:
+    """The PNG, with its narrow version (``{name}-narrow.png``, when written) for phones."""
+    wide = _png_uri(folder / "figures" / f"{block.name}.png")
+    img = f'<img src="{wide}" alt="{escape(block.alt)}">'
+    narrow = folder / "figures" / f"{block.name}{NARROW}.png"
+    if not narrow.is_file():
+        return img
+    source = f'<source media="(max-width: {NARROW_SCREEN}px)" srcset="{_png_uri(narrow)}">'
+    return f"<picture{css}>{source}{img}</picture>"
 
 
 _CSS = """
@@ -122,10 +141,19 @@ td.wrap { white-space: normal; min-width: 9em; }
 th { background: #f6f6f6; white-space: normal; min-width: 4.5em; vertical-align: bottom; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .csv { margin: 0 0 1rem; }
-@media (max-width: 600px) {
-  th, td { padding: 0.2rem 0.35rem; } th, td.wrap { min-width: 0; }
+.narrow-only { display: none; }
+@media (max-width: $NARROWpx) {
+  .wide-only { display: none; } .narrow-only { display: block; }
+  /* each table row stacked as one block of "Header: value" pairs: no sideways scrolling */
+  .scroll table, .scroll tbody, .scroll tr, .scroll td { display: block; }
+  .scroll thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                  clip: rect(0 0 0 0); }
+  .scroll tr { border-bottom: 1px solid #ccc; padding: 0.3rem 0; }
+  .scroll td { display: inline-block; border: 0; padding: 0.05rem 0.9rem 0.05rem 0;
+               white-space: normal; min-width: 0; text-align: left; }
+  .scroll td::before { content: attr(data-label) ": "; color: #666; font-size: 0.8rem; }
 }
-"""
+""".replace("$NARROW", str(NARROW_SCREEN))
 
 
 def _newest(data: Loaded) -> str:

@@ -33,7 +33,7 @@ from ee_trends.formatting import plural
 from ee_trends.output.content import Figure, Section, Table
 from ee_trends.output.export import export_into
 from ee_trends.output.files import check_replaceable, finish, safe_csv, temp_beside
-from ee_trends.output.html import page
+from ee_trends.output.html import NARROW, page
 from ee_trends.output.sections import SECTIONS, Builder
 
 MARKER = ".ee-trends-report"
@@ -46,6 +46,11 @@ DOCS_FIGURES: tuple[str, ...] = (
     "pool_density",
 )
 """Figures also written as PNGs by ``--docs``, for the README."""
+
+NARROW_INCHES = 5.5
+"""Width of the phone version of each figure: 605 pixels, shown at 360 to 400."""
+NARROW_TALLER = 1.15
+"""The phone version is this much taller, for the panels squeezed sideways."""
 
 REPORT_DPI = 110
 DOCS_DPI = 80
@@ -153,6 +158,7 @@ def _write_section(
                 figure.figure.savefig(
                     folder / "figures" / f"{figure.name}.{suffix}", dpi=REPORT_DPI
                 )
+            _save_narrow(figure.figure, folder / "figures" / f"{figure.name}{NARROW}.png")
             if docs and figure.name in DOCS_FIGURES:
                 figure.figure.savefig(folder / "docs" / f"{figure.name}.png", dpi=DOCS_DPI)
             _say(
@@ -169,6 +175,17 @@ def _write_section(
         safe_csv(frame).to_csv(folder / "tables" / f"{name}.csv", index=False)
         names.append(name)
     return _Written(section, [f.name for f in figures], names)
+
+
+def _save_narrow(fig: Any, path: Path) -> None:
+    """The figure drawn again :data:`NARROW_INCHES` wide (same height, same text size), for
+    phones: the wide version shrunk to a phone's width would leave text a few pixels high."""
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(NARROW_INCHES, height * NARROW_TALLER)
+    try:
+        fig.savefig(path, dpi=REPORT_DPI)
+    finally:
+        fig.set_size_inches(width, height)
 
 
 def _check_name(name: str) -> None:
