@@ -113,6 +113,10 @@ def test_recent_panels_one_per_program_of_the_last_year(which, request):
         sizes = dots.get_sizes()
         order = window["invitations"].astype(float).to_numpy().argsort(kind="stable")
         assert (sizes[order][1:] >= sizes[order][:-1]).all()  # area grows with the round size
+        # the panel counts the rounds it draws, over the months its figure's title says
+        count = ax.get_title(loc="left").split("\n")[1]
+        assert count.startswith(f"{len(window)} round") and count.endswith("in 18 months")
+        assert "last 18 months" in ax.figure.get_suptitle()
 
 
 @pytest.mark.shared_data
@@ -236,6 +240,8 @@ def test_pool_density_is_on_a_true_crs_scale(small):
     first, last = pool["pool_as_of"].min(), pool["pool_as_of"].max() + pd.Timedelta(days=14)
     inside = draws["draw_date"].between(first, last) & (draws["program"] != "pnp")
     assert drawn == sorted(draws.loc[inside, "crs_cutoff"].dropna().astype(float))
+    newest = mdates.date2num(draws.loc[inside, "draw_date"].max())
+    assert ax.get_xlim()[1] >= newest + 10  # the newest round's dot is not cut at the edge
     assert len(drawn) == 2
 
 

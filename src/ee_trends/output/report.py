@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import textwrap
 import time
 import warnings
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ from ee_trends.output.content import Figure, Section, Table
 from ee_trends.output.export import export_into
 from ee_trends.output.files import check_replaceable, finish, safe_csv, temp_beside
 from ee_trends.output.html import NARROW, page
+from ee_trends.output.plots.style import CAPTION_GID
 from ee_trends.output.sections import SECTIONS, Builder
 
 MARKER = ".ee-trends-report"
@@ -51,6 +53,8 @@ NARROW_INCHES = 5.5
 """Width of the phone version of each figure: 605 pixels, shown at 360 to 400."""
 NARROW_TALLER = 1.15
 """The phone version is this much taller, for the panels squeezed sideways."""
+PANEL_INCHES = 2.4
+"""Height of each panel of small multiples in the phone version (one column)."""
 
 REPORT_DPI = 110
 DOCS_DPI = 80
@@ -158,9 +162,9 @@ def _write_section(
                 figure.figure.savefig(
                     folder / "figures" / f"{figure.name}.{suffix}", dpi=REPORT_DPI
                 )
-            _save_narrow(figure.figure, folder / "figures" / f"{figure.name}{NARROW}.png")
             if docs and figure.name in DOCS_FIGURES:
                 figure.figure.savefig(folder / "docs" / f"{figure.name}.png", dpi=DOCS_DPI)
+            _save_narrow(figure.figure, folder / "figures" / f"{figure.name}{NARROW}.png")
             _say(
                 progress,
                 f"  {section.key}: figures/{figure.name}.png, .svg "
@@ -178,14 +182,44 @@ def _write_section(
 
 
 def _save_narrow(fig: Any, path: Path) -> None:
-    """The figure drawn again :data:`NARROW_INCHES` wide (same height, same text size), for
-    phones: the wide version shrunk to a phone's width would leave text a few pixels high."""
+    """The figure drawn again :data:`NARROW_INCHES` wide with the same text size, for phones
+    (the wide version shrunk to a phone's width would leave text a few pixels high): small
+    multiples in one column, titles and notes wrapped to the width. Changes ``fig``: call it
+    after every other save."""
     width, height = fig.get_size_inches()
-    fig.set_size_inches(NARROW_INCHES, height * NARROW_TALLER)
-    try:
-        fig.savefig(path, dpi=REPORT_DPI)
-    finally:
-        fig.set_size_inches(width, height)
+    rows = _one_column(fig)
+    height = height * NARROW_TALLER if rows is None else PANEL_INCHES * rows + 1.6
+    fig.set_size_inches(NARROW_INCHES, height)
+    for text in [*fig.texts, fig._suptitle, fig._supxlabel]:
+        if text is not None:  # each line wrapped to the width (about 0.55 em a character)
+            lines = text.get_text().split("\n")
+            text.set_text("\n".join(textwrap.fill(line, _chars(text)) or line for line in lines))
+    for ax in fig.axes:  # titles and axis labels over plots narrowed by their legends
+        share = ax.get_position().width  # of the figure, as laid out for the wide version
+        for text in (ax.title, ax._left_title, ax.xaxis.label):
+            text.set_text(textwrap.fill(text.get_text(), max(12, int(_chars(text) * share))))
+    for text in (t for ax in fig.axes for t in ax.texts if t.get_gid() == CAPTION_GID):
+        text.set_text(textwrap.fill(" ".join(text.get_text().split("\n")), _chars(text)))
+    fig.savefig(path, dpi=REPORT_DPI)
+
+
+def _chars(text: Any) -> int:
+    """How many characters of ``text``'s size fit across the narrow figure."""
+    return int(NARROW_INCHES * 72 * 0.92 / (0.55 * text.get_fontsize()))
+
+
+def _one_column(fig: Any) -> int | None:
+    """Move the panels of small multiples (one grid of three or more columns) into one column;
+    the number of rows, or None when ``fig`` is not small multiples."""
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_subplotspec() is not None]
+    grids = {id(ax.get_subplotspec().get_gridspec()): ax for ax in panels}
+    if len(grids) != 1 or panels[0].get_subplotspec().get_gridspec().ncols < 3:
+        return None
+    column = fig.add_gridspec(len(panels), 1)
+    for row, ax in enumerate(panels):
+        ax.set_subplotspec(column[row, 0])
+        ax.xaxis.set_tick_params(labelbottom=True)
+    return len(panels)
 
 
 def _check_name(name: str) -> None:

@@ -149,7 +149,7 @@ def standing_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
             columns,
             caption="Rounds of the last 12 months with a cutoff at or below the score, of all "
             "rounds of the program in that time. A Provincial Nominee cutoff includes the 600 "
-            "points of a nomination. Run `ee-trends standing SCORE` for any score.",
+            "points of a nomination. For any score, run: ee-trends standing SCORE.",
         ),
     ]
     return Section("standing", "Where a score stands", blocks, data={"standing_by_score": table})
