@@ -21,6 +21,8 @@ from ee_trends.output.content import NUMERIC_FORMATS, Figure, Section, Table, Te
 
 NARROW = "-narrow"
 """Suffix of a figure's narrow version: ``figures/{name}-narrow.png``."""
+WIDE_COLUMNS = 9
+"""A table of this many columns or more is set in smaller, tighter type to fit 1100 px."""
 NARROW_SCREEN = 700
 """Screens up to this many CSS pixels wide get the narrow figures and the stacked tables."""
 
@@ -48,9 +50,10 @@ def _table_html(block: Table) -> str:
         )
         rows.append(f"<tr>{cells}</tr>")
     caption = f"{escape(block.caption)} " if block.caption else ""
+    wide = " class=wide" if len(kinds) >= WIDE_COLUMNS else ""
     return (
         f'<div class="scroll" role="region" aria-label="{escape(block.name)} table" tabindex="0">'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<table{wide}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="csv">{caption}(<a href="tables/{escape(block.name)}.csv">'
         f"{escape(block.name)}.csv</a>)</p>"
     )
@@ -127,7 +130,7 @@ def _picture(block: Figure, folder: Path, *, css: str = "") -> str:
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem auto;
-       max-width: 1100px; padding: 0 1rem; color: #222; line-height: 1.45; }
+       max-width: 1240px; padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; font-size: 1.6rem; } .meta { color: #444; font-size: 0.9rem; }
 nav { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.8rem 0; }
 figure { margin: 1.2rem 0; }
@@ -137,7 +140,9 @@ figcaption, .csv { font-size: 0.9rem; color: #444; }
 table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left;
          white-space: nowrap; vertical-align: top; }
-td.wrap { white-space: normal; min-width: 9em; }
+td.wrap { white-space: normal; min-width: 7em; }
+table.wide { font-size: 0.78rem; }
+.wide th, .wide td { padding: 0.2rem 0.3rem; } .wide th, .wide td.wrap { min-width: 0; }
 th { background: #f6f6f6; white-space: normal; min-width: 4.5em; vertical-align: bottom; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .csv { margin: 0 0 1rem; }
