@@ -16,7 +16,7 @@ from conftest import make_feed, make_round, no_distribution
 from ee_trends.data.load import load_tables
 from ee_trends.output import plots
 from ee_trends.output.plots import style
-from ee_trends.programs import MINOR_COLOR, PROGRAM_KEYS, program_label
+from ee_trends.programs import MINOR_COLOR, PROGRAM_COLORS, PROGRAM_KEYS, program_label
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +184,11 @@ def test_the_running_year_is_hatched_and_said(small):
     hatched = [p for p in bars if p.get_hatch()]
     assert hatched and all(mdates.num2date(p.get_x()).year == 2024 for p in hatched)
     assert all(p.get_edgecolor()[:3] == (1, 1, 1) for p in bars)  # white edges between segments
+    # a running segment keeps its program's colour in full: a faded one reads as another's
+    colours = {matplotlib.colors.to_hex(c) for c in [*PROGRAM_COLORS.values(), MINOR_COLOR]}
+    for patch in hatched:
+        assert patch.get_facecolor()[3] == 1
+        assert matplotlib.colors.to_hex(patch.get_facecolor()) in colours
     (caption,) = [t.get_text() for t in ax.texts if "Source: IRCC" in t.get_text()]
     assert "Hatched: 2024 is still running" in caption
     ended = load_tables(make_feed(make_round("1", drawDate="2024-06-28")))[0]

@@ -14,8 +14,8 @@ All charts share one look, sized to read at 800 pixels wide:
 - legends show line or marker swatches;
 - policy events are numbered markers in a band above the plot area, with
   their key in the caption, never text over the data;
-- a period still running (the current year or quarter) is hatched and faded,
-  and the caption says so;
+- a period still running (the current year or quarter) is hatched in white over
+  the program's own colour (never faded), and the caption says so;
 - stacked segments have white edges;
 - a caption line under the axes names the source and the date the data runs to.
 

@@ -35,7 +35,9 @@ FONT = {"title": 13.5, "label": 11, "tick": 10, "legend": 10, "caption": 9}
 CAPTION_COLOR = "0.3"
 _GAP_DAYS = 180  # a program's line is broken where it had no round for longer
 _CAPTION_WIDTH = 135  # characters per caption line on a 10-inch figure
-PARTIAL = {"hatch": "////", "alpha": 0.45}
+PARTIAL = {"hatch": "////"}
+"""A period still running: hatched in white over its program's own colour, never faded (a
+faded Canadian Experience Class blue reads as the STEM blue of the legend)."""
 
 
 # --------------------------------------------------------------------------- helpers

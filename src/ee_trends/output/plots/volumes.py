@@ -47,7 +47,7 @@ def _grouped(wide: pd.DataFrame) -> pd.DataFrame:
 def _stacked_bars(ax: Axes, wide: pd.DataFrame, period: str, partial: bool) -> None:
     """Bars centred on each period, stacked by program with white edges.
 
-    With ``partial`` the last bar (a period still running) is hatched and faded.
+    With ``partial`` the last bar (a period still running) is hatched.
     """
     width = _PERIOD_WIDTH[period]
     wide = _grouped(wide)
@@ -70,7 +70,6 @@ def _stacked_bars(ax: Axes, wide: pd.DataFrame, period: str, partial: bool) -> N
             linewidth=0.6,
         )
         if partial and shown[-1]:
-            bars[-1].set_alpha(PARTIAL["alpha"])
             bars[-1].set_hatch(PARTIAL["hatch"])
         bottom += values
     ax.xaxis_date()
@@ -109,7 +108,7 @@ def plot_invitations(
     """Invitations (or rounds: ``value="rounds"``) per month, quarter or year, by program.
 
     The small categories are summed into one grey segment; a period still
-    running at the data date is hatched and faded.
+    running at the data date is hatched.
     """
     if value not in ("invitations", "rounds"):
         raise ValueError(f"value must be 'invitations' or 'rounds', not {value!r}")
