@@ -293,3 +293,24 @@ def test_plot_options_change_what_is_drawn(small):
     assert sum(len(c.get_offsets()) for c in since.collections) == 3
     labelled = plots.plot_size_vs_cutoff(draws, annotate_above=1000)
     assert len([t for t in labelled.texts if t.get_text().startswith("#")]) == len(draws)
+
+
+def test_backtest_axis_spans_the_cutoffs_not_the_first_wide_interval():
+    from ee_trends.output import model_plots
+
+    results = pd.DataFrame(
+        {
+            "program": "cec",
+            "draw_date": pd.to_datetime(["2024-06-01", "2024-07-01", "2024-08-01"]),
+            "period": ["validation", "test", "test"],
+            "low": [150.0, 500.0, 505.0],  # the first forecast, from few rounds: very wide
+            "high": [700.0, 530.0, 525.0],
+            "estimate": [510.0, 515.0, 514.0],
+            "naive": [505.0, 512.0, 516.0],
+            "crs_cutoff": [512.0, 518.0, 515.0],
+            "covered": [True, True, True],
+        }
+    )
+    ax = model_plots.plot_backtest(results, program="cec")
+    assert ax.get_ylim() == (495.0, 528.0)  # 505 to 518, 10 points either side
+    assert any("cut at its edges" in t.get_text() for t in ax.texts)

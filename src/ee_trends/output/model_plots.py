@@ -161,9 +161,18 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
     if not test.empty and (part["period"] == "validation").any():
         ax.axvline(test.min(), color="0.6", ls="--", lw=1, label="test period from here")
     add_legend(ax)
+    # the axis spans the cutoffs and forecasts: the wide first intervals are cut, not the data
+    points = pd.concat([part["crs_cutoff"], part["estimate"], part["naive"]]).astype("float64")
+    cut = False
+    if points.notna().any():
+        low, high = float(points.min()), float(points.max())
+        pad = max(10.0, 0.15 * (high - low))
+        ax.set_ylim(low - pad, high + pad)
+        cut = bool((part["low"] < low - pad).any() or (part["high"] > high + pad).any())
     return finish_axes(
         ax,
         caption=True,
+        notes=["Intervals wider than the axis are cut at its edges." if cut else ""],
         title=f"Forecasts made before each round: {program_label(program)}",
         xlabel="",
         ylabel="CRS cutoff (points)",
