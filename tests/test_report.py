@@ -337,3 +337,17 @@ def test_a_table_refuses_two_columns_with_one_header():
     frame = pd.DataFrame({"low": [1], "high": [2]})
     with pytest.raises(ValueError, match="headers must differ"):
         Table("t", frame, {"low": ("At most", "count"), "high": ("At most", "count")})
+
+
+def test_cec_what_if_says_the_forecaster_did_worse_on_its_test_rounds(real_report):
+    page = real_report.read_text()
+    table = pd.read_csv(real_report.parent / "tables" / "forecast_by_program.csv")
+    (cec,) = table[(table["period"] == "test") & (table["program"] == "cec")].itertuples()
+    assert cec.ratio > 1  # the case this sentence is for
+    said = re.search(
+        r"worse than simply taking the previous cutoff \([\d.]+ points; a ratio of "
+        r"([\d.]+)\)",
+        page,
+    )
+    assert said and float(said.group(1)) == round(cec.ratio, 2)
+    assert page.index(said.group(0)) < page.index('alt="A falling line')  # by the what-if

@@ -22,6 +22,24 @@ def _names(programs: pd.Series) -> pd.Series:
     return programs.map(lambda p: "all main programs" if p == "all" else program_label(p))
 
 
+def test_record(results: pd.DataFrame, program: str) -> str:
+    """How the forecaster did on ``program``'s test rounds against the previous cutoff, in
+    words, when it did worse (a ratio of mean errors above 1); else ``""``."""
+    if results.empty:
+        return ""
+    summary = backtest_summary(results)
+    rows = summary[(summary["period"] == "test") & (summary["program"] == program)]
+    if rows.empty or not rows["ratio"].iloc[0] > 1:
+        return ""
+    row = rows.iloc[0]
+    return (
+        f"Read this what-if as a rough guide: on the {int(row['rounds'])} test rounds of "
+        f"{program_label(program)} the forecaster missed by {row['mae']:.1f} points on average, "
+        f"worse than simply taking the previous cutoff ({row['naive_mae']:.1f} points; a ratio "
+        f"of {row['ratio']:.2f})."
+    )
+
+
 def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     """The "Draw size and cutoff" section: the size effects, a what-if, the forecaster's record."""
     from ee_trends.output.model_plots import plot_size_effects, plot_what_if
@@ -75,6 +93,9 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         last = int(draws.loc[draws["program"].astype(str) == "cec", "invitations"].iloc[-1])
         prediction = predict_cutoff(draws, program="cec", invitations=last, on=on, pool=pool)
         blocks.append(Text(prediction.describe()))
+        record = test_record(results, "cec")
+        if record:
+            blocks.append(Text(record))
         curve = predict_curve(draws, program="cec", on=on, pool=pool)
         blocks.append(
             Figure(
