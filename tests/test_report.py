@@ -86,7 +86,14 @@ def test_report_on_the_real_feed(real_report):
     assert len(embedded) >= 9
     assert all(png.startswith(b"\x89PNG") for png in embedded)
     figures = re.findall(r'href="(figures/[^"]+\.svg)"', page)
-    assert len(set(figures)) == len(embedded) + 1  # the cutoff chart is inline SVG, with hover
+    # one PNG a figure (the cutoff chart is inline SVG, with hover; its PNG is for phones),
+    # each with its narrow version for screens up to NARROW_SCREEN px
+    assert len(set(figures)) == len(embedded)
+    narrow = re.findall(r'<source media="\(max-width: (\d+)px\)" srcset="data:image/png', page)
+    assert narrow == [str(html.NARROW_SCREEN)] * len(embedded)
+    for svg in figures:
+        drawn = (folder / svg).with_name(Path(svg).stem + html.NARROW + ".png")
+        assert drawn.read_bytes()[16:20] == (605).to_bytes(4, "big"), drawn  # 5.5 in at 110 dpi
     titles = re.findall(r"<title>(#[^<]+)</title>", page)
     assert len(titles) == 435  # one tooltip per round
     assert (
@@ -102,13 +109,18 @@ def test_report_on_the_real_feed(real_report):
     assert years.loc[2024, "invitations"] == 98_903
     assert "Data to <strong>2026-08-07</strong>" in page
     assert "Latest round: #434 on 2026-08-07, Transport occupations" in page
-    assert "from ee_rounds_123_en.json (file dated " in page
+    # named by its newest round; a feed file without provenance has no capture time to show,
+    # and its copy's date is not presented as one
+    assert "Data to <strong>2026-08-07</strong> (round #434)" in page
+    assert "from ee_rounds_123_en.json (capture time not recorded)" in page
+    assert "file dated" not in page
+    assert "<strong>CRS</strong> (Comprehensive Ranking System)" in page.split("<nav>")[0]
     assert "/work/" not in page and str(Path.home()) not in page  # no local path
     # the page leads with now: the recent rounds come before any chart of all years
     assert page.index("recent_rounds.csv") < page.index("figures/cutoffs.svg")
     recent = pd.read_csv(folder / "tables" / "recent_rounds.csv", dtype=str)
     assert len(recent) == 20 and recent["draw_id"].iloc[0] == "434"
-    assert "<td>2025-10-11 14:55:49 UTC</td>" in page  # tie-break time of #434, in UTC
+    assert '<td data-label="Tie-break time">2025-10-11 14:55:49 UTC</td>' in page  # #434, UTC
     assert not list(folder.parent.glob(".reports.*"))  # no temporary folder left
 
 
@@ -151,7 +163,10 @@ def test_report_docs_images(real_report):
 def test_tables_are_formatted_per_column_with_human_headers(tmp_path):
     page = write(tmp_path / "r").read_text()
     assert "<th class=num>Rounds</th><th class=num>Share</th><th class=num>Change</th>" in page
-    assert "<td class=num>2</td><td class=num>60.1%</td><td class=num>−9.8</td>" in page
+    assert (
+        '<td class=num data-label="Rounds">2</td><td class=num data-label="Share">60.1%</td>'
+        '<td class=num data-label="Change">−9.8</td>'
+    ) in page  # each cell names its column: a phone shows the rows stacked, "Header: value"
     assert '<div class="scroll"' in page  # a wide table scrolls in its own box
     assert 'alt="An empty chart &lt;titled&gt; Extra"' in page
     assert "<p>extra &lt;b&gt;text&lt;/b&gt;</p>" in page
