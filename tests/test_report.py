@@ -366,3 +366,18 @@ def test_cec_what_if_says_the_forecaster_did_worse_on_its_test_rounds(real_repor
     )
     assert said and float(said.group(1)) == round(cec.ratio, 2)
     assert page.index(said.group(0)) < page.index('alt="A falling line')  # by the what-if
+
+
+def test_standing_table_says_which_scores_share_one_published_range(real_report):
+    table = pd.read_csv(real_report.parent / "tables" / "standing.csv")
+    said = re.search(
+        r"Scores (\d+) to (\d+) fall in one published CRS range", real_report.read_text()
+    )
+    assert said, "the caption names the scores that share a range"
+    low, high = int(said.group(1)), int(said.group(2))
+    pool_columns = ["at_or_above_min", "at_or_above_max"]
+    run = table[table["score"].between(low, high)][pool_columns]
+    assert len(run) > 2 and len(run.drop_duplicates()) == 1  # the same counts, row after row
+    for outside in (low - 10, high + 10):  # and the run is whole: its neighbours differ
+        row = table.loc[table["score"] == outside, pool_columns]
+        assert row.empty or not row.iloc[0].equals(run.iloc[0])
