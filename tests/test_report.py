@@ -381,3 +381,16 @@ def test_standing_table_says_which_scores_share_one_published_range(real_report)
     for outside in (low - 10, high + 10):  # and the run is whole: its neighbours differ
         row = table.loc[table["score"] == outside, pool_columns]
         assert row.empty or not row.iloc[0].equals(run.iloc[0])
+
+
+def test_models_section_in_plain_words_before_how_it_is_computed(real_report):
+    page = real_report.read_text()
+    section = page[page.index('<section id="models">') :]
+    section = section[: section.index("</section>")]
+    plain, _, methods = section.partition("<h3>How this is computed</h3>")
+    assert methods, "the section has its How this is computed part"
+    plain = re.sub(r"<(img|source|svg)[^>]*>", "", plain)  # words, not image data
+    for name in ("OLS", "Huber", "HAC", "Newey-West", "Diebold-Mariano", "pinball"):
+        assert name not in plain, name
+    assert "OLS" in methods and "Huber" in methods
+    assert "twice as large" in plain and "worse than simply taking the previous cutoff" in plain

@@ -17,7 +17,7 @@ from pathlib import Path
 from ee_trends import __version__
 from ee_trends.analysis import aggregate
 from ee_trends.data.load import Loaded
-from ee_trends.output.content import NUMERIC_FORMATS, Figure, Section, Table, Text
+from ee_trends.output.content import NUMERIC_FORMATS, Figure, Heading, Section, Table, Text
 
 NARROW = "-narrow"
 """Suffix of a figure's narrow version: ``figures/{name}-narrow.png``."""
@@ -190,6 +190,8 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
         for block in section.blocks:
             if isinstance(block, Text):
                 body.append(_text_html(block))
+            elif isinstance(block, Heading):
+                body.append(f"<h3>{escape(block.text)}</h3>")
             elif isinstance(block, Table):
                 body.append(_table_html(block))
             else:

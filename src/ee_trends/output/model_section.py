@@ -9,7 +9,7 @@ from ee_trends.models.effects import size_effects
 from ee_trends.models.forecast import predict_curve, predict_cutoff, regime_rounds
 from ee_trends.models.settings import MIN_REGIME_ROUNDS
 from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
-from ee_trends.output.content import Figure, Section, Table, Text
+from ee_trends.output.content import Figure, Heading, Section, Table, Text
 from ee_trends.programs import program_label
 
 FORECASTERS = {
@@ -56,30 +56,6 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         .where(effects["estimate"] != "pool_implied", "not a fit to rounds"),
     )
     blocks.append(
-        Table(
-            "size_effects_headline",
-            shown[shown["role"] == "headline"],
-            {
-                "program_name": ("Program", "text"),
-                "label": ("Estimate", "text"),
-                "effect_per_doubling": ("Per doubling", "points"),
-                "ci_low": ("Interval low", "points"),
-                "ci_high": ("Interval high", "points"),
-                "n": ("Rounds", "count"),
-                "first_date": ("From", "date"),
-                "last_date": ("To", "date"),
-                "influential_round": ("Most influential round", "text"),
-                "without_influential": ("Without it", "points"),
-                "firm": ("Survives dropping any round", "text"),
-            },
-            caption="Change in the cutoff when a round is twice as large: the headline rows (the "
-            "robustness rows are below, in the chart and in size_effects.csv). Intervals: 95% "
-            "Newey-West (HAC) for the regressions; for the pool-implied effect, its range over "
-            "the program's recent sizes and the last three published distributions.",
-        )
-    )
-    blocks.append(Text(robustness_text(effects)))
-    blocks.append(
         Figure(
             "size_effects",
             plot_size_effects(effects).figure,
@@ -107,6 +83,32 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
                 "expected cutoff and its 50% and 90% intervals by size.",
             )
         )
+    # plain words above; the methods and their numbers below
+    blocks.append(Heading("How this is computed"))
+    blocks.append(
+        Table(
+            "size_effects_headline",
+            shown[shown["role"] == "headline"],
+            {
+                "program_name": ("Program", "text"),
+                "label": ("Estimate", "text"),
+                "effect_per_doubling": ("Per doubling", "points"),
+                "ci_low": ("Interval low", "points"),
+                "ci_high": ("Interval high", "points"),
+                "n": ("Rounds", "count"),
+                "first_date": ("From", "date"),
+                "last_date": ("To", "date"),
+                "influential_round": ("Most influential round", "text"),
+                "without_influential": ("Without it", "points"),
+                "firm": ("Survives dropping any round", "text"),
+            },
+            caption="Change in the cutoff when a round is twice as large: the headline rows (the "
+            "robustness rows are below, in the chart and in size_effects.csv). Intervals: 95% "
+            "Newey-West (HAC) for the regressions; for the pool-implied effect, its range over "
+            "the program's recent sizes and the last three published distributions.",
+        )
+    )
+    blocks.append(Text(robustness_text(effects)))
     if not results.empty:
         table = evaluation(results)
         blocks.append(Text(evaluation_text(table)))
