@@ -102,7 +102,7 @@ def _figure_html(block: Figure, folder: Path) -> str:
         )
         return (  # on a phone (no pointer to hover with) the narrow PNG instead
             f'<figure class="hover"><div class="wide-only">{svg}</div>'
-            f'{_picture(block, folder, css=" class=narrow-only")}'
+            f"{_picture(block, folder, css=' class=narrow-only')}"
             f"<figcaption>{escape(block.caption)} Hover over a round for its details "
             f'(<a href="figures/{escape(block.name)}.svg">SVG</a>).</figcaption></figure>'
         )
