@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup report test bench browser clean
+.PHONY: setup report refresh lab test bench browser clean
 
 setup: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@start=$$(date +%s) && \
 	$(PYTHON) -m venv $(VENV) && \
 	$(BIN)/pip install --quiet --upgrade pip && \
-	$(BIN)/pip install -e '.[dev]' && \
+	$(BIN)/pip install -e '.[dev,notebooks]' && \
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null && \
 	touch $(STAMP) && \
 	echo "make: $(VENV)/ ready in $$(( $$(date +%s) - start )) s ($$($(BIN)/pip list 2>/dev/null | tail -n +3 | wc -l) packages)"
@@ -35,6 +35,19 @@ browser:
 # is one warning and the report uses the captures kept, else the shipped snapshot.
 report: setup
 	$(BIN)/ee-trends report --fetch --out reports/
+
+# Opens the notebooks in JupyterLab (Jupyter refuses to run as root without --allow-root).
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+# The scheduled refresh (.github/workflows/refresh.yml runs it; so can cron): keep a new
+# capture of the feed when it changed (FEED=PATH_OR_URL instead of the live feed), then
+# regenerate the report from the captures kept. A failed fetch stops it: nothing stale is
+# published as new.
+FEED ?=
+refresh: setup
+	$(BIN)/ee-trends fetch $(if $(FEED),--from '$(FEED)')
+	$(BIN)/ee-trends report --out reports/
 
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks notebooks

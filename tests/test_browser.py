@@ -2,9 +2,11 @@
 
 The page is opened alone (copied to another folder): every image loads, no
 console error, every round of the inline cutoff chart carries its tooltip and
-is what lies under the pointer, and the page itself never scrolls sideways (a wide table
-scrolls inside its own box). A screenshot of each width is saved next to the
-report (``screenshot-1280.png``, ``screenshot-400.png``) for people to look at.
+is what lies under the pointer (on a wide screen), the page never scrolls sideways, no
+table scrolls inside its box (on a phone its rows are stacked), and no image is shown
+below 55% of the width it was drawn at (a phone gets each figure's narrow version). A
+screenshot of each width is saved next to the report (``screenshot-1280.png``,
+``screenshot-400.png``) for people to look at.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 import shutil
 
 import pytest
+
+from ee_trends.output.html import NARROW_SCREEN
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -70,18 +74,40 @@ def test_report_page_in_chromium_at_two_widths(real_report, tmp_path):
                 overflow = page.evaluate(
                     "() => document.documentElement.scrollWidth - window.innerWidth"
                 )
+                layout = page.evaluate(
+                    """() => ({
+                        // a table wider than its box hides columns behind a scroll bar
+                        tables: [...document.querySelectorAll('.scroll')]
+                            .filter(box => box.scrollWidth > box.clientWidth + 1)
+                            .map(box => box.getAttribute('aria-label')),
+                        // each image shown: its displayed width over the width it was drawn
+                        shrunk: [...document.querySelectorAll('img')]
+                            .filter(img => img.offsetParent !== null)
+                            .map(img => [img.alt.slice(0, 40),
+                                         img.getBoundingClientRect().width / img.naturalWidth])
+                            .filter(([, ratio]) => ratio < 0.55),
+                        svg: [...document.querySelectorAll('figure.hover svg')]
+                            .filter(svg => svg.getBoundingClientRect().width > 0).length,
+                    })"""
+                )
                 page.screenshot(path=real_report.parent / f"screenshot-{width}.png", full_page=True)
-                found[width] = (images, overflow, errors, hover)
+                found[width] = (images, overflow, errors, hover, layout)
                 page.close()
         finally:
             browser.close()
-    for width, (images, overflow, errors, hover) in found.items():
+    for width, (images, overflow, errors, hover, layout) in found.items():
         assert len(images) >= 8, width
         broken = [alt for alt, complete, natural in images if not (complete and natural > 0)]
         assert not broken, (width, broken)
         assert all(len(alt) > 40 for alt, _, _ in images), (width, "alt text says what it shows")
         assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"
         assert not errors, (width, errors)
+        assert layout["tables"] == [], f"tables scroll sideways at {width} px: {layout['tables']}"
+        assert layout["shrunk"] == [], f"images shrunk below 55% at {width} px"
         points, under_the_pointer = hover  # the cutoff chart: one tooltip per round
-        assert points == 435 and under_the_pointer.startswith("#"), (width, hover)
+        if width > NARROW_SCREEN:  # a phone gets the chart as a narrow PNG: no pointer to hover
+            assert layout["svg"] == 1, width
+            assert points == 435 and under_the_pointer.startswith("#"), (width, hover)
+        else:
+            assert layout["svg"] == 0, width
         assert (real_report.parent / f"screenshot-{width}.png").stat().st_size > 10_000

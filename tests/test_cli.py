@@ -88,6 +88,12 @@ BAD = {
         ["report", "--source", "{FEED}", "--docs", "{FILE}"],
         ["report", "--source", "{FEED}", "--out", ""],
     ],
+    "export": [
+        ["export", "--source", "{FEED}"],
+        ["export", "--source", "{FEED}", "--out", "{FILE}"],
+        ["export", "--source", "{FEED}", "--out", "{DIR}"],
+        ["export", "--source", "{FEED}", "--out", "{DIR}/x", "--format", "xlsx"],
+    ],
     "revisions": [["revisions", "--source", "{DIR}/missing"], ["revisions", "--list", "x"]],
     "context": [
         ["context", "--source", "{FEED}", "--since", "garbage"],

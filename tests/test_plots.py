@@ -20,7 +20,7 @@ from conftest import make_feed, make_round, no_distribution
 from ee_trends.data.load import load_tables
 from ee_trends.output import plots
 from ee_trends.output.plots import style
-from ee_trends.programs import MINOR_COLOR, PROGRAM_KEYS, program_label
+from ee_trends.programs import MINOR_COLOR, PROGRAM_COLORS, PROGRAM_KEYS, program_label
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +190,10 @@ def test_recent_panels_one_per_program_of_the_last_year(which, request):
         sizes = dots.get_sizes()
         order = window["invitations"].astype(float).to_numpy().argsort(kind="stable")
         assert (sizes[order][1:] >= sizes[order][:-1]).all()  # area grows with the round size
+        # the panel counts the rounds it draws, over the months its figure's title says
+        count = ax.get_title(loc="left").split("\n")[1]
+        assert count.startswith(f"{len(window)} round") and count.endswith("in 18 months")
+        assert "last 18 months" in ax.figure.get_suptitle()
 
 
 @pytest.mark.shared_data
@@ -257,6 +261,11 @@ def test_the_running_year_is_hatched_and_said(small):
     hatched = [p for p in bars if p.get_hatch()]
     assert hatched and all(mdates.num2date(p.get_x()).year == 2024 for p in hatched)
     assert all(p.get_edgecolor()[:3] == (1, 1, 1) for p in bars)  # white edges between segments
+    # a running segment keeps its program's colour in full: a faded one reads as another's
+    colours = {matplotlib.colors.to_hex(c) for c in [*PROGRAM_COLORS.values(), MINOR_COLOR]}
+    for patch in hatched:
+        assert patch.get_facecolor()[3] == 1
+        assert matplotlib.colors.to_hex(patch.get_facecolor()) in colours
     (caption,) = [t.get_text() for t in ax.texts if "Source: IRCC" in t.get_text()]
     assert "Hatched: 2024 is still running (data to 2024-09-10)" in caption
     later = plots.plot_invitations(draws, period="year", on="2026-12-02")
@@ -317,6 +326,8 @@ def test_pool_density_is_on_a_true_crs_scale(small):
     first, last = pool["pool_as_of"].min(), pool["pool_as_of"].max() + pd.Timedelta(days=14)
     inside = draws["draw_date"].between(first, last) & (draws["program"] != "pnp")
     assert drawn == sorted(draws.loc[inside, "crs_cutoff"].dropna().astype(float))
+    newest = mdates.date2num(draws.loc[inside, "draw_date"].max())
+    assert ax.get_xlim()[1] >= newest + 10  # the newest round's dot is not cut at the edge
     assert len(drawn) == 2
 
 
@@ -363,3 +374,24 @@ def test_plot_options_change_what_is_drawn(small):
     assert sum(len(c.get_offsets()) for c in since.collections) == 3
     labelled = plots.plot_size_vs_cutoff(draws, annotate_above=1000)
     assert len([t for t in labelled.texts if t.get_text().startswith("#")]) == len(draws)
+
+
+def test_backtest_axis_spans_the_cutoffs_not_the_first_wide_interval():
+    from ee_trends.output import model_plots
+
+    results = pd.DataFrame(
+        {
+            "program": "cec",
+            "draw_date": pd.to_datetime(["2024-06-01", "2024-07-01", "2024-08-01"]),
+            "period": ["validation", "test", "test"],
+            "low": [150.0, 500.0, 505.0],  # the first forecast, from few rounds: very wide
+            "high": [700.0, 530.0, 525.0],
+            "estimate": [510.0, 515.0, 514.0],
+            "naive": [505.0, 512.0, 516.0],
+            "crs_cutoff": [512.0, 518.0, 515.0],
+            "covered": [True, True, True],
+        }
+    )
+    ax = model_plots.plot_backtest(results, program="cec")
+    assert ax.get_ylim() == (495.0, 528.0)  # 505 to 518, 10 points either side
+    assert any("cut at its edges" in t.get_text() for t in ax.texts)

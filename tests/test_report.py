@@ -86,7 +86,14 @@ def test_report_on_the_real_feed(real_report):
     assert len(embedded) >= 9
     assert all(png.startswith(b"\x89PNG") for png in embedded)
     figures = re.findall(r'href="(figures/[^"]+\.svg)"', page)
-    assert len(set(figures)) == len(embedded) + 1  # the cutoff chart is inline SVG, with hover
+    # one PNG a figure (the cutoff chart is inline SVG, with hover; its PNG is for phones),
+    # each with its narrow version for screens up to NARROW_SCREEN px
+    assert len(set(figures)) == len(embedded)
+    narrow = re.findall(r'<source media="\(max-width: (\d+)px\)" srcset="data:image/png', page)
+    assert narrow == [str(html.NARROW_SCREEN)] * len(embedded)
+    for svg in figures:
+        drawn = (folder / svg).with_name(Path(svg).stem + html.NARROW + ".png")
+        assert drawn.read_bytes()[16:20] == (605).to_bytes(4, "big"), drawn  # 5.5 in at 110 dpi
     titles = re.findall(r"<title>(#[^<]+)</title>", page)
     assert len(titles) == 435  # one tooltip per round
     assert (
@@ -103,13 +110,18 @@ def test_report_on_the_real_feed(real_report):
         r"Data: newest round #434 of 2026-08-07, \d+ days before 20\d\d-\d\d-\d\d", page
     )
     assert "Latest round: #434 on 2026-08-07, Transport occupations" in page
-    assert "from ee_rounds_123_en.json (file dated " in page
+    # named by its newest round; a feed file without provenance has no capture time to show,
+    # and its copy's date is not presented as one
+    assert "Data to <strong>2026-08-07</strong> (round #434)" in page
+    assert "from ee_rounds_123_en.json (capture time not recorded)" in page
+    assert "file dated" not in page
+    assert "<strong>CRS</strong> (Comprehensive Ranking System)" in page.split("<nav>")[0]
     assert "/work/" not in page and str(Path.home()) not in page  # no local path
     # the page leads with now: the recent rounds come before any chart of all years
     assert page.index("recent_rounds.csv") < page.index("figures/cutoffs.svg")
     recent = pd.read_csv(folder / "tables" / "recent_rounds.csv", dtype=str)
     assert len(recent) == 20 and recent["draw_id"].iloc[0] == "434"
-    assert "<td>2025-10-11 14:55:49 UTC</td>" in page  # tie-break time of #434, in UTC
+    assert '<td data-label="Tie-break time">2025-10-11 14:55:49 UTC</td>' in page  # #434, UTC
     assert not list(folder.parent.glob(".reports.*"))  # no temporary folder left
 
 
@@ -172,7 +184,10 @@ def test_report_docs_images(real_report):
 def test_tables_are_formatted_per_column_with_human_headers(tmp_path):
     page = write(tmp_path / "r").read_text()
     assert "<th class=num>Rounds</th><th class=num>Share</th><th class=num>Change</th>" in page
-    assert "<td class=num>2</td><td class=num>60.1%</td><td class=num>−9.8</td>" in page
+    assert (
+        '<td class=num data-label="Rounds">2</td><td class=num data-label="Share">60.1%</td>'
+        '<td class=num data-label="Change">−9.8</td>'
+    ) in page  # each cell names its column: a phone shows the rows stacked, "Header: value"
     assert '<div class="scroll"' in page  # a wide table scrolls in its own box
     assert 'alt="An empty chart &lt;titled&gt; Extra"' in page
     assert "<p>extra &lt;b&gt;text&lt;/b&gt;</p>" in page
@@ -202,6 +217,20 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     with pytest.raises(ReportError, match="not written by ee-trends report"):
         write(tmp_path)
     assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_writes_into_an_empty_folder(tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()  # made by the user beforehand: no marker yet, nothing to carry over
+    assert write(out).is_file()
+
+
+def test_progress_says_one_figure_and_no_figures(tmp_path):
+    out = io.StringIO()
+    write_report(tmp_path / "r", source=tiny_feed(), sections=FAST, progress=out)
+    built = [line for line in out.getvalue().splitlines() if ": built " in line]
+    assert built and not any("1 figures" in line or "1 tables" in line for line in built)
+    assert any(" 1 figure," in line or " 1 table " in line for line in built), built
 
 
 def test_refuses_a_symbolic_link(tmp_path):
@@ -344,3 +373,45 @@ def test_a_table_refuses_two_columns_with_one_header():
     frame = pd.DataFrame({"low": [1], "high": [2]})
     with pytest.raises(ValueError, match="headers must differ"):
         Table("t", frame, {"low": ("At most", "count"), "high": ("At most", "count")})
+
+
+def test_cec_what_if_says_the_forecaster_did_worse_on_its_test_rounds(real_report):
+    page = real_report.read_text()
+    table = pd.read_csv(real_report.parent / "tables" / "forecast_by_program.csv")
+    (cec,) = table[(table["period"] == "test") & (table["program"] == "cec")].itertuples()
+    assert cec.ratio > 1  # the case this sentence is for
+    said = re.search(
+        r"worse than simply taking the previous cutoff \([\d.]+ points; a ratio of "
+        r"([\d.]+)\)",
+        page,
+    )
+    assert said and float(said.group(1)) == round(cec.ratio, 2)
+    assert page.index(said.group(0)) < page.index('alt="A falling line')  # by the what-if
+
+
+def test_standing_table_says_which_scores_share_one_published_range(real_report):
+    table = pd.read_csv(real_report.parent / "tables" / "standing.csv")
+    said = re.search(
+        r"Scores (\d+) to (\d+) fall in one published CRS range", real_report.read_text()
+    )
+    assert said, "the caption names the scores that share a range"
+    low, high = int(said.group(1)), int(said.group(2))
+    pool_columns = ["at_or_above_min", "at_or_above_max"]
+    run = table[table["score"].between(low, high)][pool_columns]
+    assert len(run) > 2 and len(run.drop_duplicates()) == 1  # the same counts, row after row
+    for outside in (low - 10, high + 10):  # and the run is whole: its neighbours differ
+        row = table.loc[table["score"] == outside, pool_columns]
+        assert row.empty or not row.iloc[0].equals(run.iloc[0])
+
+
+def test_models_section_in_plain_words_before_how_it_is_computed(real_report):
+    page = real_report.read_text()
+    section = page[page.index('<section id="models">') :]
+    section = section[: section.index("</section>")]
+    plain, _, methods = section.partition("<h3>How this is computed</h3>")
+    assert methods, "the section has its How this is computed part"
+    plain = re.sub(r"<(img|source|svg)[^>]*>", "", plain)  # words, not image data
+    for name in ("OLS", "Huber", "HAC", "Newey-West", "Diebold-Mariano", "pinball"):
+        assert name not in plain, name
+    assert "OLS" in methods and "Huber" in methods
+    assert "twice as large" in plain and "worse than simply taking the previous cutoff" in plain

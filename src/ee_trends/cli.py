@@ -251,6 +251,26 @@ def _add_report(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     report.set_defaults(func=_cmd_report)
 
 
+def _add_export(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write draws and pool as CSV (or Parquet) with a datapackage.json, for Excel or R",
+        description="Write the draws and the pool as formula-safe CSV files (ISO 8601 UTC "
+        "timestamps, each program's key and label) or Parquet, with a Frictionless "
+        "datapackage.json: each column's type, description, unit and missing value, the "
+        "source, its licence and the capture. The folder is written whole; a folder not "
+        "made by this command is never replaced.",
+    )
+    export.add_argument(
+        "--out", type=_output_dir, required=True, metavar="DIR", help="export folder"
+    )
+    export.add_argument(
+        "--format", choices=("csv", "parquet"), default="csv", help="file format (default: csv)"
+    )
+    export.set_defaults(func=_cmd_export)
+
+
 def _add_standing(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     standing = sub.add_parser(
         "standing",
@@ -420,6 +440,7 @@ SUBCOMMANDS: tuple[Adder, ...] = (
     _add_info,
     _add_build,
     _add_report,
+    _add_export,
     _add_revisions,
     _add_context,
     _add_predict,
@@ -431,12 +452,18 @@ SUBCOMMANDS: tuple[Adder, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ee_trends.data.resolve import OFFLINE_SOURCES
+
     common = _common_options()
     parser = _Parser(
         prog="ee-trends",
         parents=[common],
         description="Study Canada's Express Entry rounds of invitations. --data-dir and "
         "--source go before or after the command.",
+        epilog="Offline: when the live feed cannot be fetched and no capture is kept in the "
+        "data folder, the commands read the snapshot shipped with ee_trends and warn once "
+        '("offline: using the shipped snapshot"). To update it, run `ee-trends fetch` when '
+        f"online; {OFFLINE_SOURCES}.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -647,6 +674,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except ReportError as err:
         raise ValueError(str(err)) from None
     print(index)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from ee_trends.errors import ReportError
+    from ee_trends.output.export import write_export
+
+    try:
+        package = write_export(
+            args.out, source=args.source, data_dir=args.data_dir, format=args.format
+        )
+    except ReportError as err:
+        raise ValueError(str(err)) from None
+    print(package)
     return 0
 
 

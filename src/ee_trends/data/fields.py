@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Field:
-    """One column: name, pandas dtype, meaning, whether NA is allowed, and its range.
+    """One column: name, pandas dtype, meaning, whether NA is allowed, its range and its unit.
 
     ``least`` and ``most`` bound the values (the schema checks them); ``raw``
     names the field of the feed the column is read from when the loader
@@ -26,6 +26,7 @@ class Field:
     least: int | None = None
     most: int | None = None
     raw: str | None = None
+    unit: str | None = None
 
 
 UTC_DATETIME = "datetime64[ns, UTC]"
@@ -86,6 +87,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
         nullable=True,
         least=1,
         raw="drawSize",
+        unit="invitations",
     ),
     Field(
         "crs_cutoff",
@@ -95,6 +97,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
         least=0,
         most=MAX_SCORE,
         raw="drawCRS",
+        unit="CRS points",
     ),
     Field(
         "tie_break_at",
@@ -115,6 +118,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
         "candidates in the pool on that date; NA when none",
         nullable=True,
         least=1,
+        unit="candidates",
     ),
     Field(
         "category_version",
@@ -134,6 +138,7 @@ DRAW_FIELDS: tuple[Field, ...] = (
         "days from draw_date to the date in IRCC's drawDateTime (0 when they agree); "
         "NA when drawDateTime is missing",
         nullable=True,
+        unit="days",
     ),
     Field(
         "repairs",
@@ -165,14 +170,29 @@ DRAW_FIELDS: tuple[Field, ...] = (
 POOL_FIELDS: tuple[Field, ...] = (
     Field("draw_id", "string", "the round whose published distribution this is"),
     Field("pool_as_of", DATETIME, "date of the pool distribution"),
-    Field("score_min", "Int64", "lowest CRS score of the range", least=0, most=MAX_SCORE),
-    Field("score_max", "Int64", "highest CRS score of the range", least=0, most=MAX_SCORE),
+    Field(
+        "score_min",
+        "Int64",
+        "lowest CRS score of the range",
+        least=0,
+        most=MAX_SCORE,
+        unit="CRS points",
+    ),
+    Field(
+        "score_max",
+        "Int64",
+        "highest CRS score of the range",
+        least=0,
+        most=MAX_SCORE,
+        unit="CRS points",
+    ),
     Field(
         "candidates",
         "Int64",
         "candidates in the pool with a score in the range; NA when that range was not published",
         nullable=True,
         least=0,
+        unit="candidates",
     ),
     Field("repaired", "bool", "the count was repaired from a known bad record"),
     Field(

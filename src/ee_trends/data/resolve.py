@@ -174,9 +174,9 @@ def _fetch_or_snapshot(source: Source, *, data_dir: str | os.PathLike | None) ->
         if not source.fallback:
             raise FeedError(f"{err}; {OFFLINE_HINT}") from err
         snapshot = shipped_snapshot()
-        warnings.warn(
-            f"{err}; using {snapshot.to_text()}: `ee-trends fetch` updates it when online; "
-            f"{OFFLINE_SOURCES}",
+        warnings.warn(  # one short line; the reasons and the ways out are in --help and README
+            f"offline: using the shipped snapshot (newest #{snapshot.newest_draw} of "
+            f"{snapshot.newest_date}); see `ee-trends --help` to update",
             SnapshotWarning,
             stacklevel=2,
         )

@@ -163,7 +163,14 @@ class Figure:
     put in the page as SVG, each point with its text as a tooltip (no script)."""
 
 
-Block = Text | Table | Figure
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading inside a section (for example "How this is computed")."""
+
+    text: str
+
+
+Block = Text | Heading | Table | Figure
 
 
 @dataclass(frozen=True)

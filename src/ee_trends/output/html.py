@@ -18,15 +18,30 @@ from ee_trends import __version__
 from ee_trends.analysis import aggregate
 from ee_trends.analysis.age import data_age, today
 from ee_trends.data.load import Loaded
-from ee_trends.output.content import NUMERIC_FORMATS, Figure, Section, Table, Text
+from ee_trends.output.content import NUMERIC_FORMATS, Figure, Heading, Section, Table, Text
+
+NARROW = "-narrow"
+"""Suffix of a figure's narrow version: ``figures/{name}-narrow.png``."""
+WIDE_COLUMNS = 9
+"""A table of this many columns or more is set in smaller, tighter type to fit 1100 px."""
+NARROW_SCREEN = 700
+"""Screens up to this many CSS pixels wide get the narrow figures and the stacked tables."""
 
 
 def escape(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def inline(text: str) -> str:
+    """Running text as HTML: escaped, with a command or name in backticks set as code."""
+    return _CODE.sub(r"<code>\1</code>", escape(text))
+
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
 def _text_html(block: Text) -> str:
-    return f"<p>{escape(block.text)}</p>"
+    return f"<p>{inline(block.text)}</p>"
 
 
 def _table_html(block: Table) -> str:
@@ -39,14 +54,15 @@ def _table_html(block: Table) -> str:
     rows = []
     for record in shown.itertuples(index=False):
         cells = "".join(
-            f"<td{_cell_class(kind)}>{escape(value)}</td>"
-            for value, kind in zip(record, kinds, strict=True)
+            f'<td{_cell_class(kind)} data-label="{escape(header)}">{escape(value)}</td>'
+            for value, kind, header in zip(record, kinds, shown.columns, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
-    caption = f"{escape(block.caption)} " if block.caption else ""
+    caption = f"{inline(block.caption)} " if block.caption else ""
+    wide = " class=wide" if len(kinds) >= WIDE_COLUMNS else ""
     return (
         f'<div class="scroll" role="region" aria-label="{escape(block.name)} table" tabindex="0">'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<table{wide}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="csv">{caption}(<a href="tables/{escape(block.name)}.csv">'
         f"{escape(block.name)}.csv</a>)</p>"
     )
@@ -93,23 +109,37 @@ def _figure_html(block: Figure, folder: Path) -> str:
         svg = with_hover(svg, block.hover).replace(
             "<svg ", f'<svg role="img" aria-label="{escape(block.alt)}" ', 1
         )
-        return (
-            f'<figure class="hover">{svg}'
-            f"<figcaption>{escape(block.caption)} Hover over a round for its details "
+        return (  # on a phone (no pointer to hover with) the narrow PNG instead
+            f'<figure class="hover"><div class="wide-only">{svg}</div>'
+            f"{_picture(block, folder, css=' class=narrow-only')}"
+            f"<figcaption>{inline(block.caption)} Hover over a round for its details "
             f'(<a href="figures/{escape(block.name)}.svg">SVG</a>).</figcaption></figure>'
         )
-    png = folder / "figures" / f"{block.name}.png"
-    uri = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
     return (
-        f'<figure><img src="{uri}" alt="{escape(block.alt)}">'
-        f"<figcaption>{escape(block.caption)} "
+        f"<figure>{_picture(block, folder)}"
+        f"<figcaption>{inline(block.caption)} "
         f'(<a href="figures/{escape(block.name)}.svg">SVG</a>)</figcaption></figure>'
     )
 
 
+def _png_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _picture(block: Figure, folder: Path, *, css: str = "") -> str:
+    """The PNG, with its narrow version (``{name}-narrow.png``, when written) for phones."""
+    wide = _png_uri(folder / "figures" / f"{block.name}.png")
+    img = f'<img src="{wide}" alt="{escape(block.alt)}">'
+    narrow = folder / "figures" / f"{block.name}{NARROW}.png"
+    if not narrow.is_file():
+        return img
+    source = f'<source media="(max-width: {NARROW_SCREEN}px)" srcset="{_png_uri(narrow)}">'
+    return f"<picture{css}>{source}{img}</picture>"
+
+
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem auto;
-       max-width: 1100px; padding: 0 1rem; color: #222; line-height: 1.45; }
+       max-width: 1240px; padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; font-size: 1.6rem; } .meta { color: #444; font-size: 0.9rem; }
 nav { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.8rem 0; }
 figure { margin: 1.2rem 0; }
@@ -119,14 +149,42 @@ figcaption, .csv { font-size: 0.9rem; color: #444; }
 table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left;
          white-space: nowrap; vertical-align: top; }
-td.wrap { white-space: normal; min-width: 9em; }
+td.wrap { white-space: normal; min-width: 7em; }
+table.wide { font-size: 0.78rem; }
+.wide th, .wide td { padding: 0.2rem 0.3rem; } .wide th, .wide td.wrap { min-width: 0; }
 th { background: #f6f6f6; white-space: normal; min-width: 4.5em; vertical-align: bottom; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .csv { margin: 0 0 1rem; }
-@media (max-width: 600px) {
-  th, td { padding: 0.2rem 0.35rem; } th, td.wrap { min-width: 0; }
+.narrow-only { display: none; }
+@media (max-width: $NARROWpx) {
+  .wide-only { display: none; } .narrow-only { display: block; }
+  /* each table row stacked as one block of "Header: value" pairs: no sideways scrolling */
+  .scroll table, .scroll tbody, .scroll tr, .scroll td { display: block; }
+  .scroll thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                  clip: rect(0 0 0 0); }
+  .scroll tr { border-bottom: 1px solid #ccc; padding: 0.3rem 0; }
+  .scroll td { display: inline-block; border: 0; padding: 0.05rem 0.9rem 0.05rem 0;
+               white-space: normal; min-width: 0; text-align: left; }
+  .scroll td::before { content: attr(data-label) ": "; color: #666; font-size: 0.8rem; }
 }
-"""
+""".replace("$NARROW", str(NARROW_SCREEN))
+
+
+def _newest(data: Loaded) -> str:
+    """`` (round #434)``: the newest round, which names the data better than any file."""
+    return f" (round #{data.draws['draw_id'].iloc[-1]})" if len(data.draws) else ""
+
+
+def _capture(data: Loaded) -> str:
+    """The capture read and its capture time from its provenance; a file's own date is never
+    presented as a capture time."""
+    read = data.read
+    what = read.name if read.files <= 1 else f"{read.files} captures, newest {read.name}"
+    if read.dated_by != "captured":  # a feed file without provenance: its date is a copy's
+        return f"from {what} (capture time not recorded)"
+    if read.date is None:  # the shipped snapshot (its text names its date) or a feed in memory
+        return f"from {what}"
+    return f"from the feed captured {read.date} ({what})"
 
 
 def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
@@ -135,7 +193,9 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
     date_text = f"{date:%Y-%m-%d}" if date is not None else "no rounds"
     made = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     age = (
-        f" Data: {data_age(data.draws, today()).to_text(answer=False)}." if date is not None else ""
+        f" {data_age(data.draws, today()).to_text(answer=False).capitalize()}."
+        if date is not None
+        else ""
     )
     nav = "".join(f'<a href="#{escape(s.key)}">{escape(s.title)}</a>' for s in sections)
     body = []
@@ -144,6 +204,8 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
         for block in section.blocks:
             if isinstance(block, Text):
                 body.append(_text_html(block))
+            elif isinstance(block, Heading):
+                body.append(f"<h3>{escape(block.text)}</h3>")
             elif isinstance(block, Table):
                 body.append(_table_html(block))
             else:
@@ -166,10 +228,17 @@ def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
 </head>
 <body>
 <h1>Express Entry rounds of invitations</h1>
-<p class="meta">Data to <strong>{escape(date_text)}</strong>: {len(data.draws)} rounds.{escape(age)}
-Made {escape(made)} by ee_trends {escape(__version__)} from {escape(data.read.to_text())}.
+<p class="meta">Data to <strong>{escape(date_text)}</strong>{escape(_newest(data))}:
+{len(data.draws)} rounds, {escape(_capture(data))}.{inline(age)}
+Made {escape(made)} by ee_trends {escape(__version__)}.
 Source: Immigration, Refugees and Citizenship Canada (IRCC), Express Entry rounds feed
-(Open Government Licence &ndash; Canada).</p>
+(Open Government Licence &ndash; Canada).
+The data as CSV for Excel or R: <a href="data/draws.csv">draws.csv</a>,
+<a href="data/pool.csv">pool.csv</a>, described in
+<a href="data/datapackage.json">datapackage.json</a>.</p>
+<p class="meta">The <strong>CRS</strong> (Comprehensive Ranking System) is the score, out of
+1,200, that ranks each candidate in the Express Entry pool; a round invites the candidates
+of its program scoring at or above its <strong>cutoff</strong>.</p>
 <nav>{nav}</nav>
 {"".join(body)}
 </body>

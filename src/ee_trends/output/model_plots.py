@@ -8,6 +8,8 @@ in plain words and the source line under the axes.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
@@ -25,6 +27,10 @@ def _log_size_axis(ax: Axes) -> None:
     ax.xaxis.set_minor_formatter(sizes)
 
 
+LABEL_CHARS = 30
+"""Row labels of :func:`plot_size_effects` are wrapped at this many characters."""
+
+
 def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Forest plot of :func:`ee_trends.models.size_effects`: one line per program and estimate.
 
@@ -32,7 +38,7 @@ def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     filled, robustness ones hollow; the bars are the rows' intervals (95% HAC;
     for the pool-implied effect, its range). A row without a value says so.
     """
-    ax = new_axes(ax, figsize=(10, 0.3 * (len(effects) + effects["program"].nunique())))
+    ax = new_axes(ax, figsize=(10, 0.36 * (len(effects) + effects["program"].nunique()) + 1))
     ticks, labels, y = [], [], 0
     for program, rows in effects.groupby("program", sort=False):
         color = PROGRAM_COLORS.get(program, "0.3")
@@ -56,7 +62,8 @@ def plot_size_effects(effects: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             ticks.append(-y)
             labels.append(label if pd.notna(value) else f"{label}: cannot be read")
             y += 1
-    ax.set_yticks(ticks, labels, fontsize=8.5)
+    # labels in at most two short lines: the plot keeps its width on a phone too
+    ax.set_yticks(ticks, [textwrap.fill(t, LABEL_CHARS) for t in labels], fontsize=8.5)
     for tick, text in zip(ax.get_yticklabels(), labels, strict=True):
         if text in {"Main programs pooled", *map(program_label, effects["program"])}:
             tick.set_fontweight("bold")
@@ -154,9 +161,18 @@ def plot_backtest(results: pd.DataFrame, *, program: str, ax: Axes | None = None
     if not test.empty and (part["period"] == "validation").any():
         ax.axvline(test.min(), color="0.6", ls="--", lw=1, label="test period from here")
     add_legend(ax)
+    # the axis spans the cutoffs and forecasts: the wide first intervals are cut, not the data
+    points = pd.concat([part["crs_cutoff"], part["estimate"], part["naive"]]).astype("float64")
+    cut = False
+    if points.notna().any():
+        low, high = float(points.min()), float(points.max())
+        pad = max(10.0, 0.15 * (high - low))
+        ax.set_ylim(low - pad, high + pad)
+        cut = bool((part["low"] < low - pad).any() or (part["high"] > high + pad).any())
     return finish_axes(
         ax,
         caption=True,
+        notes=["Intervals wider than the axis are cut at its edges." if cut else ""],
         title=f"Forecasts made before each round: {program_label(program)}",
         xlabel="",
         ylabel="CRS cutoff (points)",

@@ -9,7 +9,7 @@ from ee_trends.models.effects import size_effects
 from ee_trends.models.forecast import predict_curve, predict_cutoff, regime_rounds
 from ee_trends.models.settings import MIN_REGIME_ROUNDS
 from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
-from ee_trends.output.content import Figure, Section, Table, Text
+from ee_trends.output.content import Figure, Heading, Section, Table, Text
 from ee_trends.programs import program_label
 
 FORECASTERS = {
@@ -20,6 +20,24 @@ FORECASTERS = {
 
 def _names(programs: pd.Series) -> pd.Series:
     return programs.map(lambda p: "all main programs" if p == "all" else program_label(p))
+
+
+def test_record(results: pd.DataFrame, program: str) -> str:
+    """How the forecaster did on ``program``'s test rounds against the previous cutoff, in
+    words, when it did worse (a ratio of mean errors above 1); else ``""``."""
+    if results.empty:
+        return ""
+    summary = backtest_summary(results)
+    rows = summary[(summary["period"] == "test") & (summary["program"] == program)]
+    if rows.empty or not rows["ratio"].iloc[0] > 1:
+        return ""
+    row = rows.iloc[0]
+    return (
+        f"Read this what-if as a rough guide: on the {int(row['rounds'])} test rounds of "
+        f"{program_label(program)} the forecaster missed by {row['mae']:.1f} points on average, "
+        f"worse than simply taking the previous cutoff ({row['naive_mae']:.1f} points; a ratio "
+        f"of {row['ratio']:.2f})."
+    )
 
 
 def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
@@ -37,6 +55,36 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         .where(effects["role"] == "headline", "robustness check")
         .where(effects["estimate"] != "pool_implied", "not a fit to rounds"),
     )
+    blocks.append(
+        Figure(
+            "size_effects",
+            plot_size_effects(effects).figure,
+            alt="Dots with horizontal bars: the change in cutoff per doubling of the round, "
+            "per program, headline estimates filled and robustness checks hollow.",
+            caption="Headline estimates and robustness checks, per program.",
+        )
+    )
+    on = draws["draw_date"].max() + pd.Timedelta(days=1)
+    if regime_rounds(draws, "cec", on) >= MIN_REGIME_ROUNDS:
+        last = int(draws.loc[draws["program"].astype(str) == "cec", "invitations"].iloc[-1])
+        prediction = predict_cutoff(draws, program="cec", invitations=last, on=on, pool=pool)
+        blocks.append(Text(prediction.to_text()))
+        record = test_record(results, "cec")
+        if record:
+            blocks.append(Text(record))
+        curve = predict_curve(draws, program="cec", on=on, pool=pool)
+        blocks.append(
+            Figure(
+                "what_if_cec",
+                plot_what_if(curve, history=draws, program="cec").figure,
+                alt="A falling line with shaded bands: the expected cutoff of the next Canadian "
+                "Experience Class round against its size, with its recent rounds as points.",
+                caption=f"The next CEC round after {draws['draw_date'].max():%Y-%m-%d}: "
+                "expected cutoff and its 50% and 90% intervals by size.",
+            )
+        )
+    # plain words above; the methods and their numbers below
+    blocks.append(Heading("How this is computed"))
     blocks.append(
         Table(
             "size_effects_headline",
@@ -61,31 +109,6 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         )
     )
     blocks.append(Text(robustness_text(effects)))
-    blocks.append(
-        Figure(
-            "size_effects",
-            plot_size_effects(effects).figure,
-            alt="Dots with horizontal bars: the change in cutoff per doubling of the round, "
-            "per program, headline estimates filled and robustness checks hollow.",
-            caption="Headline estimates and robustness checks, per program.",
-        )
-    )
-    on = draws["draw_date"].max() + pd.Timedelta(days=1)
-    if regime_rounds(draws, "cec", on) >= MIN_REGIME_ROUNDS:
-        last = int(draws.loc[draws["program"].astype(str) == "cec", "invitations"].iloc[-1])
-        prediction = predict_cutoff(draws, program="cec", invitations=last, on=on, pool=pool)
-        blocks.append(Text(prediction.to_text()))
-        curve = predict_curve(draws, program="cec", on=on, pool=pool)
-        blocks.append(
-            Figure(
-                "what_if_cec",
-                plot_what_if(curve, history=draws, program="cec").figure,
-                alt="A falling line with shaded bands: the expected cutoff of the next Canadian "
-                "Experience Class round against its size, with its recent rounds as points.",
-                caption=f"The next CEC round after {draws['draw_date'].max():%Y-%m-%d}: "
-                "expected cutoff and its 50% and 90% intervals by size.",
-            )
-        )
     if not results.empty:
         table = evaluation(results)
         blocks.append(Text(evaluation_text(table)))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
+import textwrap
 import time
 import warnings
 from collections.abc import Iterable
@@ -28,13 +28,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
-
 from ee_trends.data.load import Loaded, load_all
-from ee_trends.data.locking import TEMP_SUFFIX, dead_temps, remove_dead_temps, temp_prefix
 from ee_trends.errors import ReportError
+from ee_trends.formatting import plural
 from ee_trends.output.content import Figure, Section, Table
-from ee_trends.output.html import page
+from ee_trends.output.export import export_into
+from ee_trends.output.files import check_replaceable, finish, recover, safe_csv, temp_beside
+from ee_trends.output.html import NARROW, page
+from ee_trends.output.plots.style import CAPTION_GID
 from ee_trends.output.sections import SECTIONS, Builder
 
 MARKER = ".ee-trends-report"
@@ -48,12 +49,16 @@ DOCS_FIGURES: tuple[str, ...] = (
 )
 """Figures also written as PNGs by ``--docs``, for the README."""
 
+NARROW_INCHES = 5.5
+"""Width of the phone version of each figure: 605 pixels, shown at 360 to 400."""
+NARROW_TALLER = 1.15
+"""The phone version is this much taller, for the panels squeezed sideways."""
+PANEL_INCHES = 2.4
+"""Height of each panel of small multiples in the phone version (one column)."""
+
 REPORT_DPI = 110
 DOCS_DPI = 80
 """The figures are 10 inches wide: 800 pixels in the README."""
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""A CSV text cell starting with one of these is prefixed with ``'``."""
 
 
 def write_report(
@@ -86,8 +91,9 @@ def write_report(
     progress = sys.stderr if progress is None else progress
     given = Path(out)
     out = given.absolute()  # "." has a name and a parent
-    _recover(out, progress)
-    _check_replaceable(out)
+    for line in recover(out, MARKER):
+        _say(progress, f"report: {line}")
+    check_replaceable(out, MARKER, "ee-trends report")
     if docs is not None and Path(docs).exists() and not Path(docs).is_dir():
         raise ReportError(f"--docs {docs} is a file, not a folder")
     started = time.perf_counter()
@@ -96,17 +102,17 @@ def write_report(
     data, left_out = _complete_rounds(data)
     if left_out:
         _say(progress, f"report: left out of the report, values quarantined: {left_out}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), suffix=TEMP_SUFFIX, dir=out.parent))
-    temp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
+    temp = temp_beside(out)
     try:
-        for folder in ("figures", "tables", "docs"):
+        for folder in ("figures", "tables", "docs", "data"):
             (temp / folder).mkdir()
         written = [
             _write_section(build, data, temp, docs is not None, progress)
             for build in (SECTIONS if sections is None else tuple(sections))
         ]
         _check_unique(written)
+        export_into(temp / "data", data)
+        _say(progress, "  data: draws.csv, pool.csv, datapackage.json")
         index = page(data, [w.section for w in written], temp)
         (temp / "index.html").write_text(index, encoding="utf-8")
         small = sorted((temp / "docs").glob("*.png"))
@@ -117,13 +123,7 @@ def write_report(
                 shutil.copyfile(path, docs_dir / path.name)
                 _say(progress, f"  docs: {path.name}")
         shutil.rmtree(temp / "docs")
-        files = sorted(p.relative_to(temp).as_posix() for p in temp.rglob("*") if p.is_file())
-        (temp / MARKER).write_text(
-            "# written by ee-trends report: these files are replaced on rerun, "
-            "any other file here is kept\n" + "".join(f"{name}\n" for name in files)
-        )
-        _keep_user_files(out, temp)
-        _swap(temp, out)
+        finish(temp, out, MARKER, "ee-trends report")
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -152,97 +152,6 @@ def _say(progress: TextIO, text: str) -> None:
     print(text, file=progress, flush=True)
 
 
-OLD_SUFFIX = ".old"
-"""The previous report, moved aside while the new one is put in place."""
-
-
-def _recover(out: Path, progress: TextIO) -> None:
-    """Clean up after a report killed while writing: remove its temporary folder, and put
-    back the previous report (with the user's files) from a leftover ``.old`` folder when
-    ``out`` is missing; a ``.old`` beside a complete ``out`` is removed."""
-    remove_dead_temps(out.parent, out.name)
-    for old in dead_temps(out.parent, out.name, OLD_SUFFIX):
-        if not out.exists() and (old / MARKER).is_file():
-            os.replace(old, out)
-            _say(progress, f"report: put back the previous report {out} from {old.name}")
-        else:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _check_replaceable(out: Path) -> None:
-    if out.is_symlink():
-        raise ReportError(f"{out} is a symbolic link; give the real folder")
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{out} is a file, not a report folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ReportError(
-            f"{out} is not empty and was not written by ee-trends report; "
-            "give an empty or new folder"
-        )
-
-
-def _written_before(out: Path) -> set[str]:
-    """The files the earlier report listed in its marker.
-
-    A marker of the first version lists nothing (its one line says the whole
-    folder is replaced on rerun): every file in the folder is the report's.
-    """
-    lines = (out / MARKER).read_text(encoding="utf-8").splitlines()
-    if lines and not lines[0].startswith("#"):
-        return {p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir()}
-    return {line for line in lines if line and not line.startswith("#")}
-
-
-def _keep_user_files(out: Path, temp: Path) -> None:
-    """Copy into ``temp`` every file of ``out`` the earlier report did not write."""
-    if not (out / MARKER).is_file():  # new, or an empty folder
-        return
-    ours = _written_before(out) | {MARKER}
-    for path in sorted(out.rglob("*")):
-        name = path.relative_to(out).as_posix()
-        if name in ours or path.is_dir():
-            continue
-        target = temp / name
-        if target.exists():
-            raise ReportError(
-                f"{out / name} was not written by ee-trends report but the new report "
-                "has a file of that name; move it away first"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink():
-            target.symlink_to(os.readlink(path))
-        else:
-            shutil.copy2(path, target)
-
-
-def _swap(temp: Path, out: Path) -> None:
-    """Put the finished report in place of ``out`` (near-atomically: two renames).
-
-    Killed between the two, the previous report waits in ``.<out>.<pid>.<random>.old``
-    and the next run puts it back (:func:`_recover`). An empty folder (``.`` too)
-    is filled in place instead: the marker first, so a rerun after a kill
-    replaces what was written.
-    """
-    if not out.exists():
-        os.replace(temp, out)
-        return
-    if not any(out.iterdir()):
-        entries = sorted(temp.iterdir(), key=lambda path: path.name != MARKER)
-        for entry in entries:
-            os.replace(entry, out / entry.name)
-        temp.rmdir()
-        return
-    old = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), suffix=OLD_SUFFIX, dir=out.parent))
-    old.rmdir()
-    os.replace(out, old)
-    try:
-        os.replace(temp, out)
-    except OSError:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 @dataclass(frozen=True)
 class _Written:
     section: Section
@@ -263,7 +172,8 @@ def _write_section(
     tables = [b for b in section.blocks if isinstance(b, Table)]
     _say(
         progress,
-        f"  {section.key}: built {len(figures)} figures, {len(tables)} tables "
+        f"  {section.key}: built {plural(len(figures), 'figure')}, "
+        f"{plural(len(tables), 'table')} "
         f"in {time.perf_counter() - started:.1f} s",
     )
     try:
@@ -276,6 +186,7 @@ def _write_section(
                 )
             if docs and figure.name in DOCS_FIGURES:
                 figure.figure.savefig(folder / "docs" / f"{figure.name}.png", dpi=DOCS_DPI)
+            _save_narrow(figure.figure, folder / "figures" / f"{figure.name}{NARROW}.png")
             _say(
                 progress,
                 f"  {section.key}: figures/{figure.name}.png, .svg "
@@ -292,6 +203,47 @@ def _write_section(
     return _Written(section, [f.name for f in figures], names)
 
 
+def _save_narrow(fig: Any, path: Path) -> None:
+    """The figure drawn again :data:`NARROW_INCHES` wide with the same text size, for phones
+    (the wide version shrunk to a phone's width would leave text a few pixels high): small
+    multiples in one column, titles and notes wrapped to the width. Changes ``fig``: call it
+    after every other save."""
+    width, height = fig.get_size_inches()
+    rows = _one_column(fig)
+    height = height * NARROW_TALLER if rows is None else PANEL_INCHES * rows + 1.6
+    fig.set_size_inches(NARROW_INCHES, height)
+    for text in [*fig.texts, fig._suptitle, fig._supxlabel]:
+        if text is not None:  # each line wrapped to the width (about 0.55 em a character)
+            lines = text.get_text().split("\n")
+            text.set_text("\n".join(textwrap.fill(line, _chars(text)) or line for line in lines))
+    for ax in fig.axes:  # titles and axis labels over plots narrowed by their legends
+        share = ax.get_position().width  # of the figure, as laid out for the wide version
+        for text in (ax.title, ax._left_title, ax.xaxis.label):
+            text.set_text(textwrap.fill(text.get_text(), max(12, int(_chars(text) * share))))
+    for text in (t for ax in fig.axes for t in ax.texts if t.get_gid() == CAPTION_GID):
+        text.set_text(textwrap.fill(" ".join(text.get_text().split("\n")), _chars(text)))
+    fig.savefig(path, dpi=REPORT_DPI)
+
+
+def _chars(text: Any) -> int:
+    """How many characters of ``text``'s size fit across the narrow figure."""
+    return int(NARROW_INCHES * 72 * 0.92 / (0.55 * text.get_fontsize()))
+
+
+def _one_column(fig: Any) -> int | None:
+    """Move the panels of small multiples (one grid of three or more columns) into one column;
+    the number of rows, or None when ``fig`` is not small multiples."""
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_subplotspec() is not None]
+    grids = {id(ax.get_subplotspec().get_gridspec()): ax for ax in panels}
+    if len(grids) != 1 or panels[0].get_subplotspec().get_gridspec().ncols < 3:
+        return None
+    column = fig.add_gridspec(len(panels), 1)
+    for row, ax in enumerate(panels):
+        ax.set_subplotspec(column[row, 0])
+        ax.xaxis.set_tick_params(labelbottom=True)
+    return len(panels)
+
+
 def _check_name(name: str) -> None:
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"figure and table names must be simple file stems, not {name!r}")
@@ -303,19 +255,3 @@ def _check_unique(written: list[_Written]) -> None:
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"{kind} named twice in the report: {', '.join(repeated)}")
-
-
-def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell a spreadsheet would run as a formula prefixed by ``'``.
-
-    Only text cells change: numbers (a negative CRS change) stay numbers.
-    """
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
-            continue
-        out[column] = values.map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-        )
-    return out

@@ -151,10 +151,30 @@ def standing_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:
             columns,
             caption="Rounds of the last 12 months with a cutoff at or below the score, of all "
             "rounds of the program in that time. A Provincial Nominee cutoff includes the 600 "
-            "points of a nomination. Run `ee-trends standing SCORE` for any score.",
+            "points of a nomination."
+            + _shared_ranges(shown)
+            + " For any score, run: ee-trends standing SCORE.",
         ),
     ]
     return Section("standing", "Where a score stands", blocks, data={"standing_by_score": table})
+
+
+def _shared_ranges(shown: pd.DataFrame) -> str:
+    """A sentence naming the runs of scores that fall in one published CRS range (their pool
+    counts are the same, row after row); ``""`` when there are none."""
+    pool_columns = ["at_or_above_min", "at_or_above_max"]
+    runs = (shown[pool_columns] != shown[pool_columns].shift()).any(axis=1).cumsum()
+    spans = [
+        f"{int(rows['score'].iloc[0])} to {int(rows['score'].iloc[-1])}"
+        for _, rows in shown.groupby(runs)
+        if len(rows) > 2
+    ]
+    if not spans:
+        return ""
+    return (
+        f" Scores {' and '.join(spans)} fall in one published CRS range, so they share "
+        "its pool counts."
+    )
 
 
 def context_section(draws: pd.DataFrame, pool: pd.DataFrame) -> Section:

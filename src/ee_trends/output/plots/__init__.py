@@ -14,9 +14,10 @@ All charts share one look, sized to read at 800 pixels wide:
 - legends show line or marker swatches;
 - policy events are numbered markers in a band above the plot area, with
   their key in the caption, never text over the data;
-- a last year or quarter the data does not cover whole is hatched and faded,
-  and the caption says whether it is still running (the chart's date falls
-  in it) or incomplete (it ended after the data does);
+- a last year or quarter the data does not cover whole is hatched in white
+  over the program's own colour (never faded), and the caption says whether
+  it is still running (the chart's date falls in it) or incomplete (it ended
+  after the data does);
 - stacked segments have white edges;
 - a caption line under the axes names the source and the date the data runs to.
 

@@ -233,10 +233,9 @@ def plot_recent_cutoffs(
         low, high = float(cutoffs.min()), float(cutoffs.max())
         margin = max(10.0, (high - low) * 0.2)
         ax.set_ylim(low - margin, high + margin)
-        in_window = lately[lately["program"] == key]
-        ax.set_title(
-            f"{program_label(key)}\n{plural(len(in_window), 'round')}, "
-            f"{int(in_window['invitations'].sum()):,} invited in {active} months",
+        ax.set_title(  # counts the rounds drawn in the panel: the title's months
+            f"{program_label(key)}\n{plural(len(rows), 'round')}, "
+            f"{int(rows['invitations'].sum()):,} invited in {months} months",
             fontsize=FONT["legend"],
             loc="left",
         )

@@ -27,6 +27,9 @@ from ee_trends.programs import (
     PROGRAM_COLORS,
 )
 
+DOT_ROOM_DAYS = 12
+"""Days of axis kept right of the newest round's dot (a dot is about ten days wide)."""
+
 
 def plot_pool_heatmap(
     pool: pd.DataFrame,
@@ -95,6 +98,9 @@ def plot_pool_heatmap(
                 zorder=3,
             )
         handles = program_handles(keys, line=False)
+        if len(over):  # the newest rounds' dots come after the newest distribution: room for them
+            newest = mdates.date2num(over["draw_date"].max().to_pydatetime())
+            ax.set_xlim(x_edges[0], max(x_edges[-1], newest + DOT_ROOM_DAYS))
     ax.set_ylim(*ylim)
     ax.xaxis_date()
     date_axis(ax)

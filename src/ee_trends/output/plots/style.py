@@ -36,7 +36,9 @@ FONT = {"title": 13.5, "label": 11, "tick": 10, "legend": 10, "caption": 9}
 CAPTION_COLOR = "0.3"
 _GAP_DAYS = 180  # a program's line is broken where it had no round for longer
 _CAPTION_WIDTH = 135  # characters per caption line on a 10-inch figure
-PARTIAL = {"hatch": "////", "alpha": 0.45}
+PARTIAL = {"hatch": "////"}
+"""A period still running: hatched in white over its program's own colour, never faded (a
+faded Canadian Experience Class blue reads as the STEM blue of the legend)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -67,6 +69,10 @@ def caption_text(date: pd.Timestamp | None, source: str = SOURCE) -> str:
     return f"{source}. Data to {pd.Timestamp(date):%Y-%m-%d}."
 
 
+CAPTION_GID = "caption"
+"""The ``gid`` of a caption written by :func:`add_caption` (the report re-wraps it for phones)."""
+
+
 def wrap(text: str) -> str:
     return "\n".join(
         textwrap.fill(part, _CAPTION_WIDTH) for part in text.split("\n") if part.strip()
@@ -74,12 +80,14 @@ def wrap(text: str) -> str:
 
 
 def add_caption(ax: Axes, text: str) -> None:
-    """Write ``text`` (wrapped) in grey type under the axes, below the x label."""
+    """Write ``text`` (wrapped) in grey type under the axes, below the x label, from the
+    figure's left edge (a caption under axes pushed right by long labels would be cut)."""
     ax.annotate(
         wrap(text),
         xy=(0, 0),
-        xycoords=("axes fraction", ax.xaxis.label),
-        xytext=(0, -6),
+        xycoords=("figure fraction", ax.xaxis.label),
+        xytext=(6, -6),
+        gid=CAPTION_GID,
         textcoords="offset points",
         ha="left",
         va="top",

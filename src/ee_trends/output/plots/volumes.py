@@ -48,7 +48,7 @@ def _grouped(wide: pd.DataFrame) -> pd.DataFrame:
 def _stacked_bars(ax: Axes, wide: pd.DataFrame, period: str, partial: bool) -> None:
     """Bars centred on each period, stacked by program with white edges.
 
-    With ``partial`` the last bar (a period still running) is hatched and faded.
+    With ``partial`` the last bar (a period still running) is hatched.
     """
     width = _PERIOD_WIDTH[period]
     wide = _grouped(wide)
@@ -71,7 +71,6 @@ def _stacked_bars(ax: Axes, wide: pd.DataFrame, period: str, partial: bool) -> N
             linewidth=0.6,
         )
         if partial and shown[-1]:
-            bars[-1].set_alpha(PARTIAL["alpha"])
             bars[-1].set_hatch(PARTIAL["hatch"])
         bottom += values
     ax.xaxis_date()
@@ -116,10 +115,10 @@ def plot_invitations(
 ) -> Axes:
     """Invitations (or rounds: ``value="rounds"``) per month, quarter or year, by program.
 
-    The small categories are summed into one grey segment; a last period the
-    data does not cover whole is hatched and faded, and the caption says it is
-    still running when ``on`` (the date the chart is made, default today) falls
-    in it, else that it is incomplete.
+        The small categories are summed into one grey segment; a last period the
+    data does not cover whole is hatched in white over its colour, and the
+    caption says it is still running when ``on`` (the date the chart is made,
+    default today) falls in it, else that it is incomplete.
     """
     if value not in ("invitations", "rounds"):
         raise ValueError(f"value must be 'invitations' or 'rounds', not {value!r}")
