@@ -94,9 +94,9 @@ def test_datapackage_comes_from_the_field_table_and_names_the_capture(captures, 
     assert by_name["crs_cutoff"] == {
         "name": "crs_cutoff",
         "type": "integer",
-        "description": "lowest CRS score invited",
+        "description": "lowest CRS score invited; NA when not yet published or quarantined",
         "unit": "CRS points",
-        "constraints": {"required": True},
+        "constraints": {"minimum": 0, "maximum": 1200},  # the loader's own bounds
     }
     assert by_name["tie_break_at"]["type"] == "datetime"
     assert "cec" in by_name["program"]["constraints"]["enum"]

@@ -176,6 +176,10 @@ def _field(field: Field) -> dict:
     constraints: dict[str, Any] = {} if field.nullable else {"required": True}
     if field.dtype == "category":
         constraints["enum"] = list(PROGRAM_KEYS)
+    if field.least is not None:
+        constraints["minimum"] = field.least
+    if field.most is not None:
+        constraints["maximum"] = field.most
     if constraints:
         out["constraints"] = constraints
     return out

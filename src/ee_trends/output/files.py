@@ -45,17 +45,17 @@ def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def recover(out: Path, marker: str) -> list[str]:
+def recover(out: Path, marker: str) -> Path | None:
     """Clean up after a writer of ``out`` killed while writing: remove its temporary folders,
     and put back the previous folder (with the user's files) from a leftover ``.old`` when
-    ``out`` is missing; a ``.old`` beside a complete ``out`` is removed. Returns what was
-    put back, as lines to show."""
+    ``out`` is missing; a ``.old`` beside a complete ``out`` is removed. Returns the ``.old``
+    folder put back, if one was."""
     remove_dead_temps(out.parent, out.name)
-    restored = []
+    restored = None
     for old in dead_temps(out.parent, out.name, OLD_SUFFIX):
         if not out.exists() and (old / marker).is_file():
             os.replace(old, out)
-            restored.append(f"put back the previous {out} from {old.name}")
+            restored = old
         else:
             shutil.rmtree(old, ignore_errors=True)
     return restored

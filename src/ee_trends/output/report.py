@@ -91,8 +91,8 @@ def write_report(
     progress = sys.stderr if progress is None else progress
     given = Path(out)
     out = given.absolute()  # "." has a name and a parent
-    for line in recover(out, MARKER):
-        _say(progress, f"report: {line}")
+    if (old := recover(out, MARKER)) is not None:
+        _say(progress, f"report: put back the previous report {out} from {old.name}")
     check_replaceable(out, MARKER, "ee-trends report")
     if docs is not None and Path(docs).exists() and not Path(docs).is_dir():
         raise ReportError(f"--docs {docs} is a file, not a folder")
