@@ -67,17 +67,18 @@ def test_the_layer_rule_sees_a_wrong_import(tmp_path):
 
 def test_the_top_holds_only_the_facade_cli_and_shared_tables():
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "cli", "errors", "events", "formatting", "programs"]
+    assert top == ["__init__", "errors", "events", "formatting", "programs"]
     assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == [
         "analysis",
+        "cli",
         "data",
         "models",
         "output",
     ]
 
 
-LONGEST = 650
-"""No module is longer (the issue's aim is about 600)."""
+LONGEST = 600
+"""No module is longer."""
 
 
 def test_no_module_is_longer_than_the_limit():
