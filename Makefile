@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup report refresh lab test bench browser clean
+.PHONY: setup report refresh lab test check-wheel bench browser clean
 
 setup: $(STAMP)
 
@@ -49,9 +49,14 @@ refresh: setup
 	$(BIN)/ee-trends fetch $(if $(FEED),--from '$(FEED)')
 	$(BIN)/ee-trends report --out reports/
 
+# The tests run on every core (pytest-xdist); the real report's tests share one worker.
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+# The built wheel in a fresh venv writes the report from its shipped snapshot (CI runs it).
+check-wheel: setup
+	.ci/check-wheel
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

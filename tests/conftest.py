@@ -105,13 +105,18 @@ SLOW_FIXTURES = frozenset({"real_report", "real_tables", "capture_tables"})
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the real captures ``shared_data`` (through any fixture that
-    depends on :func:`shared_data`), and every test using a :data:`SLOW_FIXTURES` ``slow``."""
+    depends on :func:`shared_data`), and every test using a :data:`SLOW_FIXTURES` ``slow``.
+
+    Run in parallel (``make test`` runs ``pytest -n auto --dist loadgroup``), the tests
+    of the real report share one worker, so the report is made once."""
     for item in items:
         needs = set(getattr(item, "fixturenames", ()))
         if "shared_data" in needs:
             item.add_marker(pytest.mark.shared_data)
         if needs & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
+        if "real_report" in needs:
+            item.add_marker(pytest.mark.xdist_group("real_report"))
 
 
 @pytest.fixture(scope="session")
