@@ -103,6 +103,7 @@ SLOW_FIXTURES = frozenset({"real_report", "real_tables", "capture_tables"})
 """Fixtures that take seconds to build: a test using one is marked ``slow``."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the real captures ``shared_data`` (through any fixture that
     depends on :func:`shared_data`), and every test using a :data:`SLOW_FIXTURES` ``slow``.
