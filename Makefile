@@ -49,10 +49,10 @@ refresh: setup
 	$(BIN)/ee-trends fetch $(if $(FEED),--from '$(FEED)')
 	$(BIN)/ee-trends report --out reports/
 
-# The tests run on every core (pytest-xdist); the real report's tests share one worker.
+# The tests run on every core (pytest-xdist).
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 
 # The built wheel in a fresh venv writes the report from its shipped snapshot (CI runs it).
 check-wheel: setup

@@ -103,21 +103,15 @@ SLOW_FIXTURES = frozenset({"real_report", "real_tables", "capture_tables"})
 """Fixtures that take seconds to build: a test using one is marked ``slow``."""
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the real captures ``shared_data`` (through any fixture that
-    depends on :func:`shared_data`), and every test using a :data:`SLOW_FIXTURES` ``slow``.
-
-    Run in parallel (``make test`` runs ``pytest -n auto --dist loadgroup``), the tests
-    of the real report share one worker, so the report is made once."""
+    depends on :func:`shared_data`), and every test using a :data:`SLOW_FIXTURES` ``slow``."""
     for item in items:
         needs = set(getattr(item, "fixturenames", ()))
         if "shared_data" in needs:
             item.add_marker(pytest.mark.shared_data)
         if needs & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
-        if "real_report" in needs:
-            item.add_marker(pytest.mark.xdist_group("real_report"))
 
 
 @pytest.fixture(scope="session")

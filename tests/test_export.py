@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -15,7 +16,9 @@ from ee_trends import load_tables
 from ee_trends.cli import main
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS
 from ee_trends.errors import ReportError
+from ee_trends.output import sections
 from ee_trends.output.export import MARKER, PROGRAM_LABEL, write_export
+from ee_trends.output.report import write_report
 
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 
@@ -172,9 +175,13 @@ def test_cli_export_prints_the_package(captures, tmp_path, capsys):
     assert capsys.readouterr().out.strip() == str(out / "datapackage.json")
 
 
-def test_report_links_the_export(real_report):
-    page = real_report.read_text()
+def test_report_links_the_export(captures, tmp_path):
+    report = tmp_path / "report"
+    report = write_report(
+        report, source=captures, sections=(sections.now_section,), progress=io.StringIO()
+    )
+    page = report.read_text()
     for name in ("draws.csv", "pool.csv", "datapackage.json"):
         assert f'href="data/{name}"' in page
-        assert (real_report.parent / "data" / name).is_file()
-    assert validate(real_report.parent / "data" / "datapackage.json").returncode == 0
+        assert (report.parent / "data" / name).is_file()
+    assert validate(report.parent / "data" / "datapackage.json").returncode == 0
