@@ -197,16 +197,26 @@ def _close_figures():
 
 @pytest.fixture(scope="session")
 def real_report(newest_feed: Path, tmp_path_factory) -> Path:
-    """``ee_trends.output.report.write_report`` run once on the newest capture; its index.html."""
+    """``ee_trends.output.report.write_report`` run once on the newest capture; its index.html.
+
+    Once for the whole run, also when the tests run in parallel (``pytest -n``):
+    the first worker writes it, under a lock, in the folder the workers share.
+    """
     import io
 
+    from ee_trends.data.locking import folder_lock
     from ee_trends.output.report import write_report
 
-    folder = tmp_path_factory.mktemp("report")
-    return write_report(
-        folder / "reports",
-        source=newest_feed,
-        data_dir=folder / "data",
-        docs=folder / "docs",
-        progress=io.StringIO(),
-    )
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "real-report"
+    with folder_lock(folder):
+        index = folder / "reports" / "index.html"
+        if not index.is_file():
+            write_report(
+                folder / "reports",
+                source=newest_feed,
+                data_dir=folder / "data",
+                docs=folder / "docs",
+                progress=io.StringIO(),
+            )
+    return index
