@@ -214,8 +214,10 @@ def _save_narrow(fig: Any, path: Path) -> None:
     fig.set_size_inches(NARROW_INCHES, height)
     for text in [*fig.texts, fig._suptitle, fig._supxlabel]:
         if text is not None:  # each line wrapped to the width (about 0.55 em a character)
+            share = _beside_legend(fig) if text is fig._suptitle else 1.0
+            chars = int(_chars(text) * share)
             lines = text.get_text().split("\n")
-            text.set_text("\n".join(textwrap.fill(line, _chars(text)) or line for line in lines))
+            text.set_text("\n".join(textwrap.fill(line, chars) or line for line in lines))
     for ax in fig.axes:  # titles and axis labels over plots narrowed by their legends
         share = ax.get_position().width  # of the figure, as laid out for the wide version
         for text in (ax.title, ax._left_title, ax.xaxis.label):
@@ -223,6 +225,16 @@ def _save_narrow(fig: Any, path: Path) -> None:
     for text in (t for ax in fig.axes for t in ax.texts if t.get_gid() == CAPTION_GID):
         text.set_text(textwrap.fill(" ".join(text.get_text().split("\n")), _chars(text)))
     fig.savefig(path, dpi=REPORT_DPI)
+
+
+def _beside_legend(fig: Any) -> float:
+    """The share of the figure's width left of a legend placed at its top right (the title
+    beside it must not run into it); 1 when there is none."""
+    if not fig.legends:
+        return 1.0
+    fig.draw_without_rendering()
+    box = fig.legends[0].get_window_extent()
+    return max(0.4, box.x0 / fig.bbox.width - 0.02) if box.y1 > 0.8 * fig.bbox.height else 1.0
 
 
 def _chars(text: Any) -> int:
