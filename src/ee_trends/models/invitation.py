@@ -46,6 +46,7 @@ from ee_trends.models.timing import (
     check_weeks,
     program_rng,
     simulation_start,
+    window_summary,
 )
 
 CHANCES_WEEKS: tuple[int, ...] = (4, 8, 12, 26)
@@ -198,13 +199,9 @@ class Chances:
     age: DataAge
 
     def __repr__(self) -> str:
-        windows = ", ".join(
-            f"{w} weeks {p:.0%}"
-            for w, p in zip(self.table["weeks"], self.table["probability"], strict=True)
-        )
         return (
             f"Chances({self.score} in {'+'.join(self.programs)} from {self.on:%Y-%m-%d}: "
-            f"{windows}; {self.age!r})"
+            f"{window_summary(self.table)}; {self.age!r})"
         )
 
     def to_text(self) -> str:

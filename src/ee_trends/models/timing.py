@@ -164,6 +164,14 @@ def arrivals(c: Cadence, days: float, rng: np.random.Generator) -> np.ndarray:
     return np.where(times <= days, np.floor(times), np.inf)
 
 
+def window_summary(table: pd.DataFrame) -> str:
+    """``4 weeks 9%, 8 weeks 16%``: the probability of each window of a table with columns
+    ``weeks`` and ``probability`` (for one-line reprs)."""
+    return ", ".join(
+        f"{w} weeks {p:.0%}" for w, p in zip(table["weeks"], table["probability"], strict=True)
+    )
+
+
 @dataclass(frozen=True)
 class NextRounds:
     """When a program's next rounds come, from :func:`next_rounds`.
@@ -201,10 +209,7 @@ class NextRounds:
     age: DataAge
 
     def __repr__(self) -> str:
-        chances = ", ".join(
-            f"{w} weeks {p:.0%}"
-            for w, p in zip(self.table["weeks"], self.table["probability"], strict=True)
-        )
+        chances = window_summary(self.table)
         return f"NextRounds({self.program} from {self.on:%Y-%m-%d}: {chances}; {self.age!r})"
 
     def to_text(self) -> str:
