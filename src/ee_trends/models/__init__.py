@@ -47,6 +47,7 @@ inverted), :mod:`.memo`; the charts and the report's section are in
 that need them.
 """
 
+from ee_trends.analysis.age import DataAge, data_age, default_date
 from ee_trends.errors import (
     DateError,
     HorizonError,
@@ -56,7 +57,6 @@ from ee_trends.errors import (
     UnknownProgramError,
     WindowError,
 )
-from ee_trends.models.age import DataAge, data_age, default_date
 from ee_trends.models.backtest import (
     backtest,
     backtest_summary,

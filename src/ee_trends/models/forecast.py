@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ee_trends import programs
+from ee_trends.analysis.age import data_age, default_date, warn_if_stale
 from ee_trends.errors import (
     DateError,
     HorizonError,
@@ -39,7 +40,6 @@ from ee_trends.errors import (
     TooFewRoundsError,
 )
 from ee_trends.formatting import plural
-from ee_trends.models.age import data_age, default_date, warn_if_stale
 from ee_trends.models.history import (
     error_scale,
     forecast_history,
@@ -109,7 +109,7 @@ def predict_cutoff(
     module docstring; the settings (:data:`CHOSEN`) were selected on the
     validation period. More invitations never raise the expected cutoff.
 
-    ``on`` defaults to :func:`ee_trends.models.age.default_date`. The result
+    ``on`` defaults to :func:`ee_trends.analysis.age.default_date`. The result
     names the newest round and its age (``age``); past :data:`STALE_DAYS` it
     warns (:class:`ee_trends.errors.StaleDataWarning`).
 

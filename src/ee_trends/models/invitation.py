@@ -33,8 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ee_trends.analysis.age import DataAge
 from ee_trends.analysis.aggregate import in_round_order
-from ee_trends.models.age import DataAge, start_note
+from ee_trends.models.age import start_note
 from ee_trends.models.forecast import check_program, predict_cutoff
 from ee_trends.models.history import time_widening
 from ee_trends.models.prediction import error_quantile

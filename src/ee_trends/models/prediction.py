@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ee_trends.analysis.age import DataAge
 from ee_trends.formatting import plural
-from ee_trends.models.age import DataAge
 from ee_trends.models.history import History, Run
 from ee_trends.models.settings import CALIBRATION_WINDOW, MAIN_PROGRAMS, MIN_CALIBRATION, QUANTILES
 
@@ -65,7 +65,7 @@ class Prediction:
     (outside the seen sizes, after a long gap); ``interval_scale`` the
     program's scale of the distribution (:data:`INTERVAL_SCALES`), included
     in ``spread``; ``usual_gap`` the median of its recent gaps in days;
-    ``age`` how old the data is (:class:`~ee_trends.models.age.DataAge`).
+    ``age`` how old the data is (:class:`~ee_trends.analysis.age.DataAge`).
     """
 
     program: str

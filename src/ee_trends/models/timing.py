@@ -25,8 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ee_trends.analysis.age import DataAge, data_age, default_date, warn_if_stale
 from ee_trends.errors import TooFewRoundsError, WindowError
-from ee_trends.models.age import DataAge, data_age, default_date, start_note, warn_if_stale
+from ee_trends.models.age import start_note
 from ee_trends.models.forecast import check_program
 from ee_trends.models.settings import (
     BACKTEST_EVERY_DAYS,
