@@ -94,10 +94,10 @@ def bench_merge_captures() -> None:
     """Merging every capture in ../shared/data/vintages, and the revisions between them."""
     from ee_trends import load_draws
     from ee_trends.data.captures import list_captures
-    from ee_trends.data.feed import read_files
     from ee_trends.data.load import build_tables
     from ee_trends.data.merge import merge_captures
     from ee_trends.data.revisions import revisions
+    from ee_trends.data.series import read_files
 
     files = list_captures(SHARED / "vintages")
     if not files:

@@ -342,8 +342,10 @@ def test_a_new_capture_is_merged_onto_the_captures_seen_before(tmp_path, monkeyp
     load_draws(raw, data_dir=tmp_path)
     keep_capture(raw, NEW, *rounds("303", "302", "301", "300", drawCRS="n/a"))
     read = []
-    original = feed_module.read_feed_file
-    monkeypatch.setattr(feed_module, "read_feed_file", lambda p: read.append(p.name) or original(p))
+    original = feed_module.read_limited
+    monkeypatch.setattr(
+        feed_module, "read_limited", lambda p, limit: read.append(p.name) or original(p, limit)
+    )
     with pytest.warns(UnreadableValueWarning, match=f"{NEW}: round 303"):
         incremental = load_draws(raw, data_dir=tmp_path)
     assert read == [NEW]

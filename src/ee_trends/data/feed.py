@@ -7,12 +7,11 @@ with every value a string.
 
 from __future__ import annotations
 
-import gzip
-import io
 import itertools
 import json
 import operator
-from collections.abc import Iterator, Mapping
+import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -101,25 +100,31 @@ def gunzip(
         raise FeedError(f"{origin}: over the limit of {max_bytes} bytes")
     if data[:2] != _GZIP_MAGIC:
         return data, False
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read(max_bytes + 1)
-    except (OSError, EOFError) as err:
-        raise FeedError(f"{origin}: truncated or corrupt gzip data ({err})") from err
-    if len(out) > max_bytes:
-        raise FeedError(f"{origin}: over the limit of {max_bytes} bytes once decompressed")
+    out = bytearray()
+    rest = data
+    while rest:  # one member after another, as gzip allows; zero padding after them
+        stream = zlib.decompressobj(wbits=31)
+        try:
+            out += stream.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as err:
+            raise FeedError(f"{origin}: truncated or corrupt gzip data ({err})") from err
+        if len(out) > max_bytes:
+            raise FeedError(f"{origin}: over the limit of {max_bytes} bytes once decompressed")
+        if not stream.eof:
+            raise FeedError(f"{origin}: truncated or corrupt gzip data (it ends too soon)")
+        rest = stream.unused_data.lstrip(b"\x00")
     if out[:2] == _GZIP_MAGIC:
         raise FeedError(f"{origin}: gzip data inside gzip data, not a feed")
-    return out, True
+    return bytes(out), True
 
 
 def _check_nesting(data: bytes, origin: str) -> None:
     """Refuse JSON nested deeper than :data:`MAX_NESTING`, before it is parsed."""
-    if _max_depth(data) > MAX_NESTING:
+    if max_depth(data) > MAX_NESTING:
         raise FeedError(f"{origin}: JSON nested deeper than {MAX_NESTING} levels, not a feed")
 
 
-def _max_depth(data: bytes) -> int:
+def max_depth(data: bytes) -> int:
     """Deepest nesting of ``[`` and ``{`` outside JSON strings, in linear time.
 
     Escaped backslashes and quotes are taken out first, then everything but
@@ -257,17 +262,6 @@ def _whole_number(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-
-
-def read_files(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
-    """Read and check feed files, each labelled with its file name."""
-    return list(iter_files(files))
-
-
-def iter_files(files: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Read and check feed files one at a time, each labelled with its file name."""
-    for path in files:
-        yield path.name, read_feed_file(path)
 
 
 def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:

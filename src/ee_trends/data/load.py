@@ -22,10 +22,11 @@ from ee_trends.data.cache import (
 )
 from ee_trends.data.captures import FilesRead
 from ee_trends.data.clean import clean_rounds
-from ee_trends.data.feed import check_feed, iter_files, read_files, rounds_frame
+from ee_trends.data.feed import check_feed, rounds_frame
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, column_table
 from ee_trends.data.merge import Versions, distinct_versions, merge_captures
 from ee_trends.data.resolve import find_data_dir, resolve_source, source_files
+from ee_trends.data.series import iter_files, read_files
 from ee_trends.data.snapshot import SNAPSHOT_DIR, shipped_snapshot
 from ee_trends.errors import CaptureWarning
 

@@ -226,15 +226,24 @@ def distinct_versions(
         records = list(start.frame[list(ROUND_FIELDS)].itertuples(index=False, name=None))
         captures = start.frame["capture"].tolist()
         positions = start.frame["position"].tolist()
-    moves: list[tuple[int, np.ndarray, np.ndarray]] = []
+    moves: list[tuple[int, list[int], list[int]]] = []
     ids_of = [canonical_id(record[0]) for record in records]
     latest = {draw_id: row for row, draw_id in enumerate(ids_of)}  # round -> newest version
     last = len(labels) - 1
     previous = [
         draw_id for draw_id, capture in zip(ids_of, captures, strict=True) if capture == last
     ]
+    # The round objects of the capture kept last, by identity, with their id and version:
+    # a round passed on unchanged (as ee_trends.data.series does) is not compared again.
+    held: list[Any] = []
+    known: dict[int, tuple[str, int]] = {}
     for label, feed in feeds:
-        ids = [canonical_id(record["drawNumber"]) for record in feed["rounds"]]
+        rounds = feed["rounds"]
+        hits = list(map(known.get, map(id, rounds)))
+        ids = [
+            canonical_id(record["drawNumber"]) if hit is None else hit[0]
+            for record, hit in zip(rounds, hits, strict=True)
+        ]
         try:
             check_overlap(ids, previous, origin=label, previous_name=labels[-1] if labels else "")
         except FeedError as err:
@@ -245,24 +254,26 @@ def distinct_versions(
         capture = len(labels)
         labels.append(label)
         previous = ids
-        values = list(map(round_values, feed["rounds"]))
-        rows = list(map(latest.get, ids))
-        same = np.fromiter(
-            (
-                row is not None and records[row] == value
-                for row, value in zip(rows, values, strict=True)
-            ),
-            dtype=bool,
-            count=len(values),
-        )
-        where = np.flatnonzero(same)
-        # a round as in an earlier capture: its version moves to this one (applied below)
-        moves.append((capture, np.fromiter((rows[i] for i in where), np.int64, len(where)), where))
-        for position in np.flatnonzero(~same).tolist():
-            latest[ids[position]] = len(records)
-            records.append(values[position])
-            captures.append(capture)
-            positions.append(position)
+        moved: list[int] = []
+        where: list[int] = []
+        rows: list[int] = []
+        for position, (record, hit, draw_id) in enumerate(zip(rounds, hits, ids, strict=True)):
+            row = latest.get(draw_id) if hit is None else hit[1]
+            if row is not None and (hit is not None or records[row] == round_values(record)):
+                # as in an earlier capture: the version moves to this one (applied below)
+                moved.append(row)
+                where.append(position)
+            else:
+                row = latest[draw_id] = len(records)
+                records.append(round_values(record))
+                captures.append(capture)
+                positions.append(position)
+            rows.append(row)
+        moves.append((capture, moved, where))
+        held = rounds  # keeps the objects alive, so their ids stay theirs
+        known = {
+            id(record): (draw_id, row) for record, draw_id, row in zip(held, ids, rows, strict=True)
+        }
     capture_of = np.asarray(captures, dtype=np.int64)
     position_of = np.asarray(positions, dtype=np.int64)
     for capture, moved, where in moves:  # in capture order: the newest move wins

@@ -20,10 +20,11 @@ import pandas as pd
 
 from ee_trends.data.captures import capture_time, recorded_time
 from ee_trends.data.clean import SUMS
-from ee_trends.data.feed import ROUND_FIELDS, read_files
+from ee_trends.data.feed import ROUND_FIELDS
 from ee_trends.data.fields import LEAF_RANGES
 from ee_trends.data.merge import stack_captures
 from ee_trends.data.resolve import resolve_source, source_files
+from ee_trends.data.series import read_files
 
 REVISION_COLUMNS: tuple[str, ...] = (
     "draw_id",
@@ -79,7 +80,7 @@ def revisions(
     ----------
     captures
         A folder of captures, a list of capture files, or a list of
-        ``(label, feed)`` pairs (oldest first, as :func:`ee_trends.data.feed.read_files`
+        ``(label, feed)`` pairs (oldest first, as :func:`ee_trends.data.series.read_files`
         returns them). None follows the resolution rule of
         :func:`ee_trends.data.resolve.resolve_source` (a single feed has no revisions).
     cosmetic
