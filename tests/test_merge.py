@@ -13,7 +13,7 @@ from conftest import make_feed, make_round, no_distribution
 from ee_trends import load_draws, load_pool
 from ee_trends.data.feed import ROUND_FIELDS
 from ee_trends.data.load import build_tables
-from ee_trends.data.merge import DroppedRoundWarning, merge_captures
+from ee_trends.data.merge import DroppedRoundWarning, distinct_versions, merge_captures
 from ee_trends.errors import FeedError
 
 OLD = "ee_rounds_123_en_20230122T101603Z.json.gz"
@@ -36,6 +36,20 @@ def test_shape_is_that_of_rounds_frame():
     ]
     assert all(dtype == "string" for dtype in merged.dtypes)
     assert merged["recovered_fields"].isna().all() and merged["recovered_from"].isna().all()
+
+
+def test_a_round_object_passed_on_merges_as_its_copy_would():
+    """Round objects shared by captures (as a series of captures passes them on) give the
+    versions deep copies give, also when an object comes back after another version."""
+    first, second = make_round("252", drawName="A"), make_round("252", drawName="B")
+    shared = [first, second, first, first]  # capture 2 edits the round, capture 3 reverts it
+    names = [OLD, MID, NEW, "ee_rounds_123_en_20260101T000000Z.json.gz"]
+    feeds = [(name, make_feed(record)) for name, record in zip(names, shared, strict=True)]
+    copies = [(name, json.loads(json.dumps(feed))) for name, feed in feeds]
+    versions = distinct_versions(feeds).frame
+    pd.testing.assert_frame_equal(versions, distinct_versions(copies).frame)
+    assert versions["drawName"].tolist() == ["A", "B", "A"]
+    assert versions["capture"].tolist() == [0, 1, 3]
 
 
 def test_changed_value_takes_the_newest():
