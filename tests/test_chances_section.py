@@ -17,7 +17,7 @@ ONE_ROUND = pd.DataFrame(
         "draw_id": ["t1"],
         "draw_number": [9000],
         "draw_date": [HISTORY["draw_date"].max() - pd.Timedelta(days=30)],
-        "program": ["trades"],
+        "program": ["healthcare"],  # a main program with too few rounds to time
         "invitations": pd.array([500], dtype="Int64"),
         "crs_cutoff": pd.array([470], dtype="Int64"),
     }
@@ -48,7 +48,7 @@ def test_timing_of_every_recent_program_and_a_line_for_too_few_rounds(fresh):
     day = NEWEST + pd.Timedelta(days=1)
     assert f"Counted from {day:%Y-%m-%d}" in text and f"1 day before {day:%Y-%m-%d}." in text
     assert (
-        "Too few rounds since their last pause to time (at least 3): Trades occupations (1)."
+        "Too few rounds since their last pause to time (at least 3): Healthcare occupations (1)."
         in text
     )
     assert "No all-program round in the 12 months" in text
@@ -57,7 +57,7 @@ def test_timing_of_every_recent_program_and_a_line_for_too_few_rounds(fresh):
 def test_chances_by_score_for_each_main_program(fresh):
     tables = {t.name: t.frame for t in blocks(fresh, Table)}
     assert {"chances_cec", "chances_french", "chances_pnp"} <= set(tables)
-    assert "chances_healthcare" not in tables  # no healthcare round in the history
+    assert "chances_healthcare" not in tables  # one round: too few to time, so no chances
     cec = tables["chances_cec"]
     assert list(cec["score"]) == list(SCORES["cec"])
     assert list(tables["chances_pnp"]["score"]) == list(range(700, 801, 10))

@@ -39,15 +39,15 @@ def agree_dates(
     notes: list[list[str]],
 ) -> list[date | None]:
     """The day of each round by the rule of the module docstring; each repair in ``notes``."""
+    columns = [
+        raw[field].str.strip().fillna("").tolist()
+        for field in ("drawDate", "drawDateFull", "drawDateTime")
+    ]
     days = []
     for i, (short, long, stamp) in enumerate(zip(draw_date, full, drawn, strict=True)):
-        published = {
-            field: raw[field].iloc[i].strip() if pd.notna(raw[field].iloc[i]) else ""
-            for field in ("drawDate", "drawDateFull", "drawDateTime")
-        }
-        evidence = (
-            f"drawDate {published['drawDate']!r}, drawDateFull {published['drawDateFull']!r}, "
-            f"drawDateTime {published['drawDateTime']!r}"
+        evidence = (  # the three as published, for a note
+            f"drawDate {columns[0][i]!r}, drawDateFull {columns[1][i]!r}, "
+            f"drawDateTime {columns[2][i]!r}"
         )
         day = short
         if short is None:

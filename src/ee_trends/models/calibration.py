@@ -96,7 +96,7 @@ def _backtests(draws, pool, since, until, grid: tuple[ChancesSettings, ...]) -> 
     end = pd.Timestamp(draws["draw_date"].max()) + pd.Timedelta(days=1)
     if until is not None:
         end = min(end, pd.Timestamp(until))
-    rounds = draws.dropna(subset=["crs_cutoff"])
+    events = _event_dates(draws.dropna(subset=["crs_cutoff"]))
     weeks = CHANCES_WEEKS
     rows: list[list[dict]] = [[] for _ in grid]
     for origin in backtest_origins(draws, since, min(weeks)):
@@ -109,7 +109,7 @@ def _backtests(draws, pool, since, until, grid: tuple[ChancesSettings, ...]) -> 
                 shared[program] = path_draws(draws, pool, program, origin, 7 * max(kept))
             except TooFewRoundsError:
                 continue
-        outcomes = _outcomes(rounds, origin, kept, shared)
+        outcomes = _outcomes(events, origin, kept, shared)
         for settings, out in zip(grid, rows, strict=True):
             lowest = {
                 p: lowest_cutoffs(paths_of(d, settings), 0.0, kept) for p, d in shared.items()
@@ -134,21 +134,34 @@ def _backtests(draws, pool, since, until, grid: tuple[ChancesSettings, ...]) -> 
     return [pd.DataFrame(part) for part in rows]
 
 
-def _outcomes(rounds, origin: pd.Timestamp, kept: tuple[int, ...], simulated) -> list[tuple]:
+def _event_dates(rounds: pd.DataFrame) -> dict[tuple[str, int], np.ndarray]:
+    """Per program of :data:`BACKTEST_SCORES` and score: the dates (sorted) of the rounds
+    that would have invited it (the program's and the all-program rounds)."""
+    out = {}
+    for program, scores in BACKTEST_SCORES.items():
+        mine = rounds[rounds["program"].astype(str).isin({program, "general"})]
+        dates = mine["draw_date"].to_numpy()
+        cutoffs = mine["crs_cutoff"].to_numpy(dtype=float)
+        for score in scores:
+            out[program, score] = np.sort(dates[cutoffs <= score])
+    return out
+
+
+def _outcomes(events, origin: pd.Timestamp, kept: tuple[int, ...], simulated) -> list[tuple]:
     """Per program simulated, score and window of one origin: ``(program, score, window
     index, baseline, outcome)``, what happened and the trailing year's share (no setting
     changes them)."""
     out = []
+    start = np.asarray([origin.to_datetime64()])
     for program, scores in BACKTEST_SCORES.items():
         if program not in simulated:
             continue
-        mine = rounds[rounds["program"].astype(str).isin({program, "general"})]
         for score in scores:
-            events = np.sort(mine.loc[mine["crs_cutoff"] <= score, "draw_date"].to_numpy())
-            known = events[events < origin.to_datetime64()]
+            dates = events[program, score]
+            known = dates[dates < start[0]]
             for k, w in enumerate(kept):
                 baseline = trailing_share(known, origin, 7 * w)
-                outcome = bool(happened(events, np.asarray([origin.to_datetime64()]), 7 * w)[0])
+                outcome = bool(happened(dates, start, 7 * w)[0])
                 out.append((program, score, k, baseline, outcome))
     return out
 

@@ -371,10 +371,12 @@ def happened(event_dates: np.ndarray, starts: np.ndarray, days: int) -> np.ndarr
 def trailing_share(event_dates: np.ndarray, origin: pd.Timestamp, days: int) -> float:
     """The baseline: the share of the windows of ``days`` starting each week of the trailing
     :data:`BASELINE_WEEKS` weeks, and ending before ``origin``, in which an event happened."""
-    first = origin - pd.Timedelta(weeks=BASELINE_WEEKS)
-    starts = pd.date_range(first, origin - pd.Timedelta(days=days), freq="7D").to_numpy()
-    if len(starts) == 0:
+    first = (origin - pd.Timedelta(weeks=BASELINE_WEEKS)).to_datetime64()
+    last = (origin - pd.Timedelta(days=days)).to_datetime64()
+    if last < first:
         return np.nan
+    week = np.timedelta64(7, "D")
+    starts = first + week * np.arange((last - first) // week + 1)
     return float(happened(event_dates, starts, days).mean())
 
 

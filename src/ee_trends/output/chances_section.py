@@ -73,19 +73,21 @@ def timing_table(draws: pd.DataFrame, on: pd.Timestamp) -> tuple[pd.DataFrame, s
     return pd.DataFrame(rows), note
 
 
-def chances_table(draws: pd.DataFrame, pool: pd.DataFrame | None, on: pd.Timestamp) -> pd.DataFrame:
+def chances_table(
+    draws: pd.DataFrame, pool: pd.DataFrame | None, on: pd.Timestamp, timed: set[str]
+) -> pd.DataFrame:
     """The chance of an invitation by program, score and window (:data:`SCORES`), for each
-    main program with a round in the last 12 months (all-program rounds always count).
+    main program of ``timed``, those :func:`timing_table` could time (all-program rounds
+    always count).
 
     Columns: ``program``, ``score``, then ``weeks_<w>`` for each of :data:`CHANCES_WEEKS`.
     """
-    recent = set(_recent_programs(draws))
     parts = [
         chances_by_score(
             scores, draws, pool, programs=(program,), weeks=CHANCES_WEEKS, on=on
         ).assign(program=program)
         for program, scores in SCORES.items()
-        if program in recent
+        if program in timed
     ]
     if not parts:
         return pd.DataFrame(columns=["program", "score"])
@@ -109,7 +111,8 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
         with warnings.catch_warnings():  # the section says how old the data is, once
             warnings.simplefilter("ignore", StaleDataWarning)
             timing, skipped = timing_table(draws, on)
-            table = chances_table(draws, pool, on)
+            timed = set(timing["program"]) if len(timing) else set()
+            table = chances_table(draws, pool, on, timed)
     blocks: list = [
         Text(
             "With a given score, when is a candidate likely to be invited? The answers below "
