@@ -377,7 +377,8 @@ def test_size_effects_names_a_main_program_with_too_few_rounds():
     assert row["effect_per_doubling"].isna().all() and not row["qualifies"].any()
     assert row["note"].iloc[0].startswith("5 usable rounds since")
     assert row["note"].iloc[0].endswith("a headline needs 20")
-    assert "Healthcare occupations: no estimate (5 usable rounds" in models.effects_text(effects)
+    said = "Healthcare occupations: no firm answer yet, too few rounds (5 usable rounds"
+    assert said in models.effects_text(effects)
 
 
 def test_today_can_be_fixed_by_the_environment(monkeypatch):

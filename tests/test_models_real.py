@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from ee_trends import models
 from ee_trends.output import model_section
-from ee_trends.output.content import Figure, Section, Table, Text
+from ee_trends.output.content import Figure, Heading, Section, Table, Text
+from ee_trends.programs import program_label
+
+METHOD_NAMES = ("OLS", "Huber", "HAC", "Newey", "Diebold", "pinball", "regression")
+"""Methods the section names, in its "How this is computed" part only."""
+JARGON = (*METHOD_NAMES, "quantile", "shrink", "shrunk")
+"""Words a candidate should not meet in the plain part."""
+
+
+@pytest.fixture(scope="module")
+def section(real_tables):
+    """The "Draw size and cutoff" section of the real feed (built once for this module)."""
+    return model_section.report_section(*real_tables)
+
+
+def words(blocks) -> str:
+    """What a reader of ``blocks`` reads: paragraphs, figures' alt texts and captions, tables'
+    captions and headers."""
+    said = []
+    for block in blocks:
+        if isinstance(block, Text):
+            said.append(block.text)
+        elif isinstance(block, Figure):
+            said += [block.alt, block.caption]
+        elif isinstance(block, Table):
+            said += [block.caption, *(header for header, _ in block.columns.values())]
+    return "\n".join(said)
 
 
 def test_cec_and_general_headlines_survive_dropping_any_round(real_tables):
@@ -66,13 +94,12 @@ def test_real_what_if_responds_to_size(real_tables):
     assert "Canadian Experience Class" in text and "Chance that the cutoff is 510" in text
 
 
-def test_report_section_is_content(real_tables):
-    section = model_section.report_section(*real_tables)
+def test_report_section_is_content(section):
     assert isinstance(section, Section)
     assert (section.key, section.title) == ("models", "Draw size and cutoff")
     kinds = [type(block) for block in section.blocks]
     assert kinds[0] is Text and Table in kinds and Figure in kinds
-    assert "associations conditional on the pool" in section.blocks[1].text
+    assert Text(models.CAVEAT) in section.blocks
     for block in section.blocks:
         if isinstance(block, Table):
             shown = block.formatted()
@@ -80,6 +107,32 @@ def test_report_section_is_content(real_tables):
             assert not any("_" in header for header in shown.columns)  # human headers
         if isinstance(block, Figure):
             assert block.alt and block.caption
+
+
+def test_report_section_in_plain_words_then_how_it_is_computed(section):
+    at = [i for i, block in enumerate(section.blocks) if isinstance(block, Heading)]
+    assert [section.blocks[i].text for i in at] == ["How this is computed"]
+    plain, methods = words(section.blocks[: at[0]]), words(section.blocks[at[0] + 1 :])
+    for word in JARGON:
+        assert not re.search(rf"\b{word}", plain, re.IGNORECASE), word
+    for word in METHOD_NAMES:
+        assert re.search(rf"\b{word}", methods, re.IGNORECASE), word
+    # the plain part says each program's effect as a range, computed, and which are not firm
+    head = section.data["size_effects"]
+    head = head[head["role"] == "headline"].set_index(["program", "estimate"])
+    cec = head.loc[("cec", "within_regime")]
+    assert cec["ci_high"] < 0  # a range of lower cutoffs, said from the nearer end
+    assert f"between {-cec['ci_high']:.0f} and {-cec['ci_low']:.0f} points lower" in plain
+    unsure = [p for (p, e), row in head.iterrows() if e != "pool_implied" and not row["qualifies"]]
+    assert {"pnp", "healthcare"} <= set(unsure)
+    for program in unsure:
+        assert re.search(rf"{program_label(program)}: [^\n]*no firm answer", plain)
+    record = models.evaluation(section.data["backtest"]).set_index(["period", "forecaster"])
+    test = record.loc[("test", "forecaster")]
+    assert (
+        f"{test['mae']:.1f} points on average, against {test['naive_mae']:.1f} for simply "
+        "taking the previous cutoff" in plain
+    )
 
 
 def test_cli_predict(newest_feed, capsys):

@@ -381,11 +381,12 @@ def test_cec_what_if_says_the_forecaster_did_worse_on_its_test_rounds(real_repor
     (cec,) = table[(table["period"] == "test") & (table["program"] == "cec")].itertuples()
     assert cec.ratio > 1  # the case this sentence is for
     said = re.search(
-        r"worse than simply taking the previous cutoff \([\d.]+ points; a ratio of "
-        r"([\d.]+)\)",
+        r"the forecaster missed by ([\d.]+) points on average, worse than simply taking the "
+        r"previous cutoff \(([\d.]+) points\)",
         page,
     )
-    assert said and float(said.group(1)) == round(cec.ratio, 2)
+    assert said, "the what-if says how its forecaster did"
+    assert [float(said.group(i)) for i in (1, 2)] == [round(cec.mae, 1), round(cec.naive_mae, 1)]
     assert page.index(said.group(0)) < page.index('alt="A falling line')  # by the what-if
 
 
@@ -415,3 +416,34 @@ def test_models_section_in_plain_words_before_how_it_is_computed(real_report):
         assert name not in plain, name
     assert "OLS" in methods and "Huber" in methods
     assert "twice as large" in plain and "worse than simply taking the previous cutoff" in plain
+
+
+def test_phone_figure_has_its_legend_under_the_plot_and_its_year_labels_apart(tmp_path):
+    from ee_trends.data.load import load_tables
+    from ee_trends.output import plots
+    from ee_trends.output.plots.style import CAPTION_GID
+
+    names = ("No Program Specified", "Canadian Experience Class", "Provincial Nominee Program")
+    feed = make_feed(
+        *(
+            make_round(str(300 + k), drawDate=f"{year}-06-0{k % 3 + 1}", drawName=names[k % 3])
+            for k, year in enumerate(range(2026, 2014, -1))  # newest first: a label a year
+        )
+    )
+    ax = plots.plot_invitations(load_tables(feed)[0], period="year")
+    fig = ax.figure
+    fig.savefig(tmp_path / "wide.png", dpi=report.REPORT_DPI)
+    assert ax.get_legend().get_window_extent().x0 >= ax.bbox.x1  # the wide one: at the right
+    report._save_narrow(fig, tmp_path / "narrow.png")
+    assert (tmp_path / "narrow.png").read_bytes()[16:20] == (605).to_bytes(4, "big")
+    renderer = fig.canvas.get_renderer()  # read back as drawn into narrow.png
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert fig.bbox.x0 <= legend.x0 and legend.x1 <= fig.bbox.x1
+    assert fig.bbox.y0 <= legend.y0 and legend.y1 <= fig.bbox.y1
+    assert legend.y1 <= ax.xaxis.get_tightbbox(renderer).y0  # under the plot and its x label
+    assert ax.bbox.width > 0.6 * fig.bbox.width  # the plot has the width the legend took
+    (caption,) = [t for t in ax.texts if t.get_gid() == CAPTION_GID]
+    assert caption.get_window_extent(renderer).y1 <= legend.y0  # the caption under it
+    labels = [label.get_window_extent(renderer) for label in ax.get_xticklabels()]
+    assert 4 <= len(labels) < 12  # every other year
+    assert all(b.x0 > a.x1 for a, b in zip(labels, labels[1:], strict=False))

@@ -92,7 +92,13 @@ from ee_trends.models.settings import (
     ChancesSettings,
     ForecastSettings,
 )
-from ee_trends.models.text import CAVEAT, effects_text, evaluation_text, robustness_text
+from ee_trends.models.text import (
+    CAVEAT,
+    effects_text,
+    evaluation_text,
+    record_text,
+    robustness_text,
+)
 from ee_trends.models.timing import (
     NextRounds,
     next_rounds,
@@ -145,6 +151,7 @@ __all__ = [
     "pool_slope",
     "predict_cutoff",
     "predict_curve",
+    "record_text",
     "robustness_text",
     "select_chances_settings",
     "select_interval_scales",

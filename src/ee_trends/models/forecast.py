@@ -62,9 +62,10 @@ from ee_trends.models.settings import (
 )
 
 SLOPE_SOURCES: dict[str, str] = {
-    "pooled": "the within-program slope pooled over the main programs",
-    "own": "the program's own slope, shrunk toward the pooled within-program slope",
-    "pool": "the latest published pool distribution",
+    "pooled": "judging by how the cutoffs of the main programs moved with the size of their rounds",
+    "own": "judging by how this program's cutoffs moved with the size of its rounds, weighed "
+    "together with the other main programs'",
+    "pool": "judging by the scores in the latest published pool",
 }
 """Where a forecast's size slope comes from, in plain words."""
 

@@ -154,22 +154,22 @@ class Prediction:
         """The forecast in plain words (with ``score``: the chance it is invited)."""
         lo, hi = self.sizes_seen
         inside = lo <= self.invitations <= hi
+        slope = self.slope_per_doubling
         text = (
             f"{_label(self.program)}, a round of {self.invitations:,} invitations on "
-            f"{self.on:%Y-%m-%d}: expected cutoff {self.estimate:.0f} "
-            f"({self.level:.0%} interval {self.low:.0f} to {self.high:.0f}).\n"
+            f"{self.on:%Y-%m-%d}: expected cutoff {self.estimate:.0f} (a {self.level:.0%} chance "
+            f"that it falls between {self.low:.0f} and {self.high:.0f}).\n"
             f"It starts from the latest round, #{self.last_round} on {self.last_date:%Y-%m-%d} "
-            f"({self.last_invitations:,} invitations, cutoff {self.last_cutoff}), and the "
-            f"size-adjusted level of its last {plural(self.rounds_used, 'round')}, which puts a "
-            "round of "
-            f"{self.last_invitations:,} at {self.start_cutoff:.0f}.\n"
-            f"Each doubling of the round moves the cutoff by {self.slope_per_doubling:+.1f} "
-            f"points ({self.slope_source}).\n"
+            f"({self.last_invitations:,} invitations, cutoff {self.last_cutoff}), and the cutoffs "
+            f"of its last {plural(self.rounds_used, 'round')}, adjusted for their sizes, which "
+            f"put a round of {self.last_invitations:,} at {self.start_cutoff:.0f}.\n"
+            f"A round twice as large has an expected cutoff {abs(slope):.1f} points "
+            f"{'higher' if slope > 0 else 'lower'}, {self.slope_source}.\n"
             f"Its recent rounds had {lo:,} to {hi:,} invitations (this size is "
             f"{'inside' if inside else 'outside'} that range) and its latest round was "
             f"{plural((self.on - self.last_date).days, 'day')} before"
             + (
-                f": the interval is {self.widening:.1f} times its usual width."
+                f": the range is {self.widening:.1f} times its usual width."
                 if self.widening > 1.005
                 else "."
             )

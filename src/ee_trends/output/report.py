@@ -25,8 +25,12 @@ import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TextIO
+
+from matplotlib.ticker import FixedLocator
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from ee_trends.data.load import Loaded, load_all
 from ee_trends.errors import ReportError
@@ -55,6 +59,10 @@ NARROW_TALLER = 1.15
 """The phone version is this much taller, for the panels squeezed sideways."""
 PANEL_INCHES = 2.4
 """Height of each panel of small multiples in the phone version (one column)."""
+LEGEND_GAP = 0.1
+"""Inches between a plot's x label and the legend moved under it in the phone version."""
+TICK_GAP = 0.05
+"""Inches at least between two x tick labels in the phone version (else every other one)."""
 
 REPORT_DPI = 110
 DOCS_DPI = 80
@@ -206,25 +214,88 @@ def _write_section(
 def _save_narrow(fig: Any, path: Path) -> None:
     """The figure drawn again :data:`NARROW_INCHES` wide with the same text size, for phones
     (the wide version shrunk to a phone's width would leave text a few pixels high): small
-    multiples in one column, titles and notes wrapped to the width. Changes ``fig``: call it
-    after every other save."""
+    multiples in one column, a legend right of its plot moved under it, titles and notes
+    wrapped to the width. Changes ``fig``: call it after every other save."""
+    moved = _legends_below(fig)
     width, height = fig.get_size_inches()
     rows = _one_column(fig)
     height = height * NARROW_TALLER if rows is None else PANEL_INCHES * rows + 1.6
     fig.set_size_inches(NARROW_INCHES, height)
+    _wrap_texts(fig, {id(ax): 1 - ax.get_position().x0 * width / NARROW_INCHES for ax in moved})
+    fig.draw_without_rendering()  # laid out narrow, for what follows to measure
+    _thin_ticks(fig)
+    _hang_legends(fig, moved)
+    fig.savefig(path, dpi=REPORT_DPI)
+
+
+def _thin_ticks(fig: Any) -> None:
+    """Keep every other label of an x axis with fixed ticks (one label a year) whose labels
+    run into each other at the narrow width, as last drawn."""
+    for ax in fig.axes:
+        if not isinstance(ax.xaxis.get_major_locator(), FixedLocator):
+            continue
+        labels = [label for label in ax.get_xticklabels() if label.get_text()]
+        boxes = [label.get_window_extent() for label in labels]
+        if any(b.x0 - a.x1 < TICK_GAP * fig.dpi for a, b in pairwise(boxes)):
+            ticks = [label.get_position()[0] for label in labels]
+            ax.set_xticks(ticks[::2], [label.get_text() for label in labels[::2]])
+
+
+def _wrap_texts(fig: Any, shares: dict[int, float]) -> None:
+    """Wrap the figure's titles, labels and captions to the narrow width: an axes' title and x
+    label to its share of it, ``shares[id(ax)]`` or its width as laid out for the wide version
+    (narrowed by a legend at its right)."""
     for text in [*fig.texts, fig._suptitle, fig._supxlabel]:
         if text is not None:  # each line wrapped to the width (about 0.55 em a character)
             share = _beside_legend(fig) if text is fig._suptitle else 1.0
             chars = int(_chars(text) * share)
             lines = text.get_text().split("\n")
             text.set_text("\n".join(textwrap.fill(line, chars) or line for line in lines))
-    for ax in fig.axes:  # titles and axis labels over plots narrowed by their legends
-        share = ax.get_position().width  # of the figure, as laid out for the wide version
+    for ax in fig.axes:
+        share = shares.get(id(ax), ax.get_position().width)
         for text in (ax.title, ax._left_title, ax.xaxis.label):
             text.set_text(textwrap.fill(text.get_text(), max(12, int(_chars(text) * share))))
-    for text in (t for ax in fig.axes for t in ax.texts if t.get_gid() == CAPTION_GID):
+    for text in _captions(fig.axes):
         text.set_text(textwrap.fill(" ".join(text.get_text().split("\n")), _chars(text)))
-    fig.savefig(path, dpi=REPORT_DPI)
+
+
+def _captions(axes: Iterable[Any]) -> list:
+    """The captions of ``axes`` written by :func:`ee_trends.output.plots.style.add_caption`."""
+    return [t for ax in axes for t in ax.texts if t.get_gid() == CAPTION_GID]
+
+
+def _legends_below(fig: Any) -> list:
+    """Take each legend drawn right of its plot (it would squeeze a narrow plot to a sliver)
+    out of the way to go under the plot (:func:`_hang_legends`), with the caption under the
+    legend. Returns the axes whose legend moved."""
+    moved = [
+        ax
+        for ax in fig.axes
+        if ax.get_legend() is not None and ax.get_legend().get_window_extent().x0 >= ax.bbox.x1
+    ]
+    for ax in moved:
+        legend = ax.get_legend()
+        legend.set_loc("upper left")
+        legend.set_bbox_to_anchor((0, 0), ax.transAxes)  # until it hangs under the x label
+        for caption in _captions([ax]):
+            caption.xycoords = ("figure fraction", legend)
+    return moved
+
+
+def _hang_legends(fig: Any, axes: list) -> None:
+    """Hang the legend of each of ``axes`` under its plot's tick labels and x label (as last
+    drawn), from the figure's left edge like the caption, and make the figure taller by the
+    tallest legend so that the plots keep their height."""
+    if not axes:
+        return
+    for ax in axes:
+        depth = (ax.bbox.y0 - ax.xaxis.get_tightbbox().y0) / fig.dpi + LEGEND_GAP
+        left_under = blended_transform_factory(fig.transFigure, ax.transAxes)
+        below = left_under + ScaledTranslation(0, -depth, fig.dpi_scale_trans)
+        ax.get_legend().set_bbox_to_anchor((0, 0), below)
+    tallest = max(ax.get_legend().get_window_extent().height for ax in axes) / fig.dpi
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height + tallest)
 
 
 def _beside_legend(fig: Any) -> float:
