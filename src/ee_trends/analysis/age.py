@@ -12,6 +12,7 @@ import os
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ee_trends.errors import StaleDataWarning
@@ -77,10 +78,11 @@ class DataAge:
 def data_age(draws: pd.DataFrame, on: str | pd.Timestamp | None = None) -> DataAge:
     """The :class:`DataAge` of ``draws`` on the date ``on`` (its newest round, any program);
     ``on`` defaults to :func:`default_date`."""
-    newest = draws.loc[draws["draw_date"] == draws["draw_date"].max()].iloc[-1]
+    dates = draws["draw_date"]
+    newest = np.flatnonzero((dates == dates.max()).to_numpy())[-1]  # the last of that day
     on = default_date(draws) if on is None else pd.Timestamp(on).normalize()
-    date = pd.Timestamp(newest["draw_date"])
-    return DataAge(str(newest["draw_id"]), date, on, int((on - date).days))
+    date = pd.Timestamp(dates.iloc[newest])
+    return DataAge(str(draws["draw_id"].iloc[newest]), date, on, int((on - date).days))
 
 
 TODAY_VARIABLE = "EE_TRENDS_TODAY"

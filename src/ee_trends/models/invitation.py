@@ -108,6 +108,10 @@ def path_draws(
     sizes = np.log2(own["invitations"].tail(GAP_ROUNDS).to_numpy(float))
     drawn = rng.choice(sizes, times.shape)
     noise = rng.standard_normal(times.shape)
+    # Each path's rounds come first, then inf: the columns past the last round of every
+    # path change nothing and are left out (drawn all the same, so the draws stay as seeded).
+    used = max(int(np.isfinite(times).any(axis=0).sum()), 1)
+    times, drawn, noise = times[:, :used], drawn[:, :used], noise[:, :used]
     return PathDraws(
         program=program,
         start=start,
@@ -128,13 +132,13 @@ def paths_of(d: PathDraws, settings: ChancesSettings = CHANCES_CHOSEN) -> Progra
     correlated ``reversion`` from one round to the next, widened with the time since the
     last round (with ``widen``: each round's own)."""
     from scipy.signal import lfilter
-    from scipy.stats import norm
+    from scipy.special import ndtr
 
     innovation = math.sqrt(1 - settings.reversion**2)
     noise = d.noise.copy()
     noise[:, 0] /= innovation  # the first error has the marginal distribution too
     z = lfilter([innovation], [1.0, -settings.reversion], noise, axis=1)
-    errors = error_quantile(d.errors, norm.cdf(z))
+    errors = error_quantile(d.errors, ndtr(z))  # the standard normal distribution function
     since = d.elapsed + np.where(np.isfinite(d.times), d.times, 0.0)
     if not settings.widen:
         since = np.broadcast_to(since[:, :1], since.shape)

@@ -89,8 +89,10 @@ def cadence(draws: pd.DataFrame, program: str, start: pd.Timestamp) -> Cadence:
     Raises TooFewRoundsError with fewer than :data:`MIN_REGIME_ROUNDS` rounds
     since its last pause.
     """
-    known = draws[draws["draw_date"] < start]
-    dates = np.sort(known.loc[known["program"].astype(str) == program, "draw_date"].to_numpy())
+    before = (draws["draw_date"] < start).to_numpy()
+    programs = draws["program"].astype(str).to_numpy()[before]
+    known = draws["draw_date"].to_numpy()[before]
+    dates = np.sort(known[programs == program])
     gaps = np.diff(dates) / np.timedelta64(1, "D")
     pauses = np.flatnonzero(gaps > PAUSE_DAYS)
     recent = gaps[pauses[-1] + 1 :] if len(pauses) else gaps
@@ -101,15 +103,14 @@ def cadence(draws: pd.DataFrame, program: str, start: pd.Timestamp) -> Cadence:
         )
     ended = exposure = 0.0
     count = 0
-    for key, part in known.groupby(known["program"].astype(str)):
-        if key not in MAIN_PROGRAMS:
-            continue
-        days = np.diff(np.sort(part["draw_date"].to_numpy())) / np.timedelta64(1, "D")
+    for key in sorted(set(programs) & set(MAIN_PROGRAMS)):
+        mine = np.sort(known[programs == key])
+        days = np.diff(mine) / np.timedelta64(1, "D")
         long = days[days > PAUSE_DAYS]
         count += len(days)
         ended += len(long)
         exposure += float((long - PAUSE_DAYS).sum())
-        current = (start - part["draw_date"].max()).days
+        current = (start - pd.Timestamp(mine[-1])).days
         exposure += max(current - PAUSE_DAYS, 0)
     last = pd.Timestamp(dates[-1])
     return Cadence(
