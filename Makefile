@@ -15,8 +15,8 @@ setup: $(STAMP)
 # The first run says what it installs and how long that takes, shows pip's
 # progress, and sums up; later runs skip it (until pyproject.toml changes).
 $(STAMP): pyproject.toml
-	@echo "make: setting up $(VENV)/ once: ee_trends and about 130 packages it needs (pandas,"
-	@echo "make: statsmodels, matplotlib, JupyterLab, pytest, ...), about 1 GB; 2 to 5 minutes"
+	@echo "make: setting up $(VENV)/ once: ee_trends and about 150 packages it needs (pandas,"
+	@echo "make: statsmodels, matplotlib, JupyterLab, pytest, ...), about 1 GB; 1 to 5 minutes"
 	@start=$$(date +%s) && \
 	$(PYTHON) -m venv $(VENV) && \
 	$(BIN)/pip install --quiet --upgrade pip && \
