@@ -48,6 +48,13 @@ def test_the_console_script_runs_main(places, tmp_path):
     assert refused.stderr.startswith("ee-trends: error: no round '9999': the rounds are #1")
 
 
+def test_python_m_ee_trends_is_the_command():
+    done = subprocess.run(
+        [sys.executable, "-m", "ee_trends", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.startswith("usage: ee-trends")
+
+
 def test_core_commands_exist():
     assert {"fetch", "build", "info", "report", "revisions", "context", "predict"} <= set(COMMANDS)
 
