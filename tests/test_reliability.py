@@ -300,7 +300,7 @@ def test_build_on_a_full_disk_exits_non_zero(tmp_path):
         [
             sys.executable,
             "-m",
-            "ee_trends.cli",
+            "ee_trends",
             "--data-dir",
             str(tmp_path / "d"),
             "build",
