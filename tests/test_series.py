@@ -30,6 +30,18 @@ def one_by_one(paths: list[Path]) -> list:
     return out
 
 
+def assert_read_as_alone(paths: list[Path]) -> None:
+    """Read in series, ``paths`` give what each file gives alone: its feed, or the first
+    failing file's error, message for message."""
+    expected = one_by_one(paths)
+    if isinstance(expected[-1], str):
+        with pytest.raises(FeedError) as caught:
+            read_files(paths)
+        assert str(caught.value) == expected[-1]
+    else:
+        assert read_files(paths) == expected
+
+
 def write(folder: Path, *texts: str) -> list[Path]:
     paths = []
     for number, text in enumerate(texts):
@@ -82,13 +94,7 @@ EDITS = {
 @pytest.mark.parametrize("edit", EDITS)
 def test_each_edit_reads_as_the_file_alone(tmp_path, edit):
     paths = write(tmp_path, BASE, EDITS[edit], BASE)
-    expected = one_by_one(paths)
-    if isinstance(expected[-1], str):
-        with pytest.raises(FeedError) as caught:
-            read_files(paths)
-        assert str(caught.value) == expected[-1]
-    else:
-        assert read_files(paths) == expected
+    assert_read_as_alone(paths)
 
 
 def test_unchanged_rounds_are_passed_on_not_decoded_again(tmp_path):
@@ -130,10 +136,4 @@ def test_random_edits_read_as_the_files_alone(tmp_path_factory, first, second):
     folder = tmp_path_factory.mktemp("series")
     once = edited(BASE, first)
     paths = write(folder, BASE, once, edited(once, second))
-    expected = one_by_one(paths)
-    if isinstance(expected[-1], str):
-        with pytest.raises(FeedError) as caught:
-            read_files(paths)
-        assert str(caught.value) == expected[-1]
-    else:
-        assert read_files(paths) == expected
+    assert_read_as_alone(paths)
