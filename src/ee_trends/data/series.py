@@ -57,6 +57,7 @@ def iter_files(files: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     and raises what it raises.
     """
     previous: _Decoded | None = None
+    unplaced: tuple[str, dict[str, Any]] | None = None  # decoded in full, rounds not placed
     for path in files:
         limit = feeds.MAX_DECODED_BYTES  # read now: the one limit of every decode
         data, _ = feeds.gunzip(feeds.read_limited(path, limit), max_bytes=limit, origin=str(path))
@@ -64,13 +65,15 @@ def iter_files(files: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = None
+        if unplaced is not None and text is not None:  # placed only when a file follows
+            previous = _Decoded.scan(*unplaced)
         decoded = None if previous is None or text is None else previous.patched(text)
         if decoded is None:
             feed = decode_feed(data, origin=str(path))
-            decoded = None if text is None else _Decoded.scan(text, feed)
+            previous, unplaced = None, None if text is None else (text, feed)
         else:
             feed = decoded.feed
-        previous = decoded
+            previous, unplaced = decoded, None
         yield path.name, feed
 
 
