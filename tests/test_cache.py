@@ -44,7 +44,9 @@ def assert_rebuilt(feed_file, data_dir, match: str) -> None:
         draws, pool = load.load_tables(feed_file, data_dir=data_dir)
     pd.testing.assert_frame_equal(draws, fresh(feed_file)[0])
     pd.testing.assert_frame_equal(pool, fresh(feed_file)[1])
-    hit = cache.read_cache(data_dir / "processed", cache.cache_key([feed_file]))
+    hit = cache.read_cache(
+        data_dir / "processed", cache.cache_key([feed_file], cache.file_digests([feed_file]))
+    )
     assert hit is not None
     pd.testing.assert_frame_equal(hit.tables[0], draws)
 

@@ -25,6 +25,7 @@ reads only it and merges it onto them (:func:`read_versions`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -107,14 +108,17 @@ CODE: tuple[str, ...] = (
 """The modules (within the package) that make the tables: their source is in the cache key."""
 
 
-def cache_key(files: Sequence[Path], *, quarantine: bool = False) -> str:
-    """Identify the inputs and the code: each file's path and content (SHA-256), whether its
-    values are quarantined, and the source of the :data:`CODE` modules.
+def cache_key(
+    files: Sequence[Path], digests: Sequence[Sequence[str]], *, quarantine: bool = False
+) -> str:
+    """Identify the inputs and the code: each file's path and content (its SHA-256 in
+    ``digests``, :func:`file_digests`), whether its values are quarantined, and the source
+    of the :data:`CODE` modules.
 
     A feed file edited in place (same size and modification time) has another key.
     """
     digest = hashlib.sha256(f"{_code_digest()}|{quarantine}".encode())
-    for path, (_, content) in zip(files, file_digests(files), strict=True):
+    for path, (_, content) in zip(files, digests, strict=True):
         digest.update(f"{path.resolve()}|{content}".encode())
     return digest.hexdigest()
 
@@ -330,7 +334,10 @@ def file_digests(files: Sequence[Path]) -> list[list[str]]:
     return [[path.name, hashlib.sha256(path.read_bytes()).hexdigest()] for path in files]
 
 
+@functools.cache
 def _code_digest() -> str:
+    """The package version, the entry format and the source of the :data:`CODE` modules,
+    hashed (once per process: the modules loaded do not change)."""
     digest = hashlib.sha256(f"{__version__}|{_FORMAT}".encode())
     package = Path(__file__).parents[1]
     for module in CODE:

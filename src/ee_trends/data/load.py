@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from ee_trends.data.captures import FilesRead
 from ee_trends.data.clean import clean_rounds
 from ee_trends.data.feed import check_feed, rounds_frame
 from ee_trends.data.fields import DRAW_FIELDS, POOL_FIELDS, column_table
-from ee_trends.data.merge import Versions, distinct_versions, merge_captures
+from ee_trends.data.merge import Versions, distinct_versions, merge_versions
 from ee_trends.data.resolve import find_data_dir, resolve_source, source_files
 from ee_trends.data.series import iter_files, read_files
 from ee_trends.data.snapshot import SNAPSHOT_DIR, shipped_snapshot
@@ -154,23 +154,30 @@ def load_all(
     """Both tables from one read of the source, and which files that was."""
     if isinstance(source, Mapping):
         return Loaded(*build_tables(read_feeds(source)), FilesRead.of([]))
-    data_dir = find_data_dir(data_dir)  # once: the source, the captures and the cache agree
-    resolved = resolve_source(source, data_dir=data_dir)
-    files = source_files(resolved, data_dir=data_dir)
-    quarantine = resolved.kind != "file"  # the captures kept: never bricked by one value
+    files, quarantine, processed = _inputs(source, data_dir)
     read = FilesRead.of(files)
     if files[0].parent.resolve() == SNAPSHOT_DIR.resolve():  # the live feed could not be fetched
         read = FilesRead(shipped_snapshot().to_text(), None)
     if not cache:
         return Loaded(*build_tables(iter_files(files), quarantine=quarantine), read)
-    processed = data_dir / "processed"
-    key = cache_key(files, quarantine=quarantine)
+    digests = file_digests(files)
+    key = cache_key(files, digests, quarantine=quarantine)
     hit = read_cache(processed, key)
     if hit is None:
-        return Loaded(*_build_and_cache(files, processed, key, quarantine)[0], read)
+        return Loaded(*_build_and_cache(files, digests, processed, key, quarantine)[0], read)
     for message, category in hit.warnings:
         warnings.warn(message, category, stacklevel=3)
     return Loaded(*hit.tables, read)
+
+
+def _inputs(source: FeedLike, data_dir: str | os.PathLike | None) -> tuple[list[Path], bool, Path]:
+    """The feed files ``source`` stands for, whether their values are quarantined (the
+    captures kept: never bricked by one value) and the ``processed`` folder; the data folder
+    resolved once, so that the source, the captures and the cache agree."""
+    data_dir = find_data_dir(data_dir)
+    resolved = resolve_source(source, data_dir=data_dir)
+    files = source_files(resolved, data_dir=data_dir)
+    return files, resolved.kind != "file", data_dir / "processed"
 
 
 def build_tables(
@@ -188,28 +195,20 @@ def build_tables(
     """
     from ee_trends.data.schema import validate
 
+    if versions is None:
+        feeds = iter(feeds)
+        first = next(feeds)
+        second = next(feeds, None)
+        if second is None and not quarantine:
+            label, feed = first
+            raw = rounds_frame(feed, origin=label)
+        else:
+            rest = itertools.chain([first], [] if second is None else [second], feeds)
+            versions = distinct_versions(rest)
     if versions is not None:
         label = versions.labels[0] if len(versions.labels) == 1 else None
         label = label or f"{len(versions.labels)} captures"
-        draws, pool = clean_rounds(merge_captures([], versions=versions), origin=label)
-        validate(draws, pool, origin=label)
-        return draws, pool
-    feeds = iter(feeds)
-    first = next(feeds)
-    second = next(feeds, None)
-    if second is None and not quarantine:
-        label, feed = first
-        raw = rounds_frame(feed, origin=label)
-    else:
-        labels: list[str] = []
-
-        def counted() -> Iterator[tuple[str, dict[str, Any]]]:
-            for item in itertools.chain([first], [] if second is None else [second], feeds):
-                labels.append(item[0])
-                yield item
-
-        raw = merge_captures(counted())
-        label = labels[0] if len(labels) == 1 else f"{len(labels)} captures"
+        raw = merge_versions(versions)
     draws, pool = clean_rounds(raw, origin=label)
     validate(draws, pool, origin=label)
     return draws, pool
@@ -222,38 +221,42 @@ def build_cache(
 
     A cache that cannot be written (a full disk, no permission) is an OSError.
     """
-    data_dir = find_data_dir(data_dir)
-    resolved = resolve_source(source, data_dir=data_dir)
-    files = source_files(resolved, data_dir=data_dir)
-    quarantine = resolved.kind != "file"
-    key = cache_key(files, quarantine=quarantine)
-    processed = data_dir / "processed"
-    return _build_and_cache(files, processed, key, quarantine, strict=True)[1]
-
-
-def _merged_versions(files: list[Path], processed: Path) -> Versions:
-    """The versions of the rounds of the captures ``files``: those seen before read from
-    ``processed``, the new captures merged onto them, and the result kept there."""
+    files, quarantine, processed = _inputs(source, data_dir)
     digests = file_digests(files)
+    key = cache_key(files, digests, quarantine=quarantine)
+    return _build_and_cache(files, digests, processed, key, quarantine, strict=True)[1]
+
+
+def _merged_versions(files: list[Path], digests: list[list[str]], processed: Path) -> Versions:
+    """The versions of the rounds of the captures ``files`` (their :func:`file_digests`
+    ``digests``): those seen before read from ``processed``, the new captures merged onto
+    them, and the result kept there."""
     start, done = read_versions(processed, files[0].parent, digests)
     if start is not None:
         for message in start.warnings:
             warnings.warn(message, CaptureWarning, stacklevel=4)
+        if done == len(files):
+            return start
     versions = distinct_versions(iter_files(files[done:]), start=start)
-    if done < len(files):
-        write_versions(processed, files[0].parent, digests, versions)
+    write_versions(processed, files[0].parent, digests, versions)
     return versions
 
 
 def _build_and_cache(
-    files: list[Path], processed: Path, key: str, quarantine: bool, *, strict: bool = False
+    files: list[Path],
+    digests: list[list[str]],
+    processed: Path,
+    key: str,
+    quarantine: bool,
+    *,
+    strict: bool = False,
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[Path]]:
     """Build the tables, cache them under ``key`` (taken before the build) with the warnings
     raised, and raise those warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if quarantine:
-            tables = build_tables([], versions=_merged_versions(files, processed))
+            tables = build_tables([], versions=_merged_versions(files, digests, processed))
         else:
             tables = build_tables(iter_files(files))
     written = write_cache(processed, key, files, tables, caught, strict=strict)

@@ -107,14 +107,15 @@ def value_errors(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index, columns=list(ROUND_FIELDS))
 
 
-def merge_captures(
-    feeds: Iterable[tuple[str, dict[str, Any]]], *, versions: Versions | None = None
-) -> pd.DataFrame:
-    """Merge captures (oldest first, each ``(label, feed)``) into one raw frame of strings.
+def merge_captures(feeds: Iterable[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+    """Merge captures (oldest first, each ``(label, feed)``) into one raw frame of strings:
+    :func:`merge_versions` of their :func:`distinct_versions` (``feeds`` may be an iterator:
+    the captures are read one at a time)."""
+    return merge_versions(distinct_versions(feeds))
 
-    ``feeds`` may be an iterator: the captures are read one at a time. With
-    ``versions`` (of the captures before ``feeds``, :func:`distinct_versions`),
-    only ``feeds`` are read and merged onto them.
+
+def merge_versions(versions: Versions) -> pd.DataFrame:
+    """The raw frame of the captures whose round versions are ``versions``.
 
     Returns
     -------
@@ -130,10 +131,9 @@ def merge_captures(
     DroppedRoundWarning
         Rounds missing from newer captures, kept from the newest that had them.
     """
-    versions = distinct_versions(feeds, start=versions)
     labels_seen, stacked = versions.labels, versions.frame
     if not labels_seen:
-        raise ValueError("merge_captures needs at least one capture")
+        raise ValueError("no capture to merge")
     labels = np.array(labels_seen, dtype=object)
     fields = list(ROUND_FIELDS)
     errors = value_errors(stacked)
