@@ -185,3 +185,23 @@ def test_report_links_the_export(captures, tmp_path):
         assert f'href="data/{name}"' in page
         assert (report.parent / "data" / name).is_file()
     assert validate(report.parent / "data" / "datapackage.json").returncode == 0
+
+
+def test_the_report_exports_every_round_also_one_left_off_its_page(tmp_path):
+    """A round with a quarantined cutoff is left off the report's page, not off its export:
+    the report's data/ holds what ``ee-trends export`` writes."""
+    feed = tmp_path / "feed.json"
+    older = make_round("300", drawDate="2024-06-01", drawCRS=" ")  # published before its cutoff
+    feed.write_text(json.dumps({"rounds": [make_round("301"), older]}))
+    with pytest.warns(UserWarning, match="drawCRS"):
+        report = write_report(
+            tmp_path / "report",
+            source=feed,
+            data_dir=tmp_path / "d",
+            sections=(sections.now_section,),
+            progress=io.StringIO(),
+        )
+        exported = write_export(tmp_path / "export", source=feed, data_dir=tmp_path / "d")
+    in_report = pd.read_csv(report.parent / "data" / "draws.csv")
+    pd.testing.assert_frame_equal(in_report, pd.read_csv(exported.parent / "draws.csv"))
+    assert sorted(in_report["draw_id"]) == [300, 301]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ import pandas as pd
 from ee_trends.data.fields import DATETIME, DRAW_FIELDS, POOL_FIELDS, UTC_DATETIME, Field
 from ee_trends.data.load import Loaded, load_all
 from ee_trends.data.resolve import FEED_URL
-from ee_trends.output.files import check_replaceable, finish, recover, safe_csv, temp_beside
+from ee_trends.output.files import check_replaceable, recover, replacing, safe_csv
 from ee_trends.programs import PROGRAM_KEYS, program_label
 
 MARKER = ".ee-trends-export"
@@ -82,13 +81,8 @@ def write_export(
     recover(out, MARKER)
     check_replaceable(out, MARKER, "ee-trends export")
     data = load_all(source, data_dir=data_dir)
-    temp = temp_beside(out)
-    try:
+    with replacing(out, MARKER, "ee-trends export") as temp:
         export_into(temp, data, format=format)
-        finish(temp, out, MARKER, "ee-trends export")
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
     return given / "datapackage.json"
 
 

@@ -12,9 +12,11 @@ aside by a run killed between the two renames of the swap (:func:`recover`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -79,6 +81,19 @@ def temp_beside(out: Path) -> Path:
     temp = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), suffix=TEMP_SUFFIX, dir=out.parent))
     temp.chmod(0o755)  # mkdtemp makes it private; the output is meant to be shared
     return temp
+
+
+@contextlib.contextmanager
+def replacing(out: Path, marker: str, command: str) -> Iterator[Path]:
+    """A temporary folder beside ``out`` to write into: when the block ends, it takes the
+    place of ``out`` (:func:`finish`); when the block fails, it is removed."""
+    temp = temp_beside(out)
+    try:
+        yield temp
+        finish(temp, out, marker, command)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
 
 
 def finish(temp: Path, out: Path, marker: str, command: str) -> None:

@@ -37,7 +37,7 @@ from ee_trends.errors import ReportError
 from ee_trends.formatting import plural
 from ee_trends.output.content import Figure, Section, Table
 from ee_trends.output.export import export_into
-from ee_trends.output.files import check_replaceable, finish, recover, safe_csv, temp_beside
+from ee_trends.output.files import check_replaceable, recover, replacing, safe_csv
 from ee_trends.output.html import NARROW, page
 from ee_trends.output.plots.style import CAPTION_GID
 from ee_trends.output.sections import SECTIONS, Builder
@@ -105,13 +105,12 @@ def write_report(
     if docs is not None and Path(docs).exists() and not Path(docs).is_dir():
         raise ReportError(f"--docs {docs} is a file, not a folder")
     started = time.perf_counter()
-    data = load_all(source, data_dir=data_dir)
-    _say(progress, f"report: {len(data.draws)} rounds from {data.read.to_text()}")
-    data, left_out = _complete_rounds(data)
+    loaded = load_all(source, data_dir=data_dir)
+    _say(progress, f"report: {len(loaded.draws)} rounds from {loaded.read.to_text()}")
+    data, left_out = _complete_rounds(loaded)  # the page's rounds; the export keeps them all
     if left_out:
         _say(progress, f"report: left out of the report, values quarantined: {left_out}")
-    temp = temp_beside(out)
-    try:
+    with replacing(out, MARKER, "ee-trends report") as temp:
         for folder in ("figures", "tables", "docs", "data"):
             (temp / folder).mkdir()
         written = [
@@ -119,7 +118,7 @@ def write_report(
             for build in (SECTIONS if sections is None else tuple(sections))
         ]
         _check_unique(written)
-        export_into(temp / "data", data)
+        export_into(temp / "data", loaded)
         _say(progress, "  data: draws.csv, pool.csv, datapackage.json")
         index = page(data, [w.section for w in written], temp)
         (temp / "index.html").write_text(index, encoding="utf-8")
@@ -131,10 +130,6 @@ def write_report(
                 shutil.copyfile(path, docs_dir / path.name)
                 _say(progress, f"  docs: {path.name}")
         shutil.rmtree(temp / "docs")
-        finish(temp, out, MARKER, "ee-trends report")
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
     seconds = time.perf_counter() - started
     _say(progress, f"report: wrote {given / 'index.html'} in {seconds:.1f} s")
     return given / "index.html"
