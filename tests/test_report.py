@@ -86,11 +86,13 @@ def test_report_on_the_real_feed(real_report):
     assert len(embedded) >= 9
     assert all(png.startswith(b"\x89PNG") for png in embedded)
     figures = re.findall(r'href="(figures/[^"]+\.svg)"', page)
-    # one PNG a figure (the cutoff chart is inline SVG, with hover; its PNG is for phones),
-    # each with its narrow version for screens up to NARROW_SCREEN px
+    # one PNG a figure, each with its narrow version for screens up to NARROW_SCREEN px; the
+    # cutoff chart is inline SVG (with hover) and its one PNG, for phones, is the narrow one
     assert len(set(figures)) == len(embedded)
     narrow = re.findall(r'<source media="\(max-width: (\d+)px\)" srcset="data:image/png', page)
-    assert narrow == [str(html.NARROW_SCREEN)] * len(embedded)
+    assert narrow == [str(html.NARROW_SCREEN)] * (len(embedded) - 1)
+    (phone,) = re.findall(r'<img src="data:image/png;base64,([^"]+)" class="narrow-only"', page)
+    assert base64.b64decode(phone)[16:20] == (605).to_bytes(4, "big")
     for svg in figures:
         drawn = (folder / svg).with_name(Path(svg).stem + html.NARROW + ".png")
         assert drawn.read_bytes()[16:20] == (605).to_bytes(4, "big"), drawn  # 5.5 in at 110 dpi

@@ -109,9 +109,11 @@ def _figure_html(block: Figure, folder: Path) -> str:
         svg = with_hover(svg, block.hover).replace(
             "<svg ", f'<svg role="img" aria-label="{escape(block.alt)}" ', 1
         )
+        narrow = folder / "figures" / f"{block.name}{NARROW}.png"
+        phone = narrow if narrow.is_file() else folder / "figures" / f"{block.name}.png"
         return (  # on a phone (no pointer to hover with) the narrow PNG instead
             f'<figure class="hover"><div class="wide-only">{svg}</div>'
-            f"{_picture(block, folder, css=' class=narrow-only')}"
+            f'<img src="{_png_uri(phone)}" class="narrow-only" alt="{escape(block.alt)}">'
             f"<figcaption>{inline(block.caption)} Hover over a round for its details "
             f'(<a href="figures/{escape(block.name)}.svg">SVG</a>).</figcaption></figure>'
         )
@@ -126,7 +128,7 @@ def _png_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _picture(block: Figure, folder: Path, *, css: str = "") -> str:
+def _picture(block: Figure, folder: Path) -> str:
     """The PNG, with its narrow version (``{name}-narrow.png``, when written) for phones."""
     wide = _png_uri(folder / "figures" / f"{block.name}.png")
     img = f'<img src="{wide}" alt="{escape(block.alt)}">'
@@ -134,7 +136,7 @@ def _picture(block: Figure, folder: Path, *, css: str = "") -> str:
     if not narrow.is_file():
         return img
     source = f'<source media="(max-width: {NARROW_SCREEN}px)" srcset="{_png_uri(narrow)}">'
-    return f"<picture{css}>{source}{img}</picture>"
+    return f"<picture>{source}{img}</picture>"
 
 
 _CSS = """
