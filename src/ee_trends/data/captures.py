@@ -172,6 +172,16 @@ class FilesRead:
             dated_by = "file dated"
         return cls(newest.name, f"{taken:%Y-%m-%d %H:%M} UTC", len(files), dated_by)
 
+    @property
+    def what(self) -> str:
+        """The file, or how many captures and the newest: ``3 captures, newest NAME``."""
+        return self.name if self.files <= 1 else f"{self.files} captures, newest {self.name}"
+
+    @property
+    def captured_at(self) -> str | None:
+        """When the capture was taken; None for a file without provenance (its own date is
+        a copy's, never presented as a capture time) and a feed in memory."""
+        return self.date if self.dated_by == "captured" else None
+
     def to_text(self) -> str:
-        what = self.name if self.files <= 1 else f"{self.files} captures, newest {self.name}"
-        return what if self.date is None else f"{what} ({self.dated_by} {self.date})"
+        return self.what if self.date is None else f"{self.what} ({self.dated_by} {self.date})"

@@ -130,8 +130,7 @@ def datapackage(data: Loaded, tables: dict[str, tuple[Field, ...]], format: str)
         "sources": [SOURCE],
         "provenance": {
             "capture": data.read.name,
-            # a feed file without provenance has no capture time, only the file's own date
-            "captured_at": data.read.date if data.read.dated_by == "captured" else None,
+            "captured_at": data.read.captured_at,
             "captures_merged": data.read.files,
             "newest_round": str(newest["draw_id"]),
             "newest_round_date": f"{newest['draw_date']:%Y-%m-%d}",

@@ -181,12 +181,11 @@ def _capture(data: Loaded) -> str:
     """The capture read and its capture time from its provenance; a file's own date is never
     presented as a capture time."""
     read = data.read
-    what = read.name if read.files <= 1 else f"{read.files} captures, newest {read.name}"
     if read.dated_by != "captured":  # a feed file without provenance: its date is a copy's
-        return f"from {what} (capture time not recorded)"
-    if read.date is None:  # the shipped snapshot (its text names its date) or a feed in memory
-        return f"from {what}"
-    return f"from the feed captured {read.date} ({what})"
+        return f"from {read.what} (capture time not recorded)"
+    if read.captured_at is None:  # the shipped snapshot (its text names its date), in memory
+        return f"from {read.what}"
+    return f"from the feed captured {read.captured_at} ({read.what})"
 
 
 def page(data: Loaded, sections: Sequence[Section], folder: Path) -> str:
