@@ -69,12 +69,13 @@ def _names(programs: pd.Series) -> pd.Series:
     return programs.map(lambda p: "all main programs" if p == "all" else program_label(p))
 
 
-def test_record(results: pd.DataFrame, program: str) -> str:
+def weaker_record(summary: pd.DataFrame | None, program: str) -> str:
     """How the forecaster did on ``program``'s test rounds against the previous cutoff, in
-    plain words, when it did worse (a ratio of mean errors above 1); else ``""``."""
-    if results.empty:
+    plain words, when it did worse (a ratio of mean errors above 1); else ``""``.
+    ``summary``: the backtest's :func:`~ee_trends.models.backtest.backtest_summary` (None
+    without a backtest)."""
+    if summary is None:
         return ""
-    summary = backtest_summary(results)
     rows = summary[(summary["period"] == "test") & (summary["program"] == program)]
     if rows.empty or not rows["ratio"].iloc[0] > 1:
         return ""
@@ -95,15 +96,16 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     effects = size_effects(draws, pool)
     results = backtest(draws, pool=pool)
     table = None if results.empty else evaluation(results)
+    summary = None if results.empty else backtest_summary(results)
     shown = _shown_effects(effects)
     blocks = [
         *_paragraphs(effects_text(effects)),
         Text(CAVEAT),
         *([] if table is None else _paragraphs(record_text(table))),
-        *_what_if(draws, pool, results),
+        *_what_if(draws, pool, summary),
         Heading("How this is computed"),
         *_effects_methods(effects, shown),
-        *_forecaster_methods(results, table),
+        *_forecaster_methods(summary, table),
     ]
     return Section(
         key="models",
@@ -129,7 +131,7 @@ def _shown_effects(effects: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _what_if(draws: pd.DataFrame, pool: pd.DataFrame | None, results: pd.DataFrame) -> list:
+def _what_if(draws: pd.DataFrame, pool: pd.DataFrame | None, summary: pd.DataFrame | None) -> list:
     """The next CEC round at the size of its latest, its record, and its curve by size; none
     when CEC has too few rounds since its last pause."""
     from ee_trends.output.model_plots import plot_what_if
@@ -139,7 +141,7 @@ def _what_if(draws: pd.DataFrame, pool: pd.DataFrame | None, results: pd.DataFra
         return []
     last = int(draws.loc[draws["program"].astype(str) == "cec", "invitations"].iloc[-1])
     prediction = predict_cutoff(draws, program="cec", invitations=last, on=on, pool=pool)
-    record = test_record(results, "cec")
+    record = weaker_record(summary, "cec")
     curve = predict_curve(draws, program="cec", on=on, pool=pool)
     return [
         Text(prediction.to_text()),
@@ -181,12 +183,11 @@ def _effects_methods(effects: pd.DataFrame, shown: pd.DataFrame) -> list:
     ]
 
 
-def _forecaster_methods(results: pd.DataFrame, table: pd.DataFrame | None) -> list:
-    """The forecaster's method, its evaluation in figures, and its tables; none without a
-    backtest."""
-    if table is None:
+def _forecaster_methods(summary: pd.DataFrame | None, table: pd.DataFrame | None) -> list:
+    """The forecaster's method, its evaluation in figures, and its tables (``summary`` and
+    ``table``: the backtest's summary by program and evaluation); none without a backtest."""
+    if summary is None or table is None:
         return []
-    summary = backtest_summary(results)
     by_program = summary.assign(
         program_name=_names(summary["program"]).where(
             summary["program"] != "overall", "every program"
