@@ -141,12 +141,13 @@ def test_effects_and_evaluation_are_complete(real_tables):
     assert set(effects.loc[effects["role"] == "headline", "program"]) == set(models.MAIN_PROGRAMS)
     healthcare = effects[effects["program"] == "healthcare"]
     assert list(healthcare["estimate"]) == ["too_few_rounds"]
-    table = models.evaluation(models.backtest(draws, pool=pool)).set_index(["period", "forecaster"])
+    evaluation = models.evaluation(models.backtest(draws, pool=pool))
+    table = evaluation.set_index(["period", "forecaster"])
     validation = table.loc[("validation", "forecaster")]
     assert validation["rounds_cec"] == 0 and np.isnan(validation["ratio_cec"])
     test = table.loc[("test", "forecaster")]
     ratios = [test[f"ratio_{p}"] for p in models.MAIN_PROGRAMS]
     assert test["geometric_ratio"] == pytest.approx(np.exp(np.mean(np.log(ratios))))
     assert "This period holds no round of Canadian Experience Class." in models.evaluation_text(
-        models.evaluation(models.backtest(draws, pool=pool))
+        evaluation
     )
