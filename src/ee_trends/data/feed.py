@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
+import numbers
 import operator
 import zlib
 from collections.abc import Mapping
@@ -224,7 +226,7 @@ def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
                 raise FeedError(f"{origin}: round {name}: field {field!r} is missing")
             value = record[field]
             if not isinstance(value, str):
-                if not _whole_number(value):
+                if not whole_number(value):
                     raise FeedError(
                         f"{origin}: round {name}: field {field!r} is "
                         f"{type(value).__name__} {value!r}, expected a string or a whole number"
@@ -257,11 +259,12 @@ def _all_plain(rounds: list[Any]) -> bool:
         return False
 
 
-def _whole_number(value: Any) -> bool:
-    """A JSON number that is a whole number (not a bool, not 1.5, not NaN)."""
-    if isinstance(value, bool):
+def whole_number(value: Any) -> bool:
+    """Whether ``value`` is a whole number: an int, or a finite float with no fraction (a
+    JSON number ``6000`` or ``6000.0``, a numpy integer); not a bool, not 1.5, not a string."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         return False
-    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    return math.isfinite(value) and float(value).is_integer()
 
 
 def rounds_frame(feed: Mapping[str, Any], *, origin: str = "feed") -> pd.DataFrame:

@@ -26,13 +26,13 @@ and shared by the backtest and every what-if; the distribution and the
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import pandas as pd
 
 from ee_trends import programs
 from ee_trends.analysis.age import data_age, default_date, warn_if_stale
+from ee_trends.data.feed import whole_number
 from ee_trends.errors import (
     DateError,
     HorizonError,
@@ -75,14 +75,6 @@ def check_program(draws: pd.DataFrame, program: str) -> str:
     check_program` among the programs of ``draws``, so the keys an error offers are the ones
     a forecast accepts."""
     return programs.check_program(program, draws["program"].astype(str).unique())
-
-
-def _whole(value) -> bool:
-    """Whether ``value`` is a whole number (an int, or a float with no fraction; not a bool,
-    not a string)."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        return False
-    return math.isfinite(value) and float(value).is_integer()
 
 
 def regime_rounds(draws: pd.DataFrame, program: str, on) -> int:
@@ -135,7 +127,7 @@ def predict_cutoff(
         the program has fewer than :data:`MIN_REGIME_ROUNDS` rounds since its last pause.
     """
     program = check_program(draws, program)
-    if not _whole(invitations):
+    if not whole_number(invitations):
         raise InvitationsError(f"invitations must be a whole number, not {invitations!r}")
     if not 1 <= invitations <= MAX_INVITATIONS:
         raise InvitationsError(
