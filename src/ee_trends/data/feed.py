@@ -211,7 +211,7 @@ def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
     if not isinstance(rounds, list) or not rounds:
         raise FeedError(f"{origin}: 'rounds' is empty or not a list")
     if _all_plain(rounds):  # the usual feed, checked in C; else named below
-        ids = list(map(canonical_id, map(_DRAW_NUMBER, rounds)))
+        ids = list(map(canonical_id, map(draw_number, rounds)))
         if len(set(ids)) == len(ids):
             return feed
     seen: set[str] = set()
@@ -243,7 +243,8 @@ def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
 
 round_values = operator.itemgetter(*ROUND_FIELDS)
 """The values of :data:`ROUND_FIELDS` of a round, as a tuple."""
-_DRAW_NUMBER = operator.itemgetter("drawNumber")
+draw_number = operator.itemgetter("drawNumber")
+"""The ``drawNumber`` of a round."""
 _STRINGS = {str}
 
 

@@ -63,23 +63,17 @@ def dead_temps(folder: str | os.PathLike, stem: str, suffix: str = TEMP_SUFFIX) 
     return found
 
 
-def remove_dead_temps(
-    folder: str | os.PathLike, stem: str, suffix: str = TEMP_SUFFIX
-) -> list[Path]:
+def remove_dead_temps(folder: str | os.PathLike, stem: str) -> None:
     """Remove the temporary files and folders of ``stem`` in ``folder`` whose writer is dead.
 
     Those of a live process (another run writing now) are left alone.
-    Returns what was removed.
     """
-    removed = []
-    for path in dead_temps(folder, stem, suffix):
+    for path in dead_temps(folder, stem, TEMP_SUFFIX):
         with contextlib.suppress(OSError):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
             else:
                 path.unlink()
-            removed.append(path)
-    return removed
 
 
 def _alive(pid: int) -> bool:

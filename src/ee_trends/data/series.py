@@ -24,7 +24,6 @@ every file on its own.
 from __future__ import annotations
 
 import json
-import operator
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -34,13 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from ee_trends.data import feed as feeds
-from ee_trends.data.feed import MAX_NESTING, check_feed, decode_feed, max_depth
+from ee_trends.data.feed import MAX_NESTING, check_feed, decode_feed, draw_number, max_depth
 from ee_trends.data.identity import canonical_id
 from ee_trends.errors import FeedError
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_DRAW_NUMBER = operator.itemgetter("drawNumber")
 _ROUNDS_DEPTH = 2
 """The depth of a round in the feed: inside the top-level object and its ``rounds`` array."""
 
@@ -135,7 +133,7 @@ class _Decoded:
         rounds = [*kept[:first], *rounds, *kept[last + 1 :]]
         ids = [
             *self.ids[:first],
-            *map(canonical_id, map(_DRAW_NUMBER, rounds[first : first + len(values)])),
+            *map(canonical_id, map(draw_number, rounds[first : first + len(values)])),
             *self.ids[last + 1 :],
         ]
         if not rounds or len(set(ids)) != len(ids):
