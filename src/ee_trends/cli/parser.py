@@ -207,13 +207,7 @@ def add_predict(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     predict.add_argument(
         "--invitations", type=arguments.invitations, required=True, metavar="N", help="draw size"
     )
-    predict.add_argument(
-        "--on",
-        type=arguments.date,
-        metavar="YYYY-MM-DD",
-        help="date of the round (default: the day after the newest round while the data is "
-        "fresh, else today)",
-    )
+    arguments.on_option(predict, "date of the round")
     predict.add_argument(
         "--score",
         type=arguments.score,
