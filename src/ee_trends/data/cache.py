@@ -166,7 +166,7 @@ def write_cache(
     target = entry_path(processed, key)
     try:
         processed.mkdir(parents=True, exist_ok=True)
-        temp = processed / f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}"
+        temp = _temp_in(processed)
         try:
             _write_entry(temp, key, files, tables, caught)
             with folder_lock(processed):
@@ -192,11 +192,7 @@ def _write_entry(folder, key, files, tables, caught) -> None:
     folder.mkdir()  # mode from the umask, like every file written here
     described = {}
     for (name, _), table in zip(TABLES.items(), tables, strict=True):
-        buffer = io.BytesIO()
-        table.to_parquet(buffer)
-        data = buffer.getvalue()
-        (folder / f"{name}.parquet").write_bytes(data)
-        described[name] = {"rows": len(table), "sha256": hashlib.sha256(data).hexdigest()}
+        described[name] = {"rows": len(table), "sha256": _write_parquet(table, folder, name)}
     manifest = {
         "format": _FORMAT,
         "key": key,
@@ -215,10 +211,7 @@ def _read_entry(folder: Path, key: str) -> Hit:
     tables = []
     for name, fields in TABLES.items():
         expected = manifest["tables"][name]
-        data = (folder / f"{name}.parquet").read_bytes()
-        if hashlib.sha256(data).hexdigest() != expected["sha256"]:
-            raise _Damaged(f"{name}.parquet does not match the checksum in its manifest")
-        table = pd.read_parquet(io.BytesIO(data))
+        table = _read_parquet(folder, name, expected["sha256"])
         _check_table(table, name, fields, expected["rows"])
         tables.append(table)
     caught = [(w["message"], WARNING_CLASSES[w["category"]]) for w in manifest["warnings"]]
@@ -291,6 +284,28 @@ def _check_table(table: pd.DataFrame, name: str, fields: tuple[Field, ...], rows
         raise _Damaged(f"{name}.parquet has {len(table)} rows, its manifest {rows}")
 
 
+def _temp_in(folder: Path) -> Path:
+    """A new temporary name in ``folder``, holding its writer's pid (see ``temp_prefix``)."""
+    return folder / f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}"
+
+
+def _write_parquet(frame: pd.DataFrame, folder: Path, name: str) -> str:
+    """Write ``frame`` as ``folder/name.parquet``; the SHA-256 of what was written."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    data = buffer.getvalue()
+    (folder / f"{name}.parquet").write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_parquet(folder: Path, name: str, sha256: str) -> pd.DataFrame:
+    """``folder/name.parquet``, checked against its SHA-256 (else :class:`_Damaged`)."""
+    data = (folder / f"{name}.parquet").read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise _Damaged(f"{name}.parquet does not match the checksum in its manifest")
+    return pd.read_parquet(io.BytesIO(data))
+
+
 def _allowed_name(category: type[Warning]) -> str:
     """The nearest class of :data:`WARNING_CLASSES` in ``category``'s ancestry."""
     allowed = set(WARNING_CLASSES.values())
@@ -303,7 +318,7 @@ def _entry_files(folder: Path) -> list[Path]:
 
 def _remove(folder: Path) -> None:
     """Take an entry away with one rename, then delete it (readers of it see a miss)."""
-    trash = folder.with_name(f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}")
+    trash = _temp_in(folder.parent)
     os.rename(folder, trash)
     shutil.rmtree(trash, ignore_errors=True)
 
@@ -364,12 +379,9 @@ def read_versions(
         seen = manifest["files"]
         if manifest["code"] != _code_digest() or seen != digests[: len(seen)]:
             return None, 0
-        data = (path / "versions.parquet").read_bytes()
-        if hashlib.sha256(data).hexdigest() != manifest["sha256"]:
-            return None, 0
-        frame = pd.read_parquet(io.BytesIO(data))
+        frame = _read_parquet(path, "versions", manifest["sha256"])
         return Versions(list(manifest["labels"]), frame, list(manifest["warnings"])), len(seen)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (_Damaged, OSError, ValueError, KeyError, TypeError):
         return None, 0
 
 
@@ -379,20 +391,17 @@ def write_versions(
     """Keep the merged versions of ``digests``' files whole (a temporary folder, one rename);
     a folder that cannot be written only skips it."""
     target = _versions_path(processed, folder)
-    temp = processed / f"{temp_prefix(_TEMP_STEM)}{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    temp = _temp_in(processed)
     try:
         processed.mkdir(parents=True, exist_ok=True)
         temp.mkdir()
-        buffer = io.BytesIO()
-        versions.frame.to_parquet(buffer)
-        data = buffer.getvalue()
-        (temp / "versions.parquet").write_bytes(data)
+        sha256 = _write_parquet(versions.frame, temp, "versions")
         manifest = {
             "code": _code_digest(),
             "files": digests,
             "labels": versions.labels,
             "warnings": versions.warnings,
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "sha256": sha256,
         }
         (temp / "manifest.json").write_text(json.dumps(manifest))
         with folder_lock(processed):
