@@ -39,7 +39,7 @@ Evaluation protocol: **validation**, 2022-07-06 to 2023-12-31 (PNP from
 **test**, 2024 on, is reported once, whatever it is.
 
 Modules: :mod:`.effects`, :mod:`.forecast` (with :mod:`.history`, the past forecasts, and
-:mod:`.prediction`, the distribution), :mod:`.backtest`, :mod:`.age`,
+:mod:`.prediction`, the distribution), :mod:`.backtest`,
 :mod:`.timing`, :mod:`.invitation` (chances), :mod:`.calibration`, :mod:`.text`
 (findings in plain words), :mod:`.settings`, :mod:`.structural` (the pool
 inverted), :mod:`.memo`; the charts and the report's section are in

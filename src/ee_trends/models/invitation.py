@@ -35,7 +35,6 @@ import pandas as pd
 
 from ee_trends.analysis.age import DataAge
 from ee_trends.analysis.aggregate import in_round_order
-from ee_trends.models.age import start_note
 from ee_trends.models.forecast import check_program, predict_cutoff
 from ee_trends.models.history import time_widening
 from ee_trends.models.prediction import error_quantile
@@ -47,6 +46,7 @@ from ee_trends.models.timing import (
     check_weeks,
     program_rng,
     simulation_start,
+    start_note,
     window_summary,
 )
 

@@ -27,8 +27,8 @@ import pandas as pd
 
 from ee_trends.analysis.age import DataAge, data_age, default_date, warn_if_stale
 from ee_trends.errors import TooFewRoundsError, WindowError
-from ee_trends.models.age import start_note
 from ee_trends.models.forecast import check_program
+from ee_trends.models.history import segment_start
 from ee_trends.models.settings import (
     BACKTEST_EVERY_DAYS,
     BASELINE_WEEKS,
@@ -94,8 +94,7 @@ def cadence(draws: pd.DataFrame, program: str, start: pd.Timestamp) -> Cadence:
     known = draws["draw_date"].to_numpy()[before]
     dates = np.sort(known[programs == program])
     gaps = np.diff(dates) / np.timedelta64(1, "D")
-    pauses = np.flatnonzero(gaps > PAUSE_DAYS)
-    recent = gaps[pauses[-1] + 1 :] if len(pauses) else gaps
+    recent = gaps[segment_start(dates, len(dates)) :]
     if len(recent) + 1 < MIN_REGIME_ROUNDS:
         raise TooFewRoundsError(
             f"{program} has {len(recent) + 1} round{'s' if len(recent) else ''} since its last "
@@ -121,6 +120,16 @@ def cadence(draws: pd.DataFrame, program: str, start: pd.Timestamp) -> Cadence:
         gaps=np.maximum(recent[-GAP_ROUNDS:], 1.0),
         pause_chance=ended / count if count else 0.0,
         restart_rate=ended / exposure if exposure > 0 else 0.0,
+    )
+
+
+def start_note(start: pd.Timestamp, on: pd.Timestamp) -> str:
+    """The end of a simulation's text: where it starts when that is before the date asked."""
+    if start >= on:
+        return "."
+    return (
+        f"; the simulation starts on {start:%Y-%m-%d}, the day after it, and counts "
+        f"the rounds from {on:%Y-%m-%d}."
     )
 
 
