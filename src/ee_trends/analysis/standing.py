@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from ee_trends.analysis import aggregate
-from ee_trends.analysis.age import DataAge, data_age, default_date, warn_if_stale
+from ee_trends.analysis.age import DataAge, data_age, warn_if_stale
 from ee_trends.data.fields import MAX_SCORE
 from ee_trends.errors import StaleDataWarning
 from ee_trends.formatting import iso_date
@@ -201,7 +201,7 @@ def standing(
     as_of = aggregate.data_date(draws)
     if as_of is None:
         return Standing(score, None, None, pool_as_of, total, count.low, count.high)
-    age = data_age(draws, default_date(draws) if on is None else on)
+    age = data_age(draws, on)
     warn_if_stale(age)
     start = aggregate.months_start(as_of, months)
     window = aggregate.in_round_order(draws[draws["draw_date"] >= start])

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ee_trends.analysis.age import DataAge, data_age, default_date, warn_if_stale
+from ee_trends.analysis.age import DataAge, data_age, warn_if_stale
 from ee_trends.errors import TooFewRoundsError, WindowError
 from ee_trends.models.forecast import check_program
 from ee_trends.models.history import segment_start
@@ -277,12 +277,13 @@ def simulation_start(draws: pd.DataFrame, on: pd.Timestamp) -> pd.Timestamp:
 
 
 def check_on(draws: pd.DataFrame, on) -> tuple[pd.Timestamp, DataAge]:
-    """The date asked (default :func:`default_date`) and its data age; HorizonError past
-    :data:`MAX_HORIZON_DAYS`; a StaleDataWarning past :data:`STALE_DAYS`."""
+    """The date asked (default :func:`~ee_trends.analysis.age.default_date`) and its data
+    age; HorizonError past :data:`MAX_HORIZON_DAYS`; a StaleDataWarning past
+    :data:`STALE_DAYS`."""
     from ee_trends.errors import HorizonError
 
-    on = default_date(draws) if on is None else pd.Timestamp(on).normalize()
     age = data_age(draws, on)
+    on = age.on
     if age.days > MAX_HORIZON_DAYS:
         raise HorizonError(
             f"{on:%Y-%m-%d} is {age.days} days after the newest round (#{age.newest_round} of "

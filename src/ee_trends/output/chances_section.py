@@ -13,7 +13,7 @@ import warnings
 import pandas as pd
 
 from ee_trends.analysis import aggregate
-from ee_trends.analysis.age import data_age, default_date
+from ee_trends.analysis.age import data_age
 from ee_trends.errors import StaleDataWarning, TooFewRoundsError
 from ee_trends.models.calibration import chances_backtest, chances_evaluation
 from ee_trends.models.forecast import regime_rounds
@@ -102,8 +102,8 @@ def report_section(draws: pd.DataFrame, pool: pd.DataFrame | None) -> Section:
     if draws.empty:
         return Section("invited", TITLE, [Text("No rounds in the data.")])
     pool = None if pool is None or pool.empty else pool
-    on = default_date(draws)
-    age = data_age(draws, on)
+    age = data_age(draws)
+    on = age.on
     if age.days > MAX_HORIZON_DAYS:  # too old to answer: the backtest alone
         timing, skipped = pd.DataFrame(), ""
         table = pd.DataFrame(columns=["program", "score"])
