@@ -115,7 +115,7 @@ def clean_rounds(raw: pd.DataFrame, *, origin: str = "feed") -> tuple[pd.DataFra
     pool = _pool_table(
         [(ids[i], leaves[i], as_of[i]) for i in order if published[i]],
         repaired,
-        _recovered_counts(raw),
+        _recovered_counts(raw, ids),
     )
     return draws, pool
 
@@ -284,13 +284,14 @@ def _pool_table(
     return _typed(frame, dtypes(POOL_FIELDS))
 
 
-def _recovered_counts(raw: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """``(draw_id, field) -> capture`` of the values recovered by :mod:`ee_trends.data.merge`."""
+def _recovered_counts(raw: pd.DataFrame, ids: list[str]) -> dict[tuple[str, str], str]:
+    """``(draw_id, field) -> capture`` of the values recovered by :mod:`ee_trends.data.merge`
+    (``ids``: the rounds' canonical ids, in the order of ``raw``)."""
     marks: dict[tuple[str, str], str] = {}
     if "recovered_fields" not in raw:
         return marks
     for draw_id, fields, source in zip(
-        raw["drawNumber"].map(canonical_id),
+        ids,
         raw["recovered_fields"],
         raw["recovered_from"],
         strict=True,
