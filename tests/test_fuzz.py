@@ -13,7 +13,7 @@ import os
 import warnings
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_round
@@ -101,6 +101,8 @@ def test_random_json(tmp_path_factory, value):
 
 
 @FUZZ
+@example(changes=[{"drawNumber": "0\n0", "drawDate": "0"}])  # an id over two lines, named
+@example(changes=[{"drawNumber": "0\n0"}, {"drawNumber": "0\n0"}])  # in a one-line error
 @given(
     changes=st.lists(
         st.dictionaries(st.sampled_from(ROUND_FIELDS), near_values, max_size=4),

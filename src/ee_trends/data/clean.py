@@ -26,7 +26,7 @@ from ee_trends.data.fields import (
     dtypes,
 )
 from ee_trends.data.fixes import PROGRAMS_COVERED_TYPOS, RECORD_FIXES
-from ee_trends.data.identity import canonical_id
+from ee_trends.data.identity import canonical_id, round_name
 from ee_trends.data.merge import WHOLE_ROUND
 from ee_trends.data.parsers import (
     check_range,
@@ -156,7 +156,7 @@ class _Parser:
                 check_range(field, value[0] if isinstance(value, tuple) else value)
             except ValueError as err:
                 raise FeedError(
-                    f"{self.origin}: round {self.ids[i]}: field {field!r}: {err}"
+                    f"{self.origin}: round {round_name(self.ids[i])}: field {field!r}: {err}"
                 ) from None
             if isinstance(value, tuple):
                 value, note = value
@@ -170,8 +170,8 @@ class _Parser:
             return
         self.quarantined[i].append(field)
         warnings.warn(
-            f"{self.origin}: round {self.ids[i]}: field {field!r} is empty: left missing "
-            "(see 'quarantined')",
+            f"{self.origin}: round {round_name(self.ids[i])}: field {field!r} is empty: left "
+            "missing (see 'quarantined')",
             UnreadableValueWarning,
             stacklevel=4,
         )

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ee_trends.data.identity import canonical_id
+from ee_trends.data.identity import canonical_id, round_name
 from ee_trends.errors import FeedError
 
 POOL_COUNT_FIELDS: tuple[str, ...] = tuple(f"dd{i}" for i in range(1, 19))
@@ -219,7 +219,11 @@ def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
     for position, record in enumerate(rounds):
         if not isinstance(record, dict):
             raise FeedError(f"{origin}: round at position {position} is not an object")
-        name = record.get("drawNumber", f"at position {position}")
+        name = (
+            round_name(record["drawNumber"])
+            if "drawNumber" in record
+            else f"at position {position}"
+        )
         numbers = {}
         for field in ROUND_FIELDS:
             if field not in record:
@@ -235,7 +239,9 @@ def check_feed(feed: Any, *, origin: str = "feed") -> dict[str, Any]:
         record = {**record, **numbers} if numbers else record
         draw_id = canonical_id(record["drawNumber"])
         if draw_id in seen:
-            raise FeedError(f"{origin}: round {draw_id}: field 'drawNumber' appears twice")
+            raise FeedError(
+                f"{origin}: round {round_name(draw_id)}: field 'drawNumber' appears twice"
+            )
         seen.add(draw_id)
         checked.append(record)
     return {**feed, "rounds": checked}

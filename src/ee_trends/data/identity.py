@@ -42,6 +42,19 @@ def canonical_id(text: str) -> str:
     return f"{int(match.group(1))}{match.group(2).lower()}"
 
 
+def round_name(draw_id: object) -> str:
+    r"""A round's id as a message names it: as is (``384``, ``91a``, ``436-A``), or quoted
+    when it is empty or holds spaces or unprintable characters, so that a message stays one
+    line and the id can be told apart from the words around it.
+
+    >>> round_name("384"), round_name("0\n0")
+    ('384', "'0\\n0'")
+    """
+    text = str(draw_id)
+    plain = text.isprintable() and text and not any(c.isspace() for c in text)
+    return text if plain else repr(text)
+
+
 def check_overlap(
     ids: Iterable[str], previous: Iterable[str], *, origin: str, previous_name: str
 ) -> None:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from ee_trends.data.feed import POOL_COUNT_FIELDS, REQUIRED_FIELDS, ROUND_FIELDS, round_values
-from ee_trends.data.identity import canonical_id, check_overlap
+from ee_trends.data.identity import canonical_id, check_overlap, round_name
 from ee_trends.data.parsers import FIELD_PARSERS, value_error
 from ee_trends.errors import (
     CaptureWarning,
@@ -304,7 +304,8 @@ def _quarantine(
     """One warning per value quarantined: the capture, the round, the field, and what is used."""
     for row, column in np.argwhere((broken.notna() | missing).to_numpy(dtype=bool)):
         draw_id, field = broken.index[row], broken.columns[column]
-        where = f"{labels[newest.loc[draw_id, 'capture']]}: round {draw_id}: field {field!r}"
+        capture = labels[newest.loc[draw_id, "capture"]]
+        where = f"{capture}: round {round_name(draw_id)}: field {field!r}"
         problem = broken.loc[draw_id, field]
         what = f"{where}: {problem}" if pd.notna(problem) else f"{where} is empty"
         older = source.loc[draw_id, field]
